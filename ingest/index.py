@@ -1,0 +1,319 @@
+"""Embed clauses into Chroma and switch the live index over only when the new one is complete.
+
+Each build goes into a new collection named after its content (``<collection>-<fingerprint>``); a
+one-record registry collection points at the live one. Re-indexing therefore never touches the
+collection that is answering: a build killed part-way leaves the pointer, and the old index, as they
+were. Unchanged clauses reuse their stored vectors, so re-running ingest on unchanged documents does
+no embedding work, and a changed document's old clauses disappear with the old collection.
+
+Chroma is embedded (``PersistentClient`` under the data directory) unless a server URL is configured;
+either way telemetry is off and we always pass our own vectors (Chroma's default embedding function
+would try to download a model).
+
+What this module does not do: parse documents (``ingest.load``, ``ingest.clauses``) or rank anything
+(``assistant.retrieve``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from assistant.embedding import Embedder
+from assistant.settings import Settings
+from ingest.clauses import PARSER_VERSION, Clause, build_clauses
+from ingest.load import LoadError, find_documents, load_document
+
+REGISTRY_SUFFIX = "-registry"
+_BATCH = 128
+
+
+class IndexError_(Exception):
+    """Base for index problems (named with a trailing underscore: ``IndexError`` is a builtin)."""
+
+
+class IndexNotBuiltError(IndexError_):
+    """There is no index yet: run ``policy-assistant ingest``."""
+
+
+class StoreUnavailableError(IndexError_):
+    """The Chroma store (a directory or a server) cannot be opened."""
+
+
+class NothingToIndexError(IndexError_):
+    """No document in the policy folder could be ingested; the previous index is kept."""
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    documents: tuple[str, ...]
+    clauses_per_section: tuple[tuple[str, str, int], ...]  # (document, section label, clause count)
+    skipped: tuple[tuple[str, str], ...]  # (file name, one-line reason)
+    clauses: int
+    embedded: int  # clauses whose vectors were computed this run
+    reused: int  # clauses whose vectors were carried over from the previous index
+    seconds: float
+    up_to_date: bool  # nothing changed: no work done
+    collection: str
+
+
+@dataclass(frozen=True)
+class LiveIndex:
+    collection: str
+    fingerprint: str
+    model: str
+    parser_version: str
+    clauses: tuple[Clause, ...] = field(default=())
+
+
+def open_client(settings: Settings):
+    """A Chroma client: embedded under the data directory, or the configured server."""
+    # Imported here: chromadb costs about a second to import; `--help` should not pay it.
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if settings.chroma_url:
+            from urllib.parse import urlparse
+
+            url = urlparse(settings.chroma_url)
+            if not url.hostname:
+                raise StoreUnavailableError(f"chroma_url {settings.chroma_url!r} is not a URL like http://127.0.0.1:8000")
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+    except StoreUnavailableError:
+        raise
+    except Exception as exc:
+        where = settings.chroma_url or str(settings.index_dir)
+        raise StoreUnavailableError(f"cannot open the Chroma store at {where}: {exc}") from None
+
+
+def _registry(client, settings: Settings):
+    return client.get_or_create_collection(settings.collection + REGISTRY_SUFFIX, embedding_function=None)
+
+
+def read_pointer(client, settings: Settings) -> dict | None:
+    """The live index's record in the registry, or None when nothing has been built yet."""
+    got = _registry(client, settings).get(ids=["active"], include=["metadatas"])
+    return got["metadatas"][0] if got["ids"] else None
+
+
+def embedding_text(clause: Clause, lead_in: str | None) -> str:
+    """What gets embedded: the section title and lead-in give a bare bullet its context."""
+    parts = [clause.section_label]
+    if lead_in:
+        parts.append(lead_in)
+    parts.append(clause.full_text)
+    return "\n".join(parts)
+
+
+def _metadata(clause: Clause, settings_model: str, fingerprint: str) -> dict:
+    return {
+        "clause_id": clause.clause_id,
+        "document": clause.document,
+        "section": clause.section,
+        "ordinal": clause.ordinal,
+        "position": clause.position,
+        "page": clause.page or "",
+        "page_index": clause.page_index or 0,
+        "text": clause.text,
+        "kind": clause.kind,
+        "parent_id": clause.parent_id or "",
+        "lead_in_id": clause.lead_in_id or "",
+        "options": json.dumps(list(clause.options)),
+        "content_hash": clause.content_hash,
+        "parser_version": PARSER_VERSION,
+        "model": settings_model,
+        "fingerprint": fingerprint,
+    }
+
+
+def clause_from_metadata(meta: dict) -> Clause:
+    return Clause(
+        clause_id=meta["clause_id"],
+        document=meta["document"],
+        section=meta["section"],
+        ordinal=int(meta["ordinal"]),
+        position=int(meta["position"]),
+        page=meta["page"] or None,
+        page_index=int(meta["page_index"]) or None,
+        text=meta["text"],
+        kind=meta["kind"],
+        parent_id=meta["parent_id"] or None,
+        lead_in_id=meta["lead_in_id"] or None,
+        options=tuple(json.loads(meta["options"])),
+    )
+
+
+def record_id(clause: Clause) -> str:
+    """Chroma id: unique across documents, readable, stable."""
+    return f"{clause.document}::{clause.clause_id}"
+
+
+def fingerprint_of(clauses: Sequence[Clause], model: str) -> str:
+    digest = hashlib.sha256(f"parser={PARSER_VERSION}\nmodel={model}\n".encode())
+    for clause in clauses:
+        digest.update(f"{record_id(clause)}={clause.content_hash}\n".encode())
+    return digest.hexdigest()[:20]
+
+
+def collect_clauses(policy_dir: Path) -> tuple[list[Clause], list[tuple[str, str]], list[str]]:
+    """Load and parse every document in the folder. Returns clauses, skipped (name, reason), documents."""
+    folder = Path(policy_dir)
+    if not folder.is_dir():
+        raise NothingToIndexError(f"policy folder {folder} does not exist; create it and put the policy documents in it")
+    clauses: list[Clause] = []
+    skipped: list[tuple[str, str]] = []
+    documents: list[str] = []
+    seen: dict[str, str] = {}
+    for path in find_documents(folder):
+        try:
+            document = load_document(path)
+        except LoadError as exc:
+            skipped.append((path.name, str(exc)))
+            continue
+        parsed = build_clauses(document)
+        if not parsed:
+            skipped.append((path.name, f"{path.name}: no clauses found; check it is the right file"))
+            continue
+        content = hashlib.sha256("\n".join(c.full_text for c in parsed).encode()).hexdigest()
+        if content in seen:
+            skipped.append((path.name, f"{path.name}: same text as {seen[content]}; remove one copy from the folder"))
+            continue
+        seen[content] = path.name
+        documents.append(path.name)
+        clauses.extend(parsed)
+    return clauses, skipped, documents
+
+
+def ingest(
+    settings: Settings,
+    embedder: Embedder,
+    progress: Callable[[Iterable, int], Iterable] | None = None,
+    client=None,
+) -> IngestReport:
+    """Parse the policy folder and make the index match it. Raises NothingToIndexError if nothing loads."""
+    started = time.perf_counter()
+    clauses, skipped, documents = collect_clauses(settings.policy_dir)
+    if not clauses:
+        reasons = "; ".join(reason for _, reason in skipped) or "the folder is empty"
+        raise NothingToIndexError(f"nothing to index in {settings.policy_dir} ({reasons}); the previous index is unchanged")
+
+    client = client if client is not None else open_client(settings)
+    model = embedder.model_id
+    fingerprint = fingerprint_of(clauses, model)
+    name = f"{settings.collection}-{fingerprint}"
+    pointer = read_pointer(client, settings)
+    per_section = _per_section(clauses)
+    if pointer and pointer.get("fingerprint") == fingerprint and _exists(client, pointer["collection"]):
+        return IngestReport(tuple(documents), per_section, tuple(skipped), len(clauses), 0, 0,
+                            time.perf_counter() - started, True, pointer["collection"])
+
+    # Vectors worth carrying over: same text in the same context, embedded by the same model.
+    reusable: dict[str, list[float]] = {}
+    if pointer and pointer.get("model") == model and _exists(client, pointer["collection"]):
+        old = client.get_collection(pointer["collection"], embedding_function=None)
+        got = old.get(include=["metadatas", "embeddings"])
+        for meta, vector in zip(got["metadatas"], got["embeddings"]):
+            if meta.get("parser_version") == PARSER_VERSION:
+                reusable[_reuse_key(meta["content_hash"], meta["lead_in_id"], meta["document"])] = list(vector)
+
+    by_id = {(c.document, c.clause_id): c for c in clauses}
+    texts = []
+    for clause in clauses:
+        lead_in = by_id.get((clause.document, clause.lead_in_id)) if clause.lead_in_id else None
+        texts.append(embedding_text(clause, lead_in.text if lead_in else None))
+    keys = [_reuse_key(c.content_hash, c.lead_in_id or "", c.document) for c in clauses]
+    to_embed = [i for i, key in enumerate(keys) if key not in reusable]
+    vectors: dict[int, list[float]] = {i: reusable[k] for i, k in enumerate(keys) if k in reusable}
+    batches = [to_embed[i : i + _BATCH] for i in range(0, len(to_embed), _BATCH)]
+    iterator = progress(batches, len(to_embed)) if progress else batches
+    for batch in iterator:
+        for i, vector in zip(batch, embedder.embed_documents([texts[i] for i in batch])):
+            vectors[i] = vector
+
+    if _exists(client, name):  # a build of the same content that was interrupted: start it afresh
+        client.delete_collection(name)
+    collection = client.create_collection(
+        name,
+        embedding_function=None,
+        metadata={"hnsw:space": "cosine", "fingerprint": fingerprint, "model": model, "parser_version": PARSER_VERSION},
+    )
+    for start in range(0, len(clauses), _BATCH):
+        chunk = range(start, min(start + _BATCH, len(clauses)))
+        collection.add(
+            ids=[record_id(clauses[i]) for i in chunk],
+            embeddings=[vectors[i] for i in chunk],
+            documents=[clauses[i].full_text for i in chunk],
+            metadatas=[_metadata(clauses[i], model, fingerprint) for i in chunk],
+        )
+
+    # The switch: one upsert of one record. Until here, the previous index answered.
+    _registry(client, settings).upsert(
+        ids=["active"],
+        embeddings=[[1.0]],
+        metadatas=[{"collection": name, "fingerprint": fingerprint, "model": model,
+                    "parser_version": PARSER_VERSION, "built_at": time.time(), "clauses": len(clauses)}],
+    )
+    _drop_stale(client, settings, keep=name)
+    return IngestReport(tuple(documents), per_section, tuple(skipped), len(clauses), len(to_embed),
+                        len(clauses) - len(to_embed), time.perf_counter() - started, False, name)
+
+
+def _reuse_key(content_hash: str, lead_in_id: str, document: str) -> str:
+    return f"{document}|{lead_in_id}|{content_hash}"
+
+
+def _per_section(clauses: Sequence[Clause]) -> tuple[tuple[str, str, int], ...]:
+    counts: dict[tuple[str, str], int] = {}
+    for clause in clauses:
+        key = (clause.document, clause.section_label)
+        counts[key] = counts.get(key, 0) + 1
+    return tuple((doc, section, n) for (doc, section), n in counts.items())
+
+
+def _exists(client, name: str) -> bool:
+    return name in {c if isinstance(c, str) else c.name for c in client.list_collections()}
+
+
+def _drop_stale(client, settings: Settings, keep: str) -> None:
+    prefix = settings.collection + "-"
+    for entry in client.list_collections():
+        name = entry if isinstance(entry, str) else entry.name
+        if name.startswith(prefix) and name not in (keep, settings.collection + REGISTRY_SUFFIX):
+            client.delete_collection(name)
+
+
+def open_live_index(settings: Settings, client=None) -> tuple[object, LiveIndex]:
+    """The live collection and every clause in it. Raises IndexNotBuiltError before the first ingest."""
+    client = client if client is not None else open_client(settings)
+    pointer = read_pointer(client, settings)
+    if not pointer or not _exists(client, pointer["collection"]):
+        raise IndexNotBuiltError("there is no index yet: run `policy-assistant ingest` first")
+    collection = client.get_collection(pointer["collection"], embedding_function=None)
+    got = collection.get(include=["metadatas"])
+    clauses = sorted((clause_from_metadata(m) for m in got["metadatas"]), key=lambda c: (c.document, c.position))
+    live = LiveIndex(pointer["collection"], pointer["fingerprint"], pointer["model"], pointer["parser_version"], tuple(clauses))
+    return collection, live
+
+
+def index_is_current(settings: Settings, model: str, client=None) -> bool:
+    """Does the live index match the policy folder as it is now (same clauses, model and parser)?"""
+    try:
+        clauses, _, _ = collect_clauses(settings.policy_dir)
+        client = client if client is not None else open_client(settings)
+        pointer = read_pointer(client, settings)
+    except IndexError_:
+        return False
+    return bool(pointer) and pointer.get("fingerprint") == fingerprint_of(clauses, model) and _exists(client, pointer["collection"])

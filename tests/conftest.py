@@ -1,0 +1,96 @@
+"""Shared fakes and fixtures. Tests are offline and deterministic; the real model runs only in tests marked `model`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings, apply_offline_switches
+
+apply_offline_switches()
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+POLICY_PDF = ROOT / "policy_docs" / "online-safety-policy.pdf"
+POLICY_DOCX = FIXTURES / "online-safety-policy.docx"
+POLICY_TXT = FIXTURES / "online-safety-policy.txt"
+
+
+class KeywordEmbedder:
+    """A fake embedder: one dimension per keyword, so a test decides which clause must win.
+
+    Words outside the keyword list hash into a few spare dimensions, so every text gets a non-zero vector.
+    """
+
+    model_id = "fake-keywords"
+
+    def __init__(self, keywords=("zoom", "record", "email", "phone", "photo", "password", "dbs", "bullying")):
+        self.keywords = tuple(keywords)
+        self.calls = 0
+        self.texts_embedded = 0
+
+    def _vector(self, text: str) -> list[float]:
+        words = re.findall(r"[a-z]+", text.lower())
+        vec = [0.0] * (len(self.keywords) + 4)
+        for w in words:
+            for i, k in enumerate(self.keywords):
+                if w.startswith(k):
+                    vec[i] += 1.0
+            vec[len(self.keywords) + int(hashlib.md5(w.encode()).hexdigest(), 16) % 4] += 0.01
+        norm = sum(v * v for v in vec) ** 0.5 or 1.0
+        return [v / norm for v in vec]
+
+    def embed_documents(self, texts):
+        self.calls += 1
+        self.texts_embedded += len(texts)
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text):
+        return self._vector(text)
+
+
+@pytest.fixture
+def fake_embedder():
+    return KeywordEmbedder()
+
+
+@pytest.fixture
+def policy_dir(tmp_path) -> Path:
+    folder = tmp_path / "policy_docs"
+    folder.mkdir()
+    shutil.copy(POLICY_PDF, folder / POLICY_PDF.name)
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path, policy_dir) -> Settings:
+    return replace(Settings(), policy_dir=policy_dir, data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Refuse every socket connection that is not to this machine."""
+    real_connect = socket.socket.connect
+
+    def guarded(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and (host.startswith("127.") or host in ("localhost", "::1") or sock.family == socket.AF_UNIX):
+            return real_connect(sock, address)
+        raise ConnectionRefusedError(f"test refused a network connection to {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    real_create = socket.create_connection
+
+    def guarded_create(address, *a, **kw):
+        host = address[0]
+        if not (str(host).startswith("127.") or host in ("localhost", "::1")):
+            raise ConnectionRefusedError(f"test refused a network connection to {address!r}")
+        return real_create(address, *a, **kw)
+
+    monkeypatch.setattr(socket, "create_connection", guarded_create)

@@ -1,0 +1,150 @@
+"""The parser turns the policy's PDF, Word and text copies into the same citable clauses."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.clauses import build_clauses, section_abbreviation
+from ingest.load import LoadError, load_document, normalise_space
+
+from conftest import POLICY_DOCX, POLICY_PDF, POLICY_TXT
+
+
+@pytest.fixture(scope="module")
+def clauses_by_format():
+    return {path.suffix: build_clauses(load_document(path)) for path in (POLICY_PDF, POLICY_DOCX, POLICY_TXT)}
+
+
+def _shape(clauses):
+    return [(c.clause_id, c.section, c.ordinal, c.kind, c.parent_id, c.text, c.options) for c in clauses]
+
+
+def test_pdf_docx_and_txt_yield_the_same_clauses_in_the_same_order(clauses_by_format):
+    pdf, docx, txt = (clauses_by_format[s] for s in (".pdf", ".docx", ".txt"))
+    assert len(pdf) > 60
+    assert _shape(pdf) == _shape(docx)
+    assert _shape(pdf) == _shape(txt)
+
+
+def test_sections_come_out_in_the_policys_order(clauses_by_format):
+    sections = []
+    for clause in clauses_by_format[".pdf"]:
+        if clause.section not in sections:
+            sections.append(clause.section)
+    assert sections == [
+        "",
+        "Managing Our Online Presence",
+        "Our Zoom Policy",
+        "What We Expect from Staff (including Volunteers",
+        "What We Expect of Young People and Adults",
+        "Using Mobile Phones",
+        "Use of Other Digital Devices and Programmes",
+    ]
+
+
+def test_training_clause_split_by_a_page_break_in_the_txt_comes_out_whole(clauses_by_format):
+    for clauses in clauses_by_format.values():
+        texts = [c.text for c in clauses]
+        assert "provide training for the person responsible for managing our organisation's online presence" in texts
+        assert "presence" not in texts
+
+
+def test_we_will_either_is_one_unit_with_three_addressable_options(clauses_by_format):
+    for clauses in clauses_by_format.values():
+        by_id = {c.clause_id: c for c in clauses}
+        parent = next(c for c in clauses if c.text.endswith("we will either:"))
+        assert len(parent.options) == 3
+        assert parent.full_text.splitlines()[1] == "end the conversation and cease reply"
+        assert by_id[f"{parent.clause_id}.c"].text == (
+            "if we are concerned for the child's welfare we will refer to the Designated Safeguarding Lead (Sarah Rands)"
+        )
+        assert by_id[f"{parent.clause_id}.a"].parent_id == parent.clause_id
+
+
+def test_ids_are_readable_and_stable(clauses_by_format):
+    first = [c.clause_id for c in clauses_by_format[".pdf"]]
+    again = [c.clause_id for c in build_clauses(load_document(POLICY_PDF))]
+    assert first == again
+    assert len(set(first)) == len(first)
+    zoom = [c for c in clauses_by_format[".pdf"] if c.section == "Our Zoom Policy"]
+    assert zoom[0].clause_id == "ZP-1"
+    assert section_abbreviation("Using Mobile Phones") == "UMP"
+    assert section_abbreviation("") == "OPEN"
+
+
+def test_clause_text_is_verbatim_with_the_policys_own_typos(clauses_by_format):
+    texts = " ".join(c.text for c in clauses_by_format[".pdf"])
+    for typo in ("regrading", "up-t-date", "face-t-face", "Tis is simply", "other deice", "an an appropriate"):
+        assert typo in texts
+    source = normalise_space(POLICY_TXT.read_text(encoding="utf-8").replace("•", " ").replace("\no ", " "))
+    for clause in clauses_by_format[".txt"]:
+        assert clause.text in source
+
+
+def test_pdf_clauses_carry_page_label_and_index(clauses_by_format):
+    pdf = clauses_by_format[".pdf"]
+    by_text = {c.text[:30]: c for c in pdf}
+    zoom_first = next(c for c in pdf if c.clause_id == "ZP-1")
+    assert (zoom_first.page, zoom_first.page_index) == ("2", 2)
+    assert pdf[-1].page_index == 5
+    assert all(c.page is None for c in clauses_by_format[".docx"])
+
+
+def test_markdown_with_numbered_bullets_and_sub_bullets(tmp_path):
+    path = tmp_path / "photos.md"
+    path.write_text(
+        "# Photography\n\nWe take photos only with consent:\n\n1. ask the parent\n   - in writing\n   - before the session\n"
+        "2. store them securely\n\n## Sharing\n\nPhotos are never shared\nwith third parties.\n",
+        encoding="utf-8",
+    )
+    clauses = build_clauses(load_document(path))
+    shape = [(c.clause_id, c.text, c.options) for c in clauses]
+    assert shape == [
+        ("P-1", "We take photos only with consent:", ()),
+        ("P-2", "ask the parent", ("in writing", "before the session")),
+        ("P-2.a", "in writing", ()),
+        ("P-2.b", "before the session", ()),
+        ("P-3", "store them securely", ()),
+        ("S-1", "Photos are never shared with third parties.", ()),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        ("scan.pdf", None, "no text layer"),
+        ("broken.pdf", b"this is not a pdf at all", "not a readable PDF"),
+        ("empty.txt", b"", "empty"),
+        ("notes.xlsx", b"PK\x03\x04", "unsupported file type"),
+        ("broken.docx", b"not a zip", "not a readable Word document"),
+    ],
+)
+def test_bad_documents_get_a_one_line_reason_naming_the_file(tmp_path, name, content, expected):
+    path = tmp_path / name
+    if content is None:
+        import pypdf
+
+        writer = pypdf.PdfWriter()
+        writer.add_blank_page(width=595, height=842)
+        with path.open("wb") as fh:
+            writer.write(fh)
+    else:
+        path.write_bytes(content)
+    with pytest.raises(LoadError) as caught:
+        load_document(path)
+    message = str(caught.value)
+    assert message.startswith(name)
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_encrypted_pdf_is_refused_with_a_reason(tmp_path):
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=str(POLICY_PDF))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    path = tmp_path / "locked.pdf"
+    with path.open("wb") as fh:
+        writer.write(fh)
+    with pytest.raises(LoadError, match="password-protected"):
+        load_document(path)

@@ -1,0 +1,87 @@
+"""Ingest makes the Chroma index match the policy folder, doing no more embedding work than it must."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from ingest.index import NothingToIndexError, ingest, open_live_index, read_pointer, open_client
+
+from conftest import KeywordEmbedder, POLICY_TXT
+
+
+def test_first_ingest_indexes_every_clause_with_its_metadata(settings, fake_embedder):
+    report = ingest(settings, fake_embedder)
+    assert report.clauses == 67 and report.embedded == 67 and not report.skipped
+    collection, live = open_live_index(settings)
+    assert len(live.clauses) == 67
+    got = collection.get(ids=["online-safety-policy.pdf::ZP-6"], include=["metadatas", "documents"])
+    meta = got["metadatas"][0]
+    assert meta["section"] == "Our Zoom Policy" and meta["page"] == "2" and meta["model"] == "fake-keywords"
+    assert got["documents"][0].startswith("We do not allow any recording of our Zoom sessions")
+    assert {"content_hash", "parser_version", "ordinal", "document"} <= set(meta)
+
+
+def test_reingest_of_unchanged_documents_does_no_embedding_work(settings, fake_embedder):
+    ingest(settings, fake_embedder)
+    calls = fake_embedder.calls
+    report = ingest(settings, fake_embedder)
+    assert report.up_to_date and report.embedded == 0
+    assert fake_embedder.calls == calls
+
+
+def test_changed_document_replaces_its_clauses_and_reuses_unchanged_vectors(settings, fake_embedder, policy_dir):
+    ingest(settings, fake_embedder)
+    text = POLICY_TXT.read_text(encoding="utf-8").replace(
+        "Any social media groups will be set to private", "Any social media groups will be set to private and closed"
+    )
+    (policy_dir / "online-safety-policy.pdf").unlink()
+    (policy_dir / "online-safety-policy.txt").write_text(text, encoding="utf-8")
+    report = ingest(settings, fake_embedder)
+    assert report.embedded == 67  # a new document name: nothing to carry over
+    (policy_dir / "online-safety-policy.txt").write_text(text.replace("and closed", "and hidden"), encoding="utf-8")
+    fake_embedder.texts_embedded = 0
+    report = ingest(settings, fake_embedder)
+    assert report.embedded == 1 and report.reused == 66 and fake_embedder.texts_embedded == 1
+    _, live = open_live_index(settings)
+    texts = [c.text for c in live.clauses]
+    assert "Any social media groups will be set to private and hidden" in texts
+    assert not any("and closed" in t for t in texts)
+    assert len(texts) == 67 and {c.document for c in live.clauses} == {"online-safety-policy.txt"}
+    # Only the live collection (and the registry) remain in the store.
+    names = {c.name for c in open_client(settings).list_collections()}
+    assert names == {live.collection, settings.collection + "-registry"}
+
+
+def test_a_different_embedding_model_rebuilds_everything(settings, fake_embedder):
+    ingest(settings, fake_embedder)
+    other = KeywordEmbedder(keywords=("zoom", "email"))
+    other.model_id = "another-model"
+    report = ingest(settings, other)
+    assert report.embedded == 67 and report.reused == 0
+    assert read_pointer(open_client(settings), settings)["model"] == "another-model"
+
+
+def test_bad_files_are_skipped_with_reasons_and_the_rest_ingests(settings, fake_embedder, policy_dir):
+    (policy_dir / "scan.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (policy_dir / "budget.xlsx").write_bytes(b"PK")
+    shutil.copy(policy_dir / "online-safety-policy.pdf", policy_dir / "copy-of-policy.pdf")
+    report = ingest(settings, fake_embedder)
+    assert report.clauses == 67
+    reasons = dict(report.skipped)
+    # Files are read in name order, so the later of two identical documents is the one skipped.
+    assert set(reasons) == {"scan.pdf", "budget.xlsx", "online-safety-policy.pdf"}
+    assert "same text as copy-of-policy.pdf" in reasons["online-safety-policy.pdf"]
+    assert "unsupported file type" in reasons["budget.xlsx"]
+
+
+def test_empty_folder_keeps_the_previous_index(settings, fake_embedder, policy_dir):
+    ingest(settings, fake_embedder)
+    _, before = open_live_index(settings)
+    (policy_dir / "online-safety-policy.pdf").unlink()
+    with pytest.raises(NothingToIndexError, match="previous index is unchanged"):
+        ingest(settings, fake_embedder)
+    _, after = open_live_index(settings)
+    assert after == before
