@@ -15,7 +15,7 @@ export HF_HUB_DISABLE_PROGRESS_BARS := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test ask bench clean
+.PHONY: install browser run test ask bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,14 +25,24 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# serve ingests policy_docs/ first whenever the index is missing or stale.
 run: install
-	-$(BIN)/policy-assistant ingest
 	$(BIN)/policy-assistant serve
 
 ask: install
 	$(BIN)/policy-assistant ask --role staff "can I email a child about their homework?"
 
-test: install
+# The browser tests drive the app in Debian's headless Chromium (never a browser download).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's chromium and chromium-driver: sudo apt-get install chromium chromium-driver"; \
+	  fi; \
+	fi
+
+test: install browser
 	$(BIN)/pytest
 
 bench: install

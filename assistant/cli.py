@@ -61,8 +61,8 @@ def render_ingest_report(report) -> str:
             lines.append(f"  {doc}")
             document = doc
         lines.append(f"    {count:3d}  {section}")
-    for name, reason in report.skipped:
-        lines.append(f"Skipped {name}: {reason}")
+    for _, reason in report.skipped:
+        lines.append(f"Skipped: {reason}")
     return "\n".join(lines)
 
 

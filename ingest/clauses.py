@@ -92,16 +92,20 @@ def build_clauses(document: Document) -> list[Clause]:
         else:
             units.append([block])
 
-    used: dict[str, int] = {}
+    taken: set[str] = set()
     clauses: list[Clause] = []
     position = 0
     for title, units in sections:
         if not units:
             continue
-        abbreviation = section_abbreviation(title)
-        used[abbreviation] = used.get(abbreviation, 0) + 1
-        if used[abbreviation] > 1:  # two sections with the same initials: "ESV", "ESV2"
-            abbreviation = f"{abbreviation}{used[abbreviation]}"
+        abbreviation = base = section_abbreviation(title)
+        n = 1
+        # Two sections with the same initials: "ESV", "ESV2". Checked against every abbreviation given
+        # out, so a heading whose own initials are "ESV2" cannot reuse those ids (duplicate ids crash ingest).
+        while abbreviation in taken:
+            n += 1
+            abbreviation = f"{base}{n}"
+        taken.add(abbreviation)
         lead_in: str | None = None
         for ordinal, unit in enumerate(units, start=1):
             head, options = unit[0], unit[1:]

@@ -25,7 +25,8 @@ POLICY_TXT = FIXTURES / "online-safety-policy.txt"
 class KeywordEmbedder:
     """A fake embedder: one dimension per keyword, so a test decides which clause must win.
 
-    Words outside the keyword list hash into a few spare dimensions, so every text gets a non-zero vector.
+    Other words of four letters or more hash into spare dimensions (weak), so every text gets a vector and
+    unrelated texts stay far apart.
     """
 
     model_id = "fake-keywords"
@@ -37,12 +38,13 @@ class KeywordEmbedder:
 
     def _vector(self, text: str) -> list[float]:
         words = re.findall(r"[a-z]+", text.lower())
-        vec = [0.0] * (len(self.keywords) + 4)
+        vec = [0.0] * (len(self.keywords) + 256)
         for w in words:
             for i, k in enumerate(self.keywords):
                 if w.startswith(k):
                     vec[i] += 1.0
-            vec[len(self.keywords) + int(hashlib.md5(w.encode()).hexdigest(), 16) % 4] += 0.01
+            if len(w) >= 4:
+                vec[len(self.keywords) + int(hashlib.md5(w.encode()).hexdigest(), 16) % 256] += 0.2
         norm = sum(v * v for v in vec) ** 0.5 or 1.0
         return [v / norm for v in vec]
 
@@ -94,3 +96,64 @@ def no_network(monkeypatch):
         return real_create(address, *a, **kw)
 
     monkeypatch.setattr(socket, "create_connection", guarded_create)
+
+
+class FakeDecision:
+    def __init__(self, route, reason, signpost=False, audience="adult"):
+        self.route, self.reason, self.signpost, self.audience = route, reason, signpost, audience
+        self.layer, self.families, self.score = "fake", (), 1.0
+
+    @property
+    def is_disclosure(self):
+        return self.route == "disclosure"
+
+
+class FakeRouter:
+    """Routes any message containing CANARY (or "hits me") as a disclosure; "discloses" asks for a signpost."""
+
+    def __init__(self):
+        self.seen = 0
+
+    def route(self, message, history=()):
+        self.seen += 1
+        lowered = message.lower()
+        if "canary" in lowered or "hits me" in lowered:
+            return FakeDecision("disclosure", "fake:keyword")
+        return FakeDecision("question", "none", signpost="discloses" in lowered)
+
+    def conversation_routed(self, history):
+        return any(self.route(t).is_disclosure for t in history)
+
+
+class SpyRetriever:
+    """Wraps a retriever and records how many times, and with what, it was searched."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.clauses = inner.clauses
+        self.queries = []
+
+    def unknown_share(self, question):
+        return self.inner.unknown_share(question)
+
+    def search(self, question, k=8):
+        self.queries.append(question)
+        return self.inner.search(question, k)
+
+
+@pytest.fixture
+def fake_router():
+    return FakeRouter()
+
+
+@pytest.fixture
+def fake_assistant(settings, fake_embedder, fake_router):
+    """The real pipeline over the real policy, with the keyword embedder and the fake router."""
+    from assistant.pipeline import Assistant
+    from assistant.retrieve import Retriever
+    from ingest.index import ingest, open_live_index
+
+    ingest(settings, fake_embedder)
+    collection, live = open_live_index(settings)
+    retriever = SpyRetriever(Retriever(collection, live.clauses, fake_embedder))
+    return Assistant(settings, fake_router, retriever)

@@ -1,0 +1,175 @@
+"""Compose what the user sees from ranked clauses: an extractive answer quoting clauses verbatim, or
+an honest "the policy does not cover this" with who to ask.
+
+Every sentence shown is either a clause quoted word for word with its id, section, document and
+page, or one of three fixed lines (the framing line, the who-to-ask line and the safeguarding
+signpost) that state nothing about what the policy says. The role shapes those lines, never which
+clauses are cited.
+
+What this module does not do: rank (``assistant.retrieve``), route disclosures (``assistant.route``;
+a disclosure answer is built from the notice alone) or call a language model (``assistant.llm``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from assistant.notice import Notice
+from assistant.retrieve import Hit
+from assistant.settings import Contacts
+from ingest.clauses import Clause
+
+ROUTES = ("answer", "not_covered", "disclosure")
+
+# Coverage: the best clause must be this close in meaning, or share this much vocabulary, with the
+# question. Calibrated on evals/data/questions.jsonl (answerable vs out-of-scope); see evals/README.md.
+COVERED_MIN_DENSE = 0.44
+COVERED_MIN_FUSED = 0.34
+COVERED_MIN_LEXICAL_RAW = 6.0
+# ...or, on shared vocabulary alone, when few of the question's words are foreign to the policy.
+COVERED_MAX_UNKNOWN_SHARE = 0.3
+# A further clause is cited only when it scores nearly as well as the first: it completes or
+# qualifies it, rather than padding the answer.
+RELATED_MIN_RATIO = 0.93
+
+
+@dataclass(frozen=True)
+class Citation:
+    clause_id: str
+    document: str
+    section: str
+    page: str | None
+    text: str  # the clause verbatim (with its options, one per line, when it has them)
+    page_index: int | None = None
+
+    @classmethod
+    def of(cls, clause: Clause) -> "Citation":
+        return cls(clause.clause_id, clause.document, clause.section_label, clause.page, clause.full_text, clause.page_index)
+
+    def to_dict(self) -> dict:
+        return {"clause_id": self.clause_id, "document": self.document, "section": self.section,
+                "page": self.page, "text": self.text}
+
+    def reference(self) -> str:
+        page = f", page {self.page}" if self.page else ""
+        return f"{self.clause_id}, {self.section}, {self.document}{page}"
+
+
+@dataclass(frozen=True)
+class Answer:
+    route: str  # one of ROUTES
+    answer: str
+    citations: tuple[Citation, ...] = ()
+    notice: Notice | None = None
+    reason: str = ""  # content-free: why this route (for the DSL's review and tests), never message text
+    notes: tuple[str, ...] = field(default=())  # e.g. the question was cut to a bounded prefix
+
+    def to_dict(self) -> dict:
+        return {
+            "route": self.route,
+            "answer": self.answer,
+            "citations": [c.to_dict() for c in self.citations],
+            "notice": self.notice.to_dict() if self.notice else None,
+        }
+
+
+def is_covered(hits: Sequence[Hit], unknown_share: float = 0.0) -> bool:
+    """Does the best clause answer the question? Close in meaning, or sharing enough vocabulary."""
+    if not hits:
+        return False
+    best = hits[0]
+    if best.dense >= COVERED_MIN_DENSE and best.score >= COVERED_MIN_FUSED:
+        return True
+    return (
+        best.lexical_raw >= COVERED_MIN_LEXICAL_RAW
+        and best.dense >= COVERED_MIN_DENSE * 0.5
+        and unknown_share < COVERED_MAX_UNKNOWN_SHARE
+    )
+
+
+def select_citations(hits: Sequence[Hit], max_citations: int = 3) -> list[Clause]:
+    """The best clause, then only those scoring nearly as well (and not already quoted inside it)."""
+    if not hits:
+        return []
+    chosen = [hits[0].clause]
+    for hit in hits[1:]:
+        if len(chosen) >= max_citations or hit.score < hits[0].score * RELATED_MIN_RATIO:
+            break
+        clause = hit.clause
+        if any(_contains(c, clause) or _contains(clause, c) for c in chosen):
+            continue
+        chosen.append(clause)
+    return chosen
+
+
+def _contains(outer: Clause, inner: Clause) -> bool:
+    """A parent already quotes its options."""
+    return inner.parent_id == outer.clause_id and inner.document == outer.document
+
+
+def who_to_ask(role: str, contacts: Contacts, online_presence: bool = False) -> str:
+    """The line naming who to ask; contact details only where configuration gives them."""
+    dsl = f"{contacts.dsl_name} (Designated Safeguarding Lead){_reach(contacts.dsl_phone, contacts.dsl_email)}"
+    if online_presence:
+        person = f"{contacts.online_name}, who manages the online presence{_reach(contacts.online_phone, contacts.online_email)}"
+        target = f"{person}, or {dsl}"
+    else:
+        target = dsl
+    if role == "parent":
+        return f"For anything this does not answer, contact {target}."
+    if role == "participant":
+        return f"If you are not sure, ask a member of staff or {target}."
+    return f"If you are unsure, ask {target}."
+
+
+def _reach(phone: str, email: str) -> str:
+    ways = [w for w in (phone, email) if w]
+    return f": {', '.join(ways)}" if ways else ""
+
+
+_FRAMING = {
+    "staff": "The policy says:",
+    "volunteer": "The policy says:",
+    "parent": "Here is what the policy says:",
+    "participant": "Here is what the policy says:",
+}
+SIGNPOST = "If this is about something that has happened, speak to {dsl} now{reach}."
+NOT_COVERED = "The policy does not cover this."
+_ONLINE_WORDS = ("social media", "online presence", "website", "posts", "accounts", "account")
+
+
+def compose(
+    hits: Sequence[Hit],
+    role: str,
+    contacts: Contacts,
+    *,
+    max_citations: int = 3,
+    signpost: bool = False,
+    question_hint: str = "",
+    unknown_share: float = 0.0,
+) -> Answer:
+    """The extractive answer for ranked hits (or not_covered when the best clause does not answer)."""
+    if not is_covered(hits, unknown_share):
+        online = any(w in question_hint.lower() for w in ("social media", "facebook", "instagram", "website", "post"))
+        lines = [NOT_COVERED, who_to_ask(role, contacts, online_presence=online)]
+        if signpost:
+            lines.append(SIGNPOST.format(dsl=contacts.dsl_name, reach=_reach(contacts.dsl_phone, contacts.dsl_email)))
+        return Answer("not_covered", "\n".join(lines), (), None, "coverage:below_threshold")
+
+    clauses = select_citations(hits, max_citations)
+    citations = tuple(Citation.of(c) for c in clauses)
+    lines = [_FRAMING.get(role, _FRAMING["staff"])]
+    for citation in citations:
+        quoted = citation.text.replace("\n", "\n  - ")
+        lines.append(f"\u201c{quoted}\u201d ({citation.reference()})")
+    online = any(w in c.full_text.lower() or c.section.lower().endswith("online presence") for c in clauses for w in _ONLINE_WORDS)
+    lines.append(who_to_ask(role, contacts, online_presence=online))
+    if signpost:
+        lines.append(SIGNPOST.format(dsl=contacts.dsl_name, reach=_reach(contacts.dsl_phone, contacts.dsl_email)))
+    return Answer("answer", "\n".join(lines), citations, None, f"retrieval:top={citations[0].clause_id}")
+
+
+def disclosure_answer(notice: Notice, reason: str) -> Answer:
+    """A disclosure is never answered from the policy: the notice is the whole reply."""
+    return Answer("disclosure", notice.to_text(), (), notice, reason)

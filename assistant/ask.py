@@ -1,0 +1,115 @@
+"""The ``ask`` contract that scripts, the evaluation suite and other tools rely on.
+
+- ``policy-assistant ask [--role R] "question"`` prints a readable answer; ``--json`` prints one object.
+- ``policy-assistant ask --json -`` reads JSON Lines from stdin, each
+  ``{"question": str, "role": str (optional), "history": [{"role": "user"|"assistant", "content": str}]}``
+  and writes one JSON object per line, in order, loading models once. A malformed line gets an
+  error object (``{"error": "..."}``) on its line and the rest still run.
+- The object: ``{"route", "answer", "citations": [{"clause_id", "document", "section", "page", "text"}],
+  "notice"}``.
+
+Nothing here logs or stores a question.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import IO
+
+from assistant.settings import Settings
+
+ROLES = ("staff", "parent", "volunteer", "participant")
+
+
+class BadRequest(Exception):
+    """One JSON Lines request that does not follow the contract."""
+
+
+def parse_request(line: str) -> tuple[str, str, list[dict]]:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise BadRequest(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise BadRequest("each line must be a JSON object")
+    question = data.get("question")
+    if not isinstance(question, str):
+        raise BadRequest('"question" must be a string')
+    role = data.get("role") or "staff"
+    if role not in ROLES:
+        raise BadRequest(f'"role" must be one of {", ".join(ROLES)}')
+    history = data.get("history") or []
+    if not isinstance(history, list) or not all(
+        isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str) for t in history
+    ):
+        raise BadRequest('"history" must be a list of {"role": "user"|"assistant", "content": str}')
+    return question, role, history
+
+
+def render_text(answer) -> str:
+    """The readable form for a terminal."""
+    if answer.route == "disclosure":
+        return answer.notice.to_text()
+    parts = [answer.answer]
+    if answer.notice is not None:
+        parts.append("")
+        parts.append(answer.notice.to_text())
+    return "\n".join(parts)
+
+
+def serve_lines(assistant, stdin: IO[str], stdout: IO[str]) -> int:
+    """Answer JSON Lines from stdin, one object per line, in order."""
+    failures = 0
+    for line in stdin:
+        if not line.strip():
+            continue
+        try:
+            question, role, history = parse_request(line)
+            result = assistant.ask(question, role=role, history=history).to_dict()
+        except BadRequest as exc:
+            failures += 1
+            result = {"error": str(exc)}
+        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        stdout.flush()
+    return 1 if failures else 0
+
+
+def open_assistant(settings: Settings):
+    """Build the assistant, ingesting first when there is no index yet."""
+    from ingest.index import IndexNotBuiltError
+    from assistant.pipeline import build_assistant
+
+    try:
+        return build_assistant(settings)
+    except IndexNotBuiltError:
+        from assistant.cli import cmd_ingest
+
+        print("No index yet: ingesting the policy folder first.", file=sys.stderr)
+        cmd_ingest(settings, argparse.Namespace())
+        return build_assistant(settings)
+
+
+def run_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.index import IndexError_
+
+    if args.question is None:
+        print('error: give a question, or "-" with --json to read JSON Lines from stdin', file=sys.stderr)
+        return 2
+    if args.question == "-" and not args.json:
+        print('error: reading questions from stdin needs --json ("policy-assistant ask --json -")', file=sys.stderr)
+        return 2
+    try:
+        assistant = open_assistant(settings)
+    except IndexError_ as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.question == "-":
+        return serve_lines(assistant, sys.stdin, sys.stdout)
+    answer = assistant.ask(args.question, role=args.role)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(render_text(answer))
+    return 0

@@ -1,0 +1,175 @@
+"""Find the clauses that answer a question: dense similarity from Chroma fused with BM25 over clauses.
+
+The question is first expanded with the domain vocabulary (``assistant/data/vocabulary.json``:
+"ring" -> telephone, "insta" -> social media, "pics" -> photos) and misspelt words are mapped to the
+nearest word the policy uses. Dense scores come from Chroma (section title and lead-in embedded with
+each clause); lexical scores from BM25 (rank-bm25). ``fuse`` combines them; weights were chosen on
+the dev set in evals/.
+
+What this module does not do: decide whether the policy covers the question (``assistant.answer``
+does, from the ``Hit`` scores), see disclosures (the router runs first and they never get here), or
+write anything anywhere.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from ingest.clauses import Clause
+
+VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.json"
+
+# Weights of the fused score; measured on evals/data/questions.jsonl (see evals/README.md).
+DENSE_WEIGHT = 0.7
+LEXICAL_WEIGHT = 0.3
+EXPAND_DENSE = True
+
+_STOPWORDS = frozenset(
+    """a about above after again all am an and any are as at be been before being below between both but by can
+    could did do does doing down during each few for from further had has have having he her here hers herself
+    him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once
+    only or other our ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves im ive id dont doesnt cant wont
+    isnt arent u ur pls please hi hello thanks thank ok okay yes also get got go going want wants wanted need
+    needs know let lets like tell say said really still ever even much many way thing things anyone someone
+    something anything one two us we're i'm it's that's there's what's allowed""".split()
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    clause: Clause
+    score: float  # fused, 0..1
+    dense: float  # cosine similarity of question and clause
+    lexical: float  # BM25 score scaled to 0..1 by the best clause for this question
+    lexical_raw: float
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary(path: Path = VOCABULARY_FILE) -> dict[str, tuple[str, ...]]:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {key.lower(): tuple(values) for key, values in data["expansions"].items()}
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to meet "photos"/"photo", "recording"/"record", "emails"/"email"."""
+    for suffix, keep in (("'s", 3), ("ies", 4), ("ing", 5), ("ed", 5), ("es", 5), ("s", 4)):
+        if word.endswith(suffix) and len(word) >= keep + len(suffix) - 1:
+            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            break
+    return word
+
+
+def tokenize(text: str) -> list[str]:
+    words = re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower().replace("’", "'"))
+    return [stem(w) for w in words if w not in _STOPWORDS]
+
+
+def expand_question(question: str, vocabulary: dict[str, tuple[str, ...]], known: frozenset[str]) -> tuple[list[str], str]:
+    """Tokens for BM25 and extra words for the embedded question.
+
+    Words the policy never uses are mapped to a close word it does ("pasword" -> "password").
+    """
+    lowered = question.lower().replace("’", "'")
+    words = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)?(?:'[a-z]+)?", lowered)
+    extra: list[str] = []
+    for phrase, values in vocabulary.items():
+        if " " in phrase and phrase in lowered:
+            extra.extend(values)
+    tokens: list[str] = []
+    for word in words:
+        if word in _STOPWORDS:
+            continue
+        if word in vocabulary:
+            extra.extend(vocabulary[word])
+        token = stem(word)
+        if token not in known and word not in vocabulary and len(word) >= 4:
+            close = difflib.get_close_matches(token, known, n=1, cutoff=0.8)
+            if close:
+                token = close[0]
+                for key in (token, token + "s"):
+                    if key in vocabulary:
+                        extra.extend(vocabulary[key])
+        tokens.append(token)
+    extra_tokens = [stem(w) for w in extra]
+    return tokens + extra_tokens, " ".join(dict.fromkeys(extra))
+
+
+def fuse(dense: Sequence[float], lexical: Sequence[float]) -> list[float]:
+    """Weighted sum of cosine similarity and max-scaled BM25: the plain heart of ranking."""
+    top = max(lexical, default=0.0)
+    scaled = [x / top if top > 0 else 0.0 for x in lexical]
+    return [DENSE_WEIGHT * d + LEXICAL_WEIGHT * s for d, s in zip(dense, scaled)]
+
+
+def clause_search_text(clause: Clause, lead_in: str | None = None) -> str:
+    return " ".join(filter(None, [clause.section_label, lead_in, clause.full_text]))
+
+
+class Retriever:
+    """Ranks the live index's clauses for a question. Built once per process; ``search`` is thread-safe."""
+
+    def __init__(self, collection, clauses: Sequence[Clause], query_embedder, vocabulary=None) -> None:
+        from rank_bm25 import BM25Okapi  # small, pure Python
+
+        self._collection = collection
+        self.clauses = tuple(clauses)
+        self._embedder = query_embedder
+        self._vocabulary = vocabulary if vocabulary is not None else load_vocabulary()
+        by_key = {(c.document, c.clause_id): c for c in self.clauses}
+        self._row = {(c.document, c.clause_id): i for i, c in enumerate(self.clauses)}
+        corpus = []
+        for clause in self.clauses:
+            lead_in = by_key.get((clause.document, clause.lead_in_id))
+            corpus.append(tokenize(clause_search_text(clause, lead_in.text if lead_in else None)))
+        self._bm25 = BM25Okapi(corpus) if corpus else None
+        self._known = frozenset(t for doc in corpus for t in doc)
+
+    def search(self, question: str, k: int = 8) -> list[Hit]:
+        if not self.clauses or not question.strip():
+            return []
+        tokens, extra = expand_question(question, self._vocabulary, self._known)
+        lexical = list(self._bm25.get_scores(tokens)) if tokens and self._bm25 else [0.0] * len(self.clauses)
+        dense = self._dense_scores(f"{question} {extra}".strip() if EXPAND_DENSE else question)
+        fused = fuse(dense, lexical)
+        top = max(lexical, default=0.0)
+        order = sorted(range(len(self.clauses)), key=lambda i: (-fused[i], self.clauses[i].position))
+        return [
+            Hit(self.clauses[i], fused[i], dense[i], lexical[i] / top if top > 0 else 0.0, lexical[i])
+            for i in order[:k]
+        ]
+
+    def unknown_share(self, question: str) -> float:
+        """Share of the question's content words that the policy never uses, even after expansion and
+        spelling correction: "refund", "parking" and "allergy" are strong signs of an out-of-scope question."""
+        words = [w for w in re.findall(r"[a-z0-9]+(?:'[a-z]+)?", question.lower().replace("’", "'"))
+                 if w not in _STOPWORDS and len(w) >= 3]
+        if not words:
+            return 0.0
+        unknown = 0
+        for word in words:
+            token = stem(word)
+            if token in self._known or any(stem(x) in self._known for x in self._vocabulary.get(word, ())):
+                continue
+            if len(word) >= 4 and difflib.get_close_matches(token, self._known, n=1, cutoff=0.8):
+                continue
+            unknown += 1
+        return unknown / len(words)
+
+    def _dense_scores(self, text: str) -> list[float]:
+        vector = self._embedder.embed_query(text)
+        n = len(self.clauses)
+        got = self._collection.query(query_embeddings=[vector], n_results=min(n, 200), include=["metadatas", "distances"])
+        scores = [0.0] * n
+        for meta, distance in zip(got["metadatas"][0], got["distances"][0]):
+            row = self._row.get((meta["document"], meta["clause_id"]))
+            if row is not None:
+                scores[row] = 1.0 - float(distance)  # cosine space: distance = 1 - similarity
+        return scores

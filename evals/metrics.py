@@ -1,0 +1,89 @@
+"""Pure metric functions for the evaluation suite: ranked ids and labels in, numbers out.
+
+Nothing here loads a model, reads a file or knows about the pipeline; ``evals.run`` does that.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Mapping, Sequence
+
+
+def hit_at_k(ranked: Sequence[str], gold: Iterable[str], k: int) -> bool:
+    gold = set(gold)
+    return any(r in gold for r in ranked[:k])
+
+
+def reciprocal_rank(ranked: Sequence[str], gold: Iterable[str]) -> float:
+    gold = set(gold)
+    for i, r in enumerate(ranked, start=1):
+        if r in gold:
+            return 1.0 / i
+    return 0.0
+
+
+def mean(values: Iterable[float]) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else 0.0
+
+
+def rate(flags: Iterable[bool]) -> float:
+    return mean(1.0 if f else 0.0 for f in flags)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100); 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def resolve_gold(gold_ids: Sequence[str], gold_texts: Sequence[str], clause_text: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """Gold ids that still name the clause they were written for, and a problem line for each that does not.
+
+    A label is by id with a verbatim substring beside it: if the id is gone, or now names a clause
+    without that text, the policy was re-segmented and the label must be fixed, not silently moved.
+    """
+    good: list[str] = []
+    problems: list[str] = []
+    for i, clause_id in enumerate(gold_ids):
+        snippet = " ".join(gold_texts[i].split()) if i < len(gold_texts) else ""
+        text = clause_text.get(clause_id)
+        if text is None:
+            holder = next((cid for cid, t in clause_text.items() if snippet and snippet in " ".join(t.split())), None)
+            problems.append(f"{clause_id} no longer exists" + (f" (its text is now in {holder})" if holder else ""))
+        elif snippet and snippet not in " ".join(text.split()):
+            problems.append(f"{clause_id} no longer contains {snippet!r}")
+        else:
+            good.append(clause_id)
+    return good, problems
+
+
+def citation_is_exact(cited_text: str, source_text: str) -> bool:
+    """Cited text appears verbatim (whitespace aside) in the normalised source document."""
+    return " ".join(cited_text.split()) in source_text
+
+
+def router_rates(records: Sequence[Mapping]) -> dict:
+    """Recall per harm slice and false-positive rate per negative slice.
+
+    Each record: {"label": 0|1, "slice": str, "routed": bool, "core": bool}.
+    """
+    out: dict = {"recall": {}, "fpr": {}, "n": {}}
+    slices = sorted({r["slice"] for r in records})
+    for name in slices:
+        subset = [r for r in records if r["slice"] == name]
+        out["n"][name] = len(subset)
+        if subset and subset[0]["label"] == 1:
+            out["recall"][name] = rate(r["routed"] for r in subset)
+        else:
+            out["fpr"][name] = rate(r["routed"] for r in subset)
+    positives = [r for r in records if r["label"] == 1]
+    out["recall_all"] = rate(r["routed"] for r in positives)
+    out["recall_core"] = rate(r["routed"] for r in positives if r.get("core"))
+    hard = [r for r in records if r["label"] == 0 and r["slice"] != "policy_question"]
+    out["fpr_hard_negative"] = rate(r["routed"] for r in hard)
+    out["fpr_policy_question"] = rate(r["routed"] for r in records if r["slice"] == "policy_question")
+    return out

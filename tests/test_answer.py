@@ -1,0 +1,118 @@
+"""Answers quote clauses verbatim with where they sit; not_covered cites nothing; disclosures never reach retrieval."""
+
+from __future__ import annotations
+
+from assistant.answer import Citation, compose, is_covered, select_citations, who_to_ask
+from assistant.pipeline import resolve_follow_up
+from assistant.retrieve import Hit, expand_question, stem, tokenize
+from assistant.settings import Contacts
+from ingest.clauses import build_clauses
+from ingest.load import load_document, normalise_space
+
+from conftest import POLICY_PDF
+
+
+def _policy_text() -> str:
+    import pypdf
+
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(str(POLICY_PDF)).pages)
+    return normalise_space(text.replace("\uf0b7", " "))
+
+
+def test_answer_quotes_the_recording_clause_verbatim_with_its_place(fake_assistant):
+    answer = fake_assistant.ask("do you allow any recording of zoom sessions?", role="parent")
+    assert answer.route == "answer"
+    first = answer.citations[0]
+    assert first.clause_id == "ZP-6"
+    assert (first.section, first.document, first.page) == ("Our Zoom Policy", "online-safety-policy.pdf", "2")
+    assert first.text == "We do not allow any recording of our Zoom sessions, unless by the host and only with permission from all participants"
+    assert first.text in answer.answer
+    assert "ZP-6" in answer.answer
+    source = _policy_text()
+    for citation in answer.citations:
+        assert normalise_space(citation.text) in source
+
+
+def test_json_object_follows_the_contract(fake_assistant):
+    data = fake_assistant.ask("can I email a child about homework?").to_dict()
+    assert set(data) == {"route", "answer", "citations", "notice"}
+    assert data["route"] == "answer" and data["notice"] is None
+    assert set(data["citations"][0]) == {"clause_id", "document", "section", "page", "text"}
+    assert data["citations"][0]["clause_id"] == "ESV-9"
+
+
+def test_a_disclosure_never_reaches_retrieval(fake_assistant):
+    answer = fake_assistant.ask("canary: my uncle hits me when nobody is home", role="participant")
+    assert answer.route == "disclosure"
+    assert answer.citations == ()
+    assert answer.notice is not None
+    assert fake_assistant.retriever.queries == []
+    assert "canary" not in answer.reason.lower()
+
+
+def test_after_a_disclosure_later_answers_keep_the_notice_and_never_reuse_its_text(fake_assistant):
+    history = [{"role": "user", "content": "canary my dad hits me"}, {"role": "assistant", "content": "(notice)"}]
+    answer = fake_assistant.ask("and is zoom recorded?", history=history)
+    assert answer.route == "answer"
+    assert answer.notice is not None
+    assert all("canary" not in q for q in fake_assistant.retriever.queries)
+
+
+def test_question_the_policy_does_not_cover_cites_nothing_and_names_who_to_ask(fake_assistant):
+    answer = fake_assistant.ask("what are the opening hours of the cafe?", role="parent")
+    assert answer.route == "not_covered"
+    assert answer.citations == ()
+    assert "does not cover" in answer.answer and "Sarah Rands" in answer.answer
+
+
+def test_follow_up_is_read_with_the_question_before_it():
+    assert resolve_follow_up("and what about adults?", ["can I post photos of children?"]) == (
+        "can I post photos of children? and what about adults?"
+    )
+    assert resolve_follow_up("can I email a parent?", ["can I post photos?"]) == "can I email a parent?"
+    assert resolve_follow_up("and adults?", []) == "and adults?"
+
+
+def test_very_long_question_is_answered_on_a_prefix_and_says_so(fake_assistant):
+    answer = fake_assistant.ask("is zoom recorded? " + "blah " * 30_000)
+    assert answer.route in ("answer", "not_covered")
+    assert "first 2,000 characters" in answer.answer
+
+
+def test_signpost_line_is_added_to_a_procedural_question_with_heavy_vocabulary(fake_assistant):
+    answer = fake_assistant.ask("what do we do if a child discloses abuse by email?")
+    assert "speak to Sarah Rands now" in answer.answer
+
+
+def test_role_shapes_who_to_ask_and_contact_details_come_from_configuration():
+    contacts = Contacts(dsl_phone="01234 567890", online_email="online@example.org")
+    assert "01234 567890" in who_to_ask("staff", contacts)
+    assert "Holly Davis" in who_to_ask("parent", contacts, online_presence=True)
+    assert "online@example.org" in who_to_ask("parent", contacts, online_presence=True)
+    assert "member of staff" in who_to_ask("participant", contacts)
+    assert ":" not in who_to_ask("staff", Contacts())  # no empty contact details
+
+
+def _hit(clause, score, dense=0.6, lexical_raw=8.0):
+    return Hit(clause, score, dense, 1.0, lexical_raw)
+
+
+def test_related_clauses_are_cited_only_when_nearly_as_strong():
+    clauses = {c.clause_id: c for c in build_clauses(load_document(POLICY_PDF))}
+    hits = [_hit(clauses["ZP-6"], 0.80), _hit(clauses["ZP-7"], 0.78), _hit(clauses["ZP-1"], 0.50)]
+    assert [c.clause_id for c in select_citations(hits)] == ["ZP-6", "ZP-7"]
+    # A parent already quotes its options: the option is not cited again.
+    hits = [_hit(clauses["UMP-4"], 0.80), _hit(clauses["UMP-4.a"], 0.79)]
+    assert [c.clause_id for c in select_citations(hits)] == ["UMP-4"]
+    assert not is_covered([_hit(clauses["ZP-6"], 0.30, dense=0.15, lexical_raw=1.0)])
+    answer = compose([_hit(clauses["UMP-4"], 0.8)], "staff", Contacts())
+    assert "end the conversation and cease reply" in answer.citations[0].text
+
+
+def test_vocabulary_and_misspellings_meet_the_policys_words():
+    tokens, extra = expand_question("can i ring a kid or txt them", {"ring": ("telephone",), "kid": ("child",), "txt": ("mobile",)}, frozenset())
+    assert {"telephone", "child", "mobile"} <= set(tokens)
+    tokens, _ = expand_question("is the pasword shared", {}, frozenset({"password", "share"}))
+    assert "password" in tokens
+    assert stem("photos") == stem("photo") and stem("recording") == "record"
+    assert "the" not in tokenize("the zoom")
