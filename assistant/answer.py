@@ -12,6 +12,7 @@ a disclosure answer is built from the notice alone) or call a language model (``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -32,6 +33,12 @@ COVERED_MAX_UNKNOWN_SHARE = 0.3
 # A further clause is cited only when it scores nearly as well as the first: it completes or
 # qualifies it, rather than padding the answer.
 RELATED_MIN_RATIO = 0.93
+# A question asking for an amount, a duration, a time or a price ("how long do you keep recordings?")
+# is answered only by a clause that states one: a clause with no number in it cannot, however close.
+_ASKS_FOR_QUANTITY = re.compile(
+    r"\b(how (long|much|many|often|old)|what age|what time|when (do|does|is|are)|costs?|price|fees?|pays?)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -150,12 +157,16 @@ def compose(
     unknown_share: float = 0.0,
 ) -> Answer:
     """The extractive answer for ranked hits (or not_covered when the best clause does not answer)."""
-    if not is_covered(hits, unknown_share):
+    unanswerable_quantity = bool(hits) and bool(_ASKS_FOR_QUANTITY.search(question_hint)) and not any(
+        ch.isdigit() for ch in hits[0].clause.full_text
+    )
+    if unanswerable_quantity or not is_covered(hits, unknown_share):
         online = any(w in question_hint.lower() for w in ("social media", "facebook", "instagram", "website", "post"))
         lines = [NOT_COVERED, who_to_ask(role, contacts, online_presence=online)]
         if signpost:
             lines.append(SIGNPOST.format(dsl=contacts.dsl_name, reach=_reach(contacts.dsl_phone, contacts.dsl_email)))
-        return Answer("not_covered", "\n".join(lines), (), None, "coverage:below_threshold")
+        reason = "coverage:no_quantity" if unanswerable_quantity else "coverage:below_threshold"
+        return Answer("not_covered", "\n".join(lines), (), None, reason)
 
     clauses = select_citations(hits, max_citations)
     citations = tuple(Citation.of(c) for c in clauses)

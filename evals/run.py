@@ -78,17 +78,25 @@ def _score_ranking(name, questions, rank_fn, cited_fn, clause_text) -> tuple[Sys
     return result, misses
 
 
-def _source_text(clauses) -> dict[str, str]:
-    """Each document's text, normalised the way citations are compared (bullet glyphs out, spaces collapsed)."""
+def _source_text(clauses, policy_dir: Path) -> dict[str, str]:
+    """Each document's text as pypdf extracts it, normalised (bullet glyphs out, spaces collapsed).
+
+    Read independently of the clause parser, so a parser that altered words would fail here.
+    """
     from ingest.load import load_document
 
     out = {}
     for document in sorted({c.document for c in clauses}):
-        for folder in (Path("policy_docs"),):
-            path = folder / document
-            if path.exists():
-                blocks = load_document(path).blocks
-                out[document] = " ".join(" ".join(b.text.split()) for b in blocks)
+        path = Path(policy_dir) / document
+        if not path.exists():
+            continue
+        if path.suffix.lower() == ".pdf":
+            import pypdf
+
+            raw = " ".join(page.extract_text() for page in pypdf.PdfReader(str(path)).pages)
+            out[document] = " ".join(raw.replace("\uf0b7", " ").split())
+        else:
+            out[document] = " ".join(" ".join(b.text.split()) for b in load_document(path).blocks)
     return out
 
 
@@ -115,7 +123,7 @@ def run(settings, with_peers: bool = True) -> Report:
         answer = assistant.ask(q["question"], role=q["role"])
         route_times[answer.route].append((time.perf_counter() - started) * 1000)
         answers[q["id"]] = answer
-    sources = _source_text(clauses)
+    sources = _source_text(clauses, settings.policy_dir)
     exact = [citation_is_exact(c.text, sources.get(c.document, "")) for a in answers.values() for c in a.citations]
 
     ours, misses = _score_ranking(

@@ -116,3 +116,12 @@ def test_vocabulary_and_misspellings_meet_the_policys_words():
     assert "password" in tokens
     assert stem("photos") == stem("photo") and stem("recording") == "record"
     assert "the" not in tokenize("the zoom")
+
+
+def test_a_question_asking_for_an_amount_is_not_answered_by_a_clause_without_one():
+    clauses = {c.clause_id: c for c in build_clauses(load_document(POLICY_PDF))}
+    recording = [_hit(clauses["ZP-6"], 0.9, dense=0.8, lexical_raw=15.0)]
+    assert compose(recording, "parent", Contacts(), question_hint="how long do you keep zoom recordings?").route == "not_covered"
+    assert compose(recording, "parent", Contacts(), question_hint="are zoom sessions recorded?").route == "answer"
+    accounts = [_hit(clauses["MOP-2"], 0.9, dense=0.8, lexical_raw=15.0)]
+    assert compose(accounts, "staff", Contacts(), question_hint="how many people should have the account password?").route == "answer"
