@@ -7,7 +7,8 @@ order, each explainable:
 
 1. normalisation: lower case, text-speak and common misspellings, repeated letters, punctuation;
 2. lexicon families (data: ``data/router_lexicon.toml``): "strong" patterns route on their own,
-   "weak" ones add up by weight;
+   "weak" ones add up by weight, and "direct" ones stay disclosures even when asked as a question
+   ("can you help me find somewhere else to live");
 3. context rules (ConText/NegEx-style): a hypothetical scope ("if a child tells me ...") or a
    procedural, definitional, fiction or general frame ("what should we do", "in the film") can
    clear a harm match, but only when no specific person or event is present ("a child told me
@@ -16,6 +17,12 @@ order, each explainable:
    (``data/router_scorer.json``, trained by ``assistant.train_router``) catches what the rules
    miss; its threshold is set for recall;
 5. the conversation: weak signals of earlier user turns add up with the new message's.
+
+The whole message is always scanned by the lexicon (a disclosure at the end of a 100,000-character
+message still routes; such a message costs about a second, an ordinary one a few milliseconds);
+the scorer reads at most ``MAX_WINDOWS`` windows of a long message, chosen around lexicon matches
+plus the first and the last. ``audience`` is a guess ("child" only with child cues and no adult
+ones); the caller should prefer what it knows about the user's role.
 
 When unsure it routes (fails closed): any internal error routes to ``"disclosure"`` with layer
 ``"fallback"``. Every decision carries a content-free reason code (layer and family names, a
@@ -30,6 +37,7 @@ conversation state (the caller passes earlier user messages in ``history``).
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -164,6 +172,7 @@ class Hit:
     possessive: bool  # a specific person of the writer's ("my son", "my stepdad") is involved
     quoted: bool  # inside quotation marks: reported speech, not the writer's own words
     hypothetical: bool  # inside a hypothetical scope ("if a child ...", "what if ...")
+    about_others: bool  # that hypothetical is about someone else ("if a child ...", not "if i ...")
     permission: bool  # inside a permission question ("can the tutor ...", "is it ok to ...")
 
 
@@ -182,6 +191,7 @@ class Analysis:
     recurrence: bool  # something that keeps happening ("keeps", "again", "every night"): weaker than a time
     possessive: bool  # a hit involves "my son", "my dad" ... outside hypothetical scope
     first_person: bool  # the writer speaks of themselves as the one harmed, in some hit
+    figurative: bool  # an idiom was blanked ("kill the zoom call"): the scorer uses its stricter bar
     joking: bool  # laughter or "jk": clears weak signals only, never a strong match
     heavy: bool  # heavy harm vocabulary anywhere (for the DSL signpost on procedural questions)
     child_cues: int
@@ -242,6 +252,11 @@ _POSSESSIVE_WORDS = frozenset({"my", "our"})
 _QUESTION_OPENERS = frozenset(
     "what how who where when why which can could should would will do does did is are am was were may must shall "
     "any anyone whats hows".split()
+)
+# A hypothetical about someone else: "if a child ...", "a young person who ...", not "if i ...".
+_ABOUT_OTHERS = re.compile(
+    r"(?:(?:what )?if|when|whenever|suppose|supposing|imagine|say|in case|should|were|unless)? ?"
+    r"(?:a|an|any|every|the|one|someone|somebody|anyone|they|their|he|she|his|her|kids|children|young|people|parents?)\b"
 )
 # Families whose matches a benign secret (a surprise party) can clear.
 _BENIGN_CLEARS = frozenset({"grooming"})
@@ -310,6 +325,7 @@ class Lexicon:
         if self.figurative is not None:
             norm = self.figurative.sub(lambda m: "_" * len(m.group(0)), norm)
         hypo = self._scopes(self.hypothetical, norm)
+        others = [(a, b) for a, b in hypo if _ABOUT_OTHERS.match(norm, a)]
         perm = self._scopes(self.permission, norm)
         quotes = _quoted(norm)
 
@@ -337,7 +353,7 @@ class Lexicon:
                         not asked and bool(_FIRST_PERSON_BEFORE.search(" ".join(before_words)))))
                     poss = not quoted and bool((span_words | set(before_words)) & _POSSESSIVE_WORDS)
                     hits.append(Hit(fam.name, strong, kind == "direct", m.start(), m.end(), first, poss, quoted,
-                                    _inside(m.start(), hypo), _inside(m.start(), perm)))
+                                    _inside(m.start(), hypo), _inside(m.start(), others), _inside(m.start(), perm)))
                     if not strong:
                         break  # one weak match per family is enough
         return Analysis(
@@ -354,6 +370,7 @@ class Lexicon:
             first_person=any(h.first_person and not h.permission for h in hits),
             heavy=found(self.heavy),
             joking=found(self.joking),
+            figurative=self.figurative is not None and norm != cues,
             child_cues=len(self.child_speaker.findall(norm)) if self.child_speaker else 0,
             adult_cues=len(self.adult_speaker.findall(norm)) if self.adult_speaker else 0,
         )
@@ -407,7 +424,7 @@ def rule_features(a: Analysis) -> list[str]:
             feats.append(f"@first:{kind}")
         if h.possessive:
             feats.append(f"@poss:{kind}")
-    for name in ("procedural", "fiction", "generic", "benign", "question", "report", "event", "recurrence", "possessive",
+    for name in ("procedural", "fiction", "generic", "benign", "figurative", "joking", "question", "report", "event", "recurrence", "possessive",
                  "first_person", "heavy"):
         if getattr(a, name):
             feats.append(f"@ctx:{name}")
@@ -477,7 +494,9 @@ class Router:
     """Routes a message to "disclosure" or "question"; see the module docstring for the layers."""
 
     def __init__(self, lexicon: Lexicon | None = None, scorer: Scorer | None = None):
-        # Both are small data files; loading them eagerly keeps route() free of first-call latency.
+        """``lexicon=None`` loads the bundled lexicon; ``scorer=None`` means rules only (the layers the
+        tests reason about). ``load_router()`` builds the full router from the bundled files."""
+        # Small data files; loading them eagerly keeps route() free of first-call latency.
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self.scorer = scorer
 
@@ -543,7 +562,7 @@ class Router:
         signpost = bool(strong) or (a.heavy and a.framed)
         p = self._score(norm, a)
         if p is not None:
-            clean = a.framed and not a.specific
+            clean = (a.framed or a.figurative) and not a.specific
             threshold = self.scorer.framed_threshold if clean else self.scorer.threshold
             if p >= threshold:
                 return _Turn(RouteDecision("disclosure", f"scorer:{p:.2f}", "scorer", families, p, False, audience),
@@ -593,7 +612,6 @@ def _token_offsets(norm: str) -> list[int]:
 
 
 def _token_at(offsets: list[int], pos: int) -> int:
-    import bisect
     return max(0, bisect.bisect_right(offsets, pos) - 1)
 
 
@@ -620,7 +638,7 @@ def _cleared(a: Analysis, h: Hit) -> bool:
     if h.first_person and not h.permission:
         return False  # the writer is the one harmed: "what should i do, he hits me"
     if h.direct and not h.quoted:
-        return a.fiction or (h.hypothetical and a.question)
+        return a.fiction or (h.about_others and a.question)
     own_person = h.possessive and not (h.hypothetical or h.permission)
     if a.benign and h.family in _BENIGN_CLEARS:
         return True

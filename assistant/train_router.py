@@ -44,8 +44,8 @@ EPOCHS = 400
 LEARNING_RATE = 5.0
 FOLDS = 5
 # Threshold search keeps a margin under the floors (evals/floors.py: 5% and 20%).
-POLICY_FPR_TARGET = 0.02
-HARD_NEGATIVE_FPR_TARGET = 0.10
+POLICY_FPR_TARGET = 0.035
+HARD_NEGATIVE_FPR_TARGET = 0.15
 POLICY_SLICE = "policy_question"
 
 
@@ -141,7 +141,7 @@ def rule_views(router: Router, texts: Sequence[str]) -> list[RuleView]:
     for text in texts:
         decision = router.route(text)
         a = router.lexicon.analyse(router.lexicon.normalise(text), "?" in text)
-        framed_clean = a.framed and not a.specific
+        framed_clean = (a.framed or a.figurative) and not a.specific
         views.append(RuleView(decision.is_disclosure, framed_clean))
     return views
 
@@ -170,7 +170,8 @@ def choose_thresholds(rows: Sequence[dict], views: Sequence[RuleView], probs: np
             if fpr_policy > POLICY_FPR_TARGET or fpr_hard > HARD_NEGATIVE_FPR_TARGET:
                 continue
             scorer_recall = scorer_says[y == 1].mean() if (y == 1).any() else 1.0
-            key = (round(float(scorer_recall), 4), -round(float(fpr_hard + fpr_policy), 4), float(t), float(tf))
+            # Ties go to the lower bars: recall on phrasings nobody has written down yet matters most.
+            key = (round(float(scorer_recall), 4), -float(t), -float(tf))
             if best is None or key > best[0]:
                 best = (key, float(t), float(tf), {
                     "scorer_recall": round(float(scorer_recall), 4),
