@@ -77,6 +77,9 @@ class Settings:
     # Query embeddings for the bundled model run on its int8 ONNX export (0.5 s load, ~5 ms a query)
     # instead of importing sentence-transformers (~8 s). Set false to use sentence-transformers.
     fast_query_embedding: bool = True
+    # Ingest with that int8 ONNX twin too (about 2.5x faster on two cores; for policies of hundreds
+    # of pages). Off by default: sentence-transformers embeds clauses unless this is set.
+    fast_ingest_embedding: bool = False
     # Chroma: embedded (PersistentClient under data_dir) unless a server URL is given,
     # e.g. "http://127.0.0.1:8000". Each organisation gets its own collection.
     chroma_url: str = ""
@@ -111,6 +114,7 @@ _ENV_OVERRIDES = {
     "DATA_DIR": "data_dir",
     "EMBEDDING_MODEL": "embedding_model",
     "FAST_QUERY_EMBEDDING": "fast_query_embedding",
+    "FAST_INGEST_EMBEDDING": "fast_ingest_embedding",
     "CHROMA_URL": "chroma_url",
     "COLLECTION": "collection",
     "HOST": "host",

@@ -298,6 +298,11 @@ def render_markdown(report: Report) -> str:
         if isinstance(value, float):
             lines.append(f"| {key} | {value:.3f} |")
     lines += ["", "Floors: " + ("all met." if not report.failures else "BELOW FLOOR: " + "; ".join(report.failures)), ""]
+    lines += ["Targets (the product's goals; floors above are regression guards):", ""]
+    for name, target in floors.TARGETS.items():
+        value = f.get(name, 0.0)
+        lines.append(f"- {name}: {value:.3f} against a target of {target:.2f} ({'met' if value >= target else f'{target - value:.3f} short'})")
+    lines.append("")
     lines += ["## Side by side (answerable questions)", "", "| system | hit@1 | hit@3 | MRR | cited chars | p50 ms | p95 ms |", "|---|---|---|---|---|---|---|"]
     for s in report.systems:
         lines.append(f"| {s.name} | {s.hit1:.3f} | {s.hit3:.3f} | {s.mrr:.3f} | {s.cited_chars:.0f} | {s.p50_ms:.1f} | {s.p95_ms:.1f} |")

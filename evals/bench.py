@@ -1,0 +1,605 @@
+"""`python -m evals.bench`: how fast the assistant starts, answers and ingests, and how much memory it needs.
+
+Figures, each the median of several runs (3 by default; ``--quick`` runs each once, ``--runs N``):
+
+- cold start: ``policy-assistant ask "..."`` in a fresh process, with an index already built, until
+  it exits; and ``policy-assistant serve --no-browser`` until its HTTP port answers;
+- warm answer latency p50/p95: ``Assistant.ask`` over 100 questions spread across
+  evals/data/questions.jsonl, in one process, after a warm-up;
+- router latency p50/p95: ``router.route`` over every text in evals/data/router.jsonl;
+- ingest time, after the embedding model is loaded: the shipped policy_docs/, and a synthetic policy
+  corpus of 1,000 pages (``evals.synthetic``), with clauses per second, where the time goes (parsing,
+  embedding, the rest: Chroma writes) and the ingest process's peak memory;
+- peak memory while serving: the RSS high-water mark of a process that built the assistant and
+  answered the warm set, and of the server process.
+
+Anything heavy runs in a child process (this module re-run with ``--worker``), so every process
+starts cold and its RSS high-water mark (``os.wait4``'s ru_maxrss) is its own. Every index is built
+in a temporary data directory, removed at the end: the user's index is never touched. The report
+(a Markdown table and the figures as JSON) goes to stdout and to <data dir>/reports/bench.md and
+bench.json.
+
+What this module does not do: fail. Figures are compared with the speed floors in evals/floors.py
+and a miss is reported, but the exit status is 0 whenever the benchmark itself ran (the floors that
+gate CI are the quality ones, in ``policy-assistant eval``). It never prints a question's text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from assistant.settings import apply_offline_switches, load_settings
+
+# Before anything heavy is imported, here or in the child processes (they inherit this environment).
+apply_offline_switches()
+
+from evals import floors  # noqa: E402  (after the switches, on purpose)
+from evals.metrics import percentile  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[1]
+WARM_SET_SIZE = 100
+WARM_UP_QUESTIONS = 10
+WARM_UP_ROUTES = 20
+SYNTHETIC_PAGES = 1000
+SYNTHETIC_DOCUMENTS = 20
+SERVER_START_TIMEOUT_S = 180.0
+CHILD_TIMEOUT_S = 1800.0
+
+
+class WorkerFailed(Exception):
+    """A measuring child process exited without its figures; the message says why, in one line."""
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    unit: str
+    runs: list[float] = field(default_factory=list)
+    floor: float | None = None  # an upper bound from evals/floors.py, or None when there is none
+    floor_name: str = ""
+    unavailable: str = ""  # why there is no figure, when there is none
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.runs) if self.runs else None
+
+    @property
+    def met(self) -> bool | None:
+        if self.floor is None or self.median is None:
+            return None
+        return self.median <= self.floor
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "median": self.median, "met": self.met}
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit in ("ms",):
+        return f"{value:.1f} ms"
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
+    return f"{value:,.0f} {unit}".rstrip()
+
+
+def render_table(figures: list[Figure]) -> str:
+    lines = ["| Figure | Median | Floor | Met? |", "|---|---|---|---|"]
+    for f in figures:
+        floor = f"at most {_fmt(f.floor, f.unit)}" if f.floor is not None else "-"
+        if f.unavailable:
+            lines.append(f"| {f.label} | not available ({f.unavailable}) | {floor} | - |")
+            continue
+        met = {True: "yes", False: "**no**", None: "-"}[f.met]
+        lines.append(f"| {f.label} | {_fmt(f.median, f.unit)} | {floor} | {met} |")
+    return "\n".join(lines)
+
+
+# --- the machine -------------------------------------------------------------------------------
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_gib = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "memory_gib": memory_gib,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# --- child processes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildResult:
+    returncode: int
+    seconds: float  # wall time from spawn to exit
+    peak_mb: float  # the child's own RSS high-water mark
+    stderr_tail: str
+
+
+def run_child(cmd: list[str], env: dict[str, str], timeout: float = CHILD_TIMEOUT_S) -> ChildResult:
+    """Run a command to completion, timing it and reading its own peak RSS (not its siblings')."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        timer = threading.Timer(timeout, process.kill)
+        timer.start()
+        try:
+            # os.wait4, not Popen.wait: it also returns this child's resource usage.
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        tail = err.read().decode("utf-8", "replace").strip().splitlines()
+    return ChildResult(process.returncode, seconds, usage.ru_maxrss / 1024, tail[-1] if tail else "")
+
+
+def child_env(data_dir: Path, policy_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["POLICY_ASSISTANT_DATA_DIR"] = str(data_dir)
+    env["POLICY_ASSISTANT_POLICY_DIR"] = str(policy_dir)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def run_worker(name: str, env: dict[str, str], out: Path, *args: str) -> tuple[dict, ChildResult]:
+    result = run_child([sys.executable, "-m", "evals.bench", "--worker", name, "--out", str(out), *args], env)
+    try:
+        payload = json.loads(out.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        payload = {"error": result.stderr_tail or f"exit status {result.returncode}"}
+    if "error" in payload:
+        raise WorkerFailed(payload["error"])
+    return payload, result
+
+
+def cli_command() -> list[str]:
+    script = Path(sys.executable).parent / "policy-assistant"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "assistant.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def vm_hwm_mb(pid: int | str = "self") -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def time_server_start(env: dict[str, str]) -> tuple[float, float]:
+    """Seconds from spawning ``serve`` until its port answers HTTP, and the server's peak RSS (MB)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(cli_command() + ["serve", "--no-browser", "--port", str(port)], env=env,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        seconds = None
+        try:
+            while time.perf_counter() - started < SERVER_START_TIMEOUT_S:
+                if process.poll() is not None:
+                    err.seek(0)
+                    tail = err.read().decode("utf-8", "replace").strip().splitlines()
+                    raise WorkerFailed(tail[-1] if tail else f"serve exited with status {process.returncode}")
+                try:
+                    urllib.request.urlopen(url, timeout=2).read()
+                    seconds = time.perf_counter() - started
+                except urllib.error.HTTPError:  # an HTTP error status is still an answer
+                    seconds = time.perf_counter() - started
+                except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                    time.sleep(0.1)
+                    continue
+                break
+            if seconds is None:
+                raise WorkerFailed(f"the port did not answer within {SERVER_START_TIMEOUT_S:.0f} s")
+            peak = vm_hwm_mb(process.pid)
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+    return seconds, peak or 0.0
+
+
+# --- what the children measure -------------------------------------------------------------------
+
+
+class TimedEmbedder:
+    """Wraps an embedder to add up the time spent embedding, so ingest time can be split by stage."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.seconds = 0.0
+
+    def embed_documents(self, texts):
+        started = time.perf_counter()
+        try:
+            return self.inner.embed_documents(texts)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+    def embed_query(self, text):
+        return self.embed_documents([text])[0]
+
+
+def worker_ingest(args: argparse.Namespace) -> dict:
+    """Load the model, then time ``ingest`` of the policy folder into fresh data dirs, ``runs`` times."""
+    from unittest import mock
+
+    import ingest.index as index_module
+    from assistant.embedding import document_embedder
+
+    settings = load_settings()
+    started = time.perf_counter()
+    embedder = TimedEmbedder(document_embedder(settings))
+    embedder.embed_documents(["warm-up"])  # loads sentence-transformers and the model
+    # Imported now so that neither counts as ingest time (chromadb ~1 s; pypdf for the PDF path).
+    import chromadb  # noqa: F401
+    import pypdf  # noqa: F401
+
+    load_seconds = time.perf_counter() - started
+    parse = {"seconds": 0.0}
+    collect_clauses = index_module.collect_clauses
+
+    def timed_collect_clauses(policy_dir):
+        # The parsing stage, timed where ingest calls it, so the split adds up to its total.
+        t = time.perf_counter()
+        try:
+            return collect_clauses(policy_dir)
+        finally:
+            parse["seconds"] += time.perf_counter() - t
+
+    runs = []
+    with mock.patch.object(index_module, "collect_clauses", timed_collect_clauses):
+        for run in range(args.runs):
+            data_dir = Path(args.data_root) / f"run-{run + 1}"
+            shutil.rmtree(data_dir, ignore_errors=True)
+            parse["seconds"] = embedder.seconds = 0.0
+            report = index_module.ingest(replace(settings, data_dir=data_dir), embedder)
+            runs.append({
+                "seconds": report.seconds,
+                "clauses": report.clauses,
+                "documents": len(report.documents),
+                "skipped": len(report.skipped),
+                "parse_seconds": parse["seconds"],
+                "embed_seconds": embedder.seconds,
+                "store_seconds": report.seconds - parse["seconds"] - embedder.seconds,
+            })
+    return {"model_load_seconds": load_seconds, "runs": runs, "peak_mb": vm_hwm_mb()}
+
+
+def warm_questions() -> list[dict]:
+    """100 questions spread evenly over the file: every style, answerable and out of scope."""
+    questions = [json.loads(line) for line in (DATA / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    if len(questions) <= WARM_SET_SIZE:
+        return questions
+    return [questions[i * len(questions) // WARM_SET_SIZE] for i in range(WARM_SET_SIZE)]
+
+
+def worker_serve(args: argparse.Namespace) -> dict:
+    """Build the assistant, answer the warm set ``runs`` times, then time the router alone."""
+    from assistant.pipeline import build_assistant
+
+    settings = load_settings()
+    started = time.perf_counter()
+    assistant = build_assistant(settings)
+    build_seconds = time.perf_counter() - started
+    questions = warm_questions()
+    for q in questions[:WARM_UP_QUESTIONS]:
+        assistant.ask(q["question"], role=q.get("role", "staff"))
+    passes, routes = [], {}
+    for _ in range(args.runs):
+        times = []
+        for q in questions:
+            t = time.perf_counter()
+            answer = assistant.ask(q["question"], role=q.get("role", "staff"))
+            times.append((time.perf_counter() - t) * 1000)
+            routes[answer.route] = routes.get(answer.route, 0) + 1
+        passes.append({"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "max_ms": max(times)})
+    serving_peak = vm_hwm_mb()  # read before the router pass, which is not serving
+
+    router = assistant.router
+    texts = [json.loads(line)["text"] for line in (DATA / "router.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    for text in texts[:WARM_UP_ROUTES]:
+        router.route(text, ())
+    router_passes = []
+    for _ in range(args.runs):
+        times = []
+        for text in texts:
+            t = time.perf_counter()
+            router.route(text, ())
+            times.append((time.perf_counter() - t) * 1000)
+        router_passes.append({"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "max_ms": max(times)})
+    return {
+        "build_seconds": build_seconds,
+        "questions": len(questions),
+        "answerable": sum(1 for q in questions if q.get("answerable")),
+        "routes": routes,
+        "passes": passes,
+        "router_texts": len(texts),
+        "router_passes": router_passes,
+        "serving_peak_mb": serving_peak,
+    }
+
+
+WORKERS = {"ingest": worker_ingest, "serve": worker_serve}
+
+
+def worker_main(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    try:
+        payload = WORKERS[args.worker](args)
+    except Exception as exc:  # reported by the parent as "not available (reason)"
+        payload = {"error": f"{type(exc).__name__}: {exc}".splitlines()[0][:300]}
+    out.write_text(json.dumps(payload), encoding="utf-8")
+    return 0 if "error" not in payload else 1
+
+
+# --- the benchmark -------------------------------------------------------------------------------
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def bench(runs: int, skip_synthetic: bool) -> dict:
+    started = time.perf_counter()
+    settings = load_settings()
+    policy_dir = settings.policy_dir.resolve()
+    info = {"machine": machine(), "runs": runs, "policy_dir": str(policy_dir)}
+    say(f"Benchmark: {runs} run(s) per figure on {info['machine']['cpu']} ({info['machine']['usable_cores']} cores).")
+    figures = {
+        "cli": Figure("one_shot_cli_s", "Cold start: `ask` one-shot, fresh process", "s",
+                      floor=floors.ONE_SHOT_CLI_S_MAX, floor_name="ONE_SHOT_CLI_S_MAX"),
+        "server": Figure("server_start_s", "Cold start: `serve` until the port answers", "s"),
+        "warm_p50": Figure("warm_p50_ms", "Warm answer latency p50", "ms"),
+        "warm_p95": Figure("warm_p95_ms", "Warm answer latency p95", "ms",
+                           floor=floors.WARM_P95_MS_MAX, floor_name="WARM_P95_MS_MAX"),
+        "router_p50": Figure("router_p50_ms", "Router latency p50", "ms"),
+        "router_p95": Figure("router_p95_ms", "Router latency p95", "ms",
+                             floor=floors.ROUTER_P95_MS_MAX, floor_name="ROUTER_P95_MS_MAX"),
+        "ingest_shipped": Figure("ingest_shipped_s", "Ingest policy_docs/ (model loaded)", "s"),
+        "ingest_synthetic": Figure("ingest_1000_pages_s", "Ingest 1,000 synthetic pages (model loaded)", "s",
+                                   floor=floors.INGEST_1000_PAGES_S_MAX, floor_name="INGEST_1000_PAGES_S_MAX"),
+        "synthetic_rate": Figure("ingest_1000_pages_clauses_per_s", "  of which clauses per second", "clauses/s"),
+        "synthetic_peak": Figure("ingest_1000_pages_peak_mb", "  peak memory of the ingest process", "MB"),
+        "serving_peak": Figure("serving_peak_mb", "Peak memory: built + answered warm set", "MB",
+                               floor=floors.SERVING_PEAK_MB_MAX, floor_name="SERVING_PEAK_MB_MAX"),
+        "server_peak": Figure("server_peak_mb", "Peak memory: `serve` process once its port answers", "MB",
+                              floor=floors.SERVING_PEAK_MB_MAX, floor_name="SERVING_PEAK_MB_MAX"),
+    }
+    details: dict = {}
+    root = Path(tempfile.mkdtemp(prefix="policy-assistant-bench-"))
+    try:
+        # 1. Ingest the shipped policy; the last run's index serves the cold-start and warm figures.
+        say("Ingesting policy_docs/ ...")
+        shipped_root = root / "shipped"
+        index_dir = shipped_root / f"run-{runs}"
+        try:
+            payload, child = run_worker("ingest", child_env(shipped_root / "unused", policy_dir), root / "ingest.json",
+                                        "--runs", str(runs), "--data-root", str(shipped_root))
+            figures["ingest_shipped"].runs = [r["seconds"] for r in payload["runs"]]
+            details["ingest_shipped"] = {**payload, "process_peak_mb": child.peak_mb, "process_seconds": child.seconds}
+        except WorkerFailed as exc:
+            figures["ingest_shipped"].unavailable = str(exc)
+        built = (index_dir / "chroma").is_dir()
+        env = child_env(index_dir, policy_dir)
+
+        # 2. Cold start: one-shot CLI.
+        question = next((q["question"] for q in warm_questions() if q.get("answerable")), "what is this policy for?")
+        if not built:
+            figures["cli"].unavailable = "no index was built"
+        for run in range(runs if built else 0):
+            child = run_child(cli_command() + ["ask", "--role", "staff", question], env, timeout=300)
+            if child.returncode != 0:
+                figures["cli"].unavailable = child.stderr_tail or f"exit status {child.returncode}"
+                figures["cli"].runs = []
+                break
+            figures["cli"].runs.append(child.seconds)
+            details.setdefault("cli_peak_mb", []).append(child.peak_mb)
+            say(f"  ask one-shot run {run + 1}: {child.seconds:.2f} s")
+
+        # 3. Cold start: the server, once the app exists.
+        if importlib.util.find_spec("assistant.app") is None:
+            for key in ("server", "server_peak"):
+                figures[key].unavailable = "assistant/app.py does not exist yet"
+        elif not built:
+            for key in ("server", "server_peak"):
+                figures[key].unavailable = "no index was built"
+        else:
+            for run in range(runs):
+                try:
+                    seconds, peak = time_server_start(env)
+                except WorkerFailed as exc:
+                    for key in ("server", "server_peak"):
+                        figures[key].unavailable = str(exc)
+                        figures[key].runs = []
+                    break
+                figures["server"].runs.append(seconds)
+                figures["server_peak"].runs.append(peak)
+                say(f"  serve run {run + 1}: port answered after {seconds:.2f} s")
+
+        # 4. Warm latency, router latency and serving memory, in one process.
+        say("Warm answers and router ...")
+        try:
+            if not built:
+                raise WorkerFailed("no index was built")
+            payload, child = run_worker("serve", env, root / "serve.json", "--runs", str(runs))
+            figures["warm_p50"].runs = [p["p50_ms"] for p in payload["passes"]]
+            figures["warm_p95"].runs = [p["p95_ms"] for p in payload["passes"]]
+            figures["router_p50"].runs = [p["p50_ms"] for p in payload["router_passes"]]
+            figures["router_p95"].runs = [p["p95_ms"] for p in payload["router_passes"]]
+            figures["serving_peak"].runs = [payload["serving_peak_mb"]]
+            details["serve"] = {**payload, "process_peak_mb": child.peak_mb}
+        except WorkerFailed as exc:
+            for key in ("warm_p50", "warm_p95", "router_p50", "router_p95", "serving_peak"):
+                figures[key].unavailable = str(exc)
+
+        # 5. The synthetic 1,000-page corpus: one fresh process per run, for its own peak memory.
+        if skip_synthetic:
+            for key in ("ingest_synthetic", "synthetic_rate", "synthetic_peak"):
+                figures[key].unavailable = "skipped (--skip-synthetic)"
+        else:
+            from evals.synthetic import write_corpus
+
+            corpus = root / "synthetic-docs"
+            t = time.perf_counter()
+            stats = write_corpus(corpus, pages=SYNTHETIC_PAGES, documents=SYNTHETIC_DOCUMENTS)
+            details["synthetic_corpus"] = {**asdict(stats), "generate_seconds": time.perf_counter() - t}
+            details["synthetic_runs"] = []
+            for run in range(runs):
+                say(f"Ingesting {SYNTHETIC_PAGES:,} synthetic pages, run {run + 1} of {runs} ...")
+                data_root = root / f"synthetic-{run + 1}"
+                try:
+                    payload, child = run_worker("ingest", child_env(data_root, corpus), root / f"synthetic-{run + 1}.json",
+                                                "--runs", "1", "--data-root", str(data_root))
+                except WorkerFailed as exc:
+                    for key in ("ingest_synthetic", "synthetic_rate", "synthetic_peak"):
+                        figures[key].unavailable = str(exc)
+                        figures[key].runs = []
+                    break
+                finally:
+                    shutil.rmtree(data_root, ignore_errors=True)
+                result = payload["runs"][0]
+                figures["ingest_synthetic"].runs.append(result["seconds"])
+                figures["synthetic_rate"].runs.append(result["clauses"] / result["seconds"])
+                figures["synthetic_peak"].runs.append(child.peak_mb)
+                details["synthetic_runs"].append({**result, "model_load_seconds": payload["model_load_seconds"],
+                                                  "peak_mb": child.peak_mb})
+                say(f"  {result['clauses']:,} clauses in {result['seconds']:.1f} s (embedding {result['embed_seconds']:.1f} s, "
+                    f"parsing {result['parse_seconds']:.1f} s, Chroma and the rest {result['store_seconds']:.1f} s)")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+    info["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    info["total_seconds"] = time.perf_counter() - started
+    return {"info": info, "figures": [f.to_dict() for f in figures.values()], "details": details,
+            "_figures": list(figures.values())}
+
+
+def render_report(result: dict) -> str:
+    info, details = result["info"], result["details"]
+    m = info["machine"]
+    lines = [
+        "# Benchmark",
+        "",
+        f"Machine: {m['cpu']}, {m['usable_cores']} usable cores of {m['cores']}, {m['memory_gib']} GiB, "
+        f"Python {m['python']}. Load average {m['load_average_at_start'][0]} at start, "
+        f"{m['load_average_at_end'][0]} at end (other work on the machine slows every figure).",
+        f"Median of {info['runs']} run(s) per figure; the whole benchmark took {info['total_seconds']:.0f} s.",
+        "",
+        render_table(result["_figures"]),
+    ]
+    stages = details.get("synthetic_runs") or []
+    if stages:
+        mid = sorted(stages, key=lambda r: r["seconds"])[len(stages) // 2]
+        corpus = details["synthetic_corpus"]
+        lines += [
+            "",
+            f"Synthetic corpus: {corpus['documents']} Markdown documents, {corpus['pages']:,} pages, "
+            f"{corpus['characters']:,} characters, {mid['clauses']:,} clauses.",
+            f"Where the median ingest run's {mid['seconds']:.1f} s went: embedding {mid['embed_seconds']:.1f} s "
+            f"({mid['embed_seconds'] / mid['seconds']:.0%}), parsing {mid['parse_seconds']:.1f} s, "
+            f"Chroma writes and the rest {mid['store_seconds']:.1f} s. Model load before it: {mid['model_load_seconds']:.1f} s.",
+        ]
+    shipped = details.get("ingest_shipped")
+    if shipped:
+        first = shipped["runs"][0]
+        mid = sorted(shipped["runs"], key=lambda r: r["seconds"])[len(shipped["runs"]) // 2]
+        lines.append(f"Shipped policy: {first['clauses']} clauses from {first['documents']} document(s); median run "
+                     f"{mid['seconds']:.2f} s = embedding {mid['embed_seconds']:.2f} s, parsing {mid['parse_seconds']:.2f} s, "
+                     f"Chroma and the rest {mid['store_seconds']:.2f} s; model load {shipped['model_load_seconds']:.1f} s before it.")
+    serve = details.get("serve")
+    if serve:
+        p95s = ", ".join(f"{p['p95_ms']:.1f}" for p in serve["passes"])
+        lines.append(f"Warm set: {serve['questions']} questions ({serve['answerable']} answerable), routes {serve['routes']} "
+                     f"over all passes; p95 per pass {p95s} ms; assistant built in {serve['build_seconds']:.2f} s. "
+                     f"Router set: {serve['router_texts']} texts.")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one run of each figure")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is reported (default 3)")
+    parser.add_argument("--skip-synthetic", action="store_true", help="skip the 1,000-page synthetic ingest")
+    parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--data-root", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        if args.quick:
+            args.runs = 1
+        return worker_main(args)
+
+    runs = 1 if args.quick else max(1, args.runs)
+    result = bench(runs, args.skip_synthetic)
+    report = render_report(result)
+    print(report)
+    out = load_settings().data_dir / "reports"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.md").write_text(report, encoding="utf-8")
+    payload = {k: v for k, v in result.items() if not k.startswith("_")}
+    (out / "bench.json").write_text(json.dumps(payload, indent=2), encoding="utf-8")
+    say(f"Written to {out / 'bench.md'} and {out / 'bench.json'}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
