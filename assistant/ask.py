@@ -14,6 +14,7 @@ Nothing here logs or stores a question.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from typing import IO
@@ -71,6 +72,9 @@ def serve_lines(assistant, stdin: IO[str], stdout: IO[str]) -> int:
         except BadRequest as exc:
             failures += 1
             result = {"error": str(exc)}
+        except Exception as exc:  # one bad line must not end the stream; the error never echoes the question
+            failures += 1
+            result = {"error": f"this line could not be answered ({type(exc).__name__})"}
         stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         stdout.flush()
     return 1 if failures else 0
@@ -87,7 +91,8 @@ def open_assistant(settings: Settings):
         from assistant.cli import cmd_ingest
 
         print("No index yet: ingesting the policy folder first.", file=sys.stderr)
-        cmd_ingest(settings, argparse.Namespace())
+        with contextlib.redirect_stdout(sys.stderr):  # stdout carries answers only (JSON Lines with --json)
+            cmd_ingest(settings, argparse.Namespace())
         return build_assistant(settings)
 
 

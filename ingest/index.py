@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ REGISTRY_SUFFIX = "-registry"
 # Bump when what gets embedded changes (see embedding_text): every index then rebuilds.
 INDEX_VERSION = "2"
 _BATCH = 128
+_ADD_BATCH = 4096
 _GET_PAGE = 5000  # records per collection.get when reading a whole collection
 
 
@@ -216,20 +218,34 @@ def ingest(
 
     client = client if client is not None else open_client(settings)
     model = embedder.model_id
+    pointer = read_pointer(client, settings)
+    old_records = None
+    if pointer and _exists(client, pointer["collection"]):
+        old_records = _get_all(client.get_collection(pointer["collection"], embedding_function=None),
+                               ["metadatas", "embeddings"])
+
+    # A document that was indexed before but cannot be read now (a corrupt or locked replacement)
+    # keeps its previous clauses: a bad upload must not silently remove a policy from the answers.
+    unreadable = {name for name, reason in skipped if "same text as" not in reason}
+    if old_records and unreadable:
+        kept = [clause_from_metadata(m) for m in old_records["metadatas"] if m["document"] in unreadable]
+        if kept:
+            clauses = sorted(clauses + kept, key=lambda c: (c.document, c.position))
+            kept_names = sorted({c.document for c in kept})
+            documents = sorted(set(documents) | set(kept_names))
+            skipped = [(n, f"{r}; its previously indexed version is kept" if n in kept_names else r) for n, r in skipped]
+
     fingerprint = fingerprint_of(clauses, model)
     name = f"{settings.collection}-{fingerprint}"
-    pointer = read_pointer(client, settings)
     per_section = _per_section(clauses)
-    if pointer and pointer.get("fingerprint") == fingerprint and _exists(client, pointer["collection"]):
+    if pointer and pointer.get("fingerprint") == fingerprint and old_records is not None:
         return IngestReport(tuple(documents), per_section, tuple(skipped), len(clauses), 0, 0,
                             time.perf_counter() - started, True, pointer["collection"])
 
     # Vectors worth carrying over: same text in the same context, embedded by the same model.
     reusable: dict[str, list[float]] = {}
-    if pointer and pointer.get("model") == model and _exists(client, pointer["collection"]):
-        old = client.get_collection(pointer["collection"], embedding_function=None)
-        got = _get_all(old, ["metadatas", "embeddings"])
-        for meta, vector in zip(got["metadatas"], got["embeddings"]):
+    if old_records and pointer.get("model") == model:
+        for meta, vector in zip(old_records["metadatas"], old_records["embeddings"]):
             if meta.get("parser_version") == PARSER_VERSION and meta.get("index_version") == INDEX_VERSION:
                 reusable[_reuse_key(meta["content_hash"], meta["parent_id"], meta["document"])] = list(vector)
 
@@ -254,8 +270,10 @@ def ingest(
         embedding_function=None,
         metadata={"hnsw:space": "cosine", "fingerprint": fingerprint, "model": model, "parser_version": PARSER_VERSION},
     )
-    for start in range(0, len(clauses), _BATCH):
-        chunk = range(start, min(start + _BATCH, len(clauses)))
+    # Chroma's per-call cost dominates small batches: write as many records per call as it accepts.
+    add_batch = max(_BATCH, min(_ADD_BATCH, _max_batch(client)))
+    for start in range(0, len(clauses), add_batch):
+        chunk = range(start, min(start + add_batch, len(clauses)))
         collection.add(
             ids=[record_id(clauses[i]) for i in chunk],
             embeddings=[vectors[i] for i in chunk],
@@ -273,6 +291,13 @@ def ingest(
     _drop_stale(client, settings, keep=name)
     return IngestReport(tuple(documents), per_section, tuple(skipped), len(clauses), len(to_embed),
                         len(clauses) - len(to_embed), time.perf_counter() - started, False, name)
+
+
+def _max_batch(client) -> int:
+    try:
+        return int(client.get_max_batch_size())
+    except Exception:  # older servers do not say; the embedding batch size is always accepted
+        return _BATCH
 
 
 def _reuse_key(content_hash: str, parent_id: str, document: str) -> str:
@@ -305,10 +330,12 @@ def _exists(client, name: str) -> bool:
 
 
 def _drop_stale(client, settings: Settings, keep: str) -> None:
-    prefix = settings.collection + "-"
+    # Only this organisation's builds, "<collection>-<fingerprint>": a bare prefix test would also drop
+    # another organisation's index whose name extends this one ("org" and "org-a" on one server).
+    own = re.compile(re.escape(settings.collection) + r"-[0-9a-f]{20}")
     for entry in client.list_collections():
         name = entry if isinstance(entry, str) else entry.name
-        if name.startswith(prefix) and name not in (keep, settings.collection + REGISTRY_SUFFIX):
+        if own.fullmatch(name) and name != keep:
             client.delete_collection(name)
 
 

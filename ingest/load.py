@@ -108,7 +108,7 @@ def _bullet_level(marker: str, indent: int, indents: list[int]) -> int:
         return 2
     if not indents:
         return 1
-    base = min(indents)
+    base = indents[0]  # the smallest indent of the list so far
     return 2 if indent >= base + 2 else 1
 
 
@@ -149,8 +149,8 @@ def blocks_from_lines(lines: Iterable[_Line]) -> list[Block]:
                 previous_text = text
                 continue
             level = _bullet_level(marker, line.indent, bullet_indents)
-            if level == 1:
-                bullet_indents.append(line.indent)
+            if level == 1 and (not bullet_indents or line.indent < bullet_indents[0]):
+                bullet_indents[:] = [line.indent]  # only the smallest matters: min() over every indent was quadratic
             blocks.append(dict(kind="bullet", text=bullet["rest"], level=level, line=line))
             previous_text = text
             continue
@@ -173,12 +173,17 @@ def blocks_from_lines(lines: Iterable[_Line]) -> list[Block]:
             continue
 
         if _continues(current, previous_text or "", text, line.blank_before):
-            current["text"] = _join(current["text"], text)
+            # Kept as pieces and joined once at the end: re-joining the whole text per line was quadratic.
+            pieces = current.setdefault("pieces", [current["text"]])
+            pieces.append(text if _glues("".join(pieces[-2:])) else " " + text)
         else:
             blocks.append(dict(kind="paragraph", text=text, level=0, line=line))
             bullet_indents.clear()
         previous_text = text
 
+    for b in blocks:
+        if "pieces" in b:
+            b["text"] = "".join(b["pieces"])
     return [
         Block(
             kind=b["kind"],
@@ -208,11 +213,9 @@ def _continues(current: dict, previous: str, text: str, blank_before: bool) -> b
     return False
 
 
-def _join(left: str, right: str) -> str:
+def _glues(left: str) -> bool:
     # "password-" + "protected": a compound split at its hyphen joins without a space.
-    if left.endswith("-") and len(left) > 1 and left[-2].isalpha():
-        return left + right
-    return f"{left} {right}"
+    return left.endswith("-") and len(left) > 1 and left[-2].isalpha()
 
 
 # --- per format --------------------------------------------------------------------------------

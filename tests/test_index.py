@@ -85,3 +85,15 @@ def test_empty_folder_keeps_the_previous_index(settings, fake_embedder, policy_d
         ingest(settings, fake_embedder)
     _, after = open_live_index(settings)
     assert after == before
+
+
+def test_a_previously_indexed_document_that_is_now_unreadable_keeps_its_clauses(settings, fake_embedder, policy_dir):
+    (policy_dir / "photos.md").write_text("# Photos\n\nWe ask before taking photos.\n", encoding="utf-8")
+    ingest(settings, fake_embedder)
+    (policy_dir / "photos.md").write_bytes(b"")  # a bad replacement
+    (policy_dir / "zoom.md").write_text("# Zoom\n\nCameras stay on.\n", encoding="utf-8")
+    report = ingest(settings, fake_embedder)
+    assert "its previously indexed version is kept" in dict(report.skipped)["photos.md"]
+    _, live = open_live_index(settings)
+    texts = {c.text for c in live.clauses}
+    assert {"We ask before taking photos.", "Cameras stay on."} <= texts

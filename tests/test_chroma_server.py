@@ -1,0 +1,213 @@
+"""Chroma as a real server: ingest, answers and per-organisation collections over ``chromadb.HttpClient``.
+
+A ``chroma run`` server is started on a free loopback port for this module (bounded wait for its
+heartbeat, killed at teardown). Settings point at it with ``chroma_url``; each test gets its own
+collection name, as each organisation does. The answer and index tests of test_answer.py and
+test_index.py are collected here a second time, with ``settings`` pointing at the server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.pipeline import Assistant
+from assistant.retrieve import Retriever
+from assistant.settings import Settings
+from ingest.index import REGISTRY_SUFFIX, ingest, open_client, open_live_index
+
+import test_answer
+import test_index
+from conftest import POLICY_PDF, POLICY_TXT, FakeRouter, KeywordEmbedder
+
+pytestmark = pytest.mark.server
+
+VENV_BIN = Path(sys.executable).parent
+ORG_B_POLICY = """# Lone Working Policy
+
+## Before a Visit
+
+- Every home visit is booked on the shared calendar before it happens.
+- A colleague is told the address and the expected finish time.
+
+## During a Visit
+
+- Staff carry a charged work mobile with the buddy number saved.
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    path = tmp_path_factory.mktemp("chroma-server")
+    port = _free_port()
+    log = open(path / "server.log", "wb")
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    process = subprocess.Popen([str(VENV_BIN / "chroma"), "run", "--path", str(path / "db"), "--host", "127.0.0.1",
+                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, (path / "server.log").read_text(errors="replace")[-2000:]
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the Chroma server did not answer its heartbeat within 60 s"
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+
+
+def _collection_for(request) -> str:
+    return "t" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:12]
+
+
+@pytest.fixture
+def settings(tmp_path, policy_dir, chroma_server, request, no_network) -> Settings:
+    """conftest's settings, but on the server and in a collection of this test's own."""
+    return replace(Settings(), policy_dir=policy_dir, data_dir=tmp_path / "data", chroma_url=chroma_server,
+                   collection=_collection_for(request))
+
+
+# The answer and index tests again, now against the server (they take `settings` or `fake_assistant`).
+for _module in (test_answer, test_index):
+    for _name, _test in list(vars(_module).items()):
+        if _name.startswith("test_") and callable(_test):
+            parameters = inspect.signature(_test).parameters
+            # Tests that count every collection in the store assume a store of their own; this server is shared.
+            exclusive = "list_collections" in inspect.getsource(_test)
+            if {"settings", "fake_assistant"} & set(parameters) and not exclusive:
+                globals()[f"{_name}__{_module.__name__}_on_server"] = _test
+del _module, _name, _test
+
+
+def _names(settings: Settings) -> set[str]:
+    return {c if isinstance(c, str) else c.name for c in open_client(settings).list_collections()}
+
+
+def test_settings_really_use_the_server(settings, chroma_server, fake_embedder):
+    ingest(settings, fake_embedder)
+    client_settings = open_client(settings).get_settings()
+    assert "fastapi" in client_settings.chroma_api_impl.lower()  # the HTTP client, not the embedded one
+    assert str(client_settings.chroma_server_http_port) == chroma_server.rsplit(":", 1)[1]
+    assert not settings.index_dir.exists()  # nothing embedded on disk: the server holds the index
+    assert {settings.collection + REGISTRY_SUFFIX} < _names(settings)
+
+
+def test_ingest_and_answer_over_the_server(settings, fake_embedder):
+    report = ingest(settings, fake_embedder)
+    assert report.clauses == 67 and not report.skipped
+    collection, live = open_live_index(settings)
+    assistant = Assistant(settings, FakeRouter(), Retriever(collection, live.clauses, fake_embedder))
+    answer = assistant.ask("do you allow any recording of zoom sessions?")
+    assert answer.route == "answer" and answer.citations[0].clause_id == "ZP-6"
+    assert ingest(settings, fake_embedder).up_to_date
+
+
+def test_server_and_embedded_store_rank_identically(settings, fake_embedder):
+    questions = ["will the zoom sessions be recorded?", "can I email a child?", "photos", "mobile phones", "passwords"]
+
+    def ranked(s):
+        ingest(s, fake_embedder)
+        collection, live = open_live_index(s)
+        retriever = Retriever(collection, live.clauses, fake_embedder)
+        return [[(h.clause.clause_id, round(h.score, 6)) for h in retriever.search(q)] for q in questions]
+
+    assert ranked(settings) == ranked(replace(settings, chroma_url=""))
+
+
+def test_two_organisations_never_see_each_others_clauses(settings, tmp_path, fake_embedder):
+    org_a = replace(settings, collection="org-a")
+    folder_b = tmp_path / "org-b-policies"
+    folder_b.mkdir()
+    (folder_b / "lone-working.md").write_text(ORG_B_POLICY, encoding="utf-8")
+    org_b = replace(settings, collection="org-b", policy_dir=folder_b)
+    ingest(org_a, fake_embedder)
+    ingest(org_b, fake_embedder)
+
+    def live(s):
+        collection, index = open_live_index(s)
+        return collection, index, Retriever(collection, index.clauses, fake_embedder)
+
+    _, index_a, retriever_a = live(org_a)
+    _, index_b, retriever_b = live(org_b)
+    assert {c.document for c in index_a.clauses} == {POLICY_PDF.name}
+    assert {c.document for c in index_b.clauses} == {"lone-working.md"}
+    assert all(h.clause.document == "lone-working.md" for h in retriever_b.search("will the zoom sessions be recorded?"))
+    assert all(h.clause.document == POLICY_PDF.name for h in retriever_a.search("home visit buddy number"))
+
+    # Re-indexing one organisation (and dropping its stale collections) leaves the other untouched.
+    text = POLICY_TXT.read_text(encoding="utf-8").replace("set to private", "set to private and hidden")
+    (org_a.policy_dir / POLICY_PDF.name).unlink()
+    (org_a.policy_dir / "online-safety-policy.txt").write_text(text, encoding="utf-8")
+    ingest(org_a, fake_embedder)
+    assert [c.clause_id for c in live(org_b)[1].clauses] == [c.clause_id for c in index_b.clauses]
+    assert {n for n in _names(settings) if n.startswith("org-")} == {
+        live(org_a)[1].collection, "org-a" + REGISTRY_SUFFIX, index_b.collection, "org-b" + REGISTRY_SUFFIX}
+
+
+@pytest.mark.parametrize("first, second", [("org", "org-a"), ("org-a", "org")])
+def test_an_organisation_named_as_a_prefix_of_another_leaves_it_alone(settings, tmp_path, fake_embedder, first, second):
+    """"org"'s stale collections are "org-<fingerprint>"; "org-a-<fingerprint>" and "org-a-registry" are not."""
+    folder = tmp_path / "other-policies"
+    folder.mkdir()
+    (folder / "lone-working.md").write_text(ORG_B_POLICY, encoding="utf-8")
+    a = replace(settings, collection=first)
+    b = replace(settings, collection=second, policy_dir=folder)
+    ingest(a, fake_embedder)
+    before = open_live_index(a)[1]
+    ingest(b, fake_embedder)
+    (folder / "lone-working.md").write_text(ORG_B_POLICY + "- Visits end by 8pm.\n", encoding="utf-8")
+    ingest(b, fake_embedder)  # a real rebuild: b drops its stale collections
+    after = open_live_index(a)[1]
+    assert after.collection == before.collection and after.clauses == before.clauses
+
+
+@pytest.mark.model
+def test_real_model_ingest_and_ask_through_the_cli_against_the_server(tmp_path, chroma_server):
+    pytest.importorskip("assistant.route")
+    (tmp_path / "policy_docs").mkdir()
+    shutil.copy(POLICY_PDF, tmp_path / "policy_docs" / POLICY_PDF.name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_ASSISTANT_")}
+    env.update(POLICY_ASSISTANT_CHROMA_URL=chroma_server, POLICY_ASSISTANT_COLLECTION="org-real",
+               POLICY_ASSISTANT_DATA_DIR=str(tmp_path / "data"), POLICY_ASSISTANT_POLICY_DIR=str(tmp_path / "policy_docs"),
+               HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
+    command = [str(VENV_BIN / "policy-assistant")]
+    built = subprocess.run(command + ["ingest"], cwd=tmp_path, env=env, capture_output=True, timeout=300)
+    assert built.returncode == 0, built.stderr.decode(errors="replace")[-2000:]
+    asked = subprocess.run(command + ["ask", "--json", "will the zoom sessions be recorded?"], cwd=tmp_path, env=env,
+                           capture_output=True, timeout=120)
+    assert asked.returncode == 0, asked.stderr.decode(errors="replace")[-2000:]
+    result = json.loads(asked.stdout)
+    assert result["route"] == "answer" and result["citations"][0]["clause_id"] == "ZP-6"
+    assert not (tmp_path / "data" / "chroma").exists()  # the index lives on the server
