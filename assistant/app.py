@@ -1046,11 +1046,11 @@ def create_app(assistant, settings: Settings, *, clauses: Sequence[Clause] | Non
 
     def admin_reingest(unlocked):
         require(unlocked)
-        from ingest.index import IndexError_
+        from ingest.index import IndexStoreError
 
         try:
             report, _ = library.reindex()
-        except IndexError_ as exc:
+        except IndexStoreError as exc:
             return f"Re-ingest failed; the previous index is still answering.\n{exc}", *admin_views()
         return report, *admin_views()
 
@@ -1274,7 +1274,7 @@ def prepare_index(settings: Settings) -> None:
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     """``policy-assistant serve``: ingest if needed, then run the app until interrupted."""
     apply_offline_switches()
-    from ingest.index import IndexError_
+    from ingest.index import IndexStoreError
     from assistant.embedding import EmbeddingModelError
     from assistant.pipeline import build_assistant
 
@@ -1284,7 +1284,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     try:
         prepare_index(settings)
         assistant = build_assistant(settings)
-    except (IndexError_, EmbeddingModelError) as exc:
+    except (IndexStoreError, EmbeddingModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     app = create_app(assistant, settings)

@@ -97,7 +97,7 @@ def open_assistant(settings: Settings):
 
 
 def run_ask(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.index import IndexError_
+    from ingest.index import IndexStoreError
 
     if args.question is None:
         print('error: give a question, or "-" with --json to read JSON Lines from stdin', file=sys.stderr)
@@ -107,7 +107,7 @@ def run_ask(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     try:
         assistant = open_assistant(settings)
-    except IndexError_ as exc:
+    except IndexStoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.question == "-":

@@ -34,12 +34,12 @@ def _progress(description: str):
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.embedding import EmbeddingModelError, document_embedder
-    from ingest.index import IndexError_, ingest
+    from ingest.index import IndexStoreError, ingest
 
     print(f"Ingesting {settings.policy_dir} into {settings.chroma_url or settings.index_dir} ...", file=sys.stderr)
     try:
         report = ingest(settings, document_embedder(settings), progress=_progress("Embedding clauses"))
-    except (IndexError_, EmbeddingModelError) as exc:
+    except (IndexStoreError, EmbeddingModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(render_ingest_report(report))

@@ -37,19 +37,19 @@ _ADD_BATCH = 4096
 _GET_PAGE = 5000  # records per collection.get when reading a whole collection
 
 
-class IndexError_(Exception):
-    """Base for index problems (named with a trailing underscore: ``IndexError`` is a builtin)."""
+class IndexStoreError(Exception):
+    """Base for every problem with the index: not built yet, store unavailable, nothing to index."""
 
 
-class IndexNotBuiltError(IndexError_):
+class IndexNotBuiltError(IndexStoreError):
     """There is no index yet: run ``policy-assistant ingest``."""
 
 
-class StoreUnavailableError(IndexError_):
+class StoreUnavailableError(IndexStoreError):
     """The Chroma store (a directory or a server) cannot be opened."""
 
 
-class NothingToIndexError(IndexError_):
+class NothingToIndexError(IndexStoreError):
     """No document in the policy folder could be ingested; the previous index is kept."""
 
 
@@ -358,6 +358,6 @@ def index_is_current(settings: Settings, model: str, client=None) -> bool:
         clauses, _, _ = collect_clauses(settings.policy_dir)
         client = client if client is not None else open_client(settings)
         pointer = read_pointer(client, settings)
-    except IndexError_:
+    except IndexStoreError:
         return False
     return bool(pointer) and pointer.get("fingerprint") == fingerprint_of(clauses, model) and _exists(client, pointer["collection"])
