@@ -244,3 +244,12 @@ def test_router_meets_the_floors_on_the_test_split(router: Router) -> None:
     assert fpr_policy <= floors.ROUTER_FPR_POLICY_MAX
     hard = [x for name in HARD_NEGATIVE_SLICES for x in by_slice[name]]
     assert sum(hard) / len(hard) <= floors.ROUTER_FPR_HARD_NEGATIVE_MAX
+
+
+def test_the_apps_example_questions_are_answered_not_routed():
+    """The questions the app suggests to each role must never send that user to the notice."""
+    from assistant.app import EXAMPLES
+
+    router = load_router()
+    routed = [q for examples in EXAMPLES.values() for q in examples if router.route(q).is_disclosure]
+    assert routed == []
