@@ -59,8 +59,8 @@ import gradio as gr
 
 from assistant.answer import Answer, Citation
 from assistant.feedback import FeedbackRefused, not_covered_questions, read_feedback, record_feedback
-from assistant.notice import ROLES, Notice, build_notice, missing_contact_warning
-from assistant.settings import Settings, apply_offline_switches
+from assistant.notice import Notice, build_notice, missing_contact_warning
+from assistant.settings import ROLES, Settings, apply_offline_switches
 from ingest.clauses import Clause
 
 DEFAULT_CONCURRENCY_LIMIT = 8  # see the module docstring

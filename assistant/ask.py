@@ -19,9 +19,7 @@ import json
 import sys
 from typing import IO
 
-from assistant.settings import Settings
-
-ROLES = ("staff", "parent", "volunteer", "participant")
+from assistant.settings import ROLES, Settings
 
 
 class BadRequest(Exception):

@@ -14,9 +14,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from assistant.settings import ConfigError, Settings, apply_offline_switches, load_settings
-
-ROLES = ("staff", "parent", "volunteer", "participant")
+from assistant.settings import ROLES, ConfigError, Settings, apply_offline_switches, load_settings
 
 
 def _progress(description: str):

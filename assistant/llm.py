@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from assistant.answer import Answer
+from ingest.load import normalise_space
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 NOT_COVERED_REPLY = "NOT COVERED"
@@ -48,10 +49,6 @@ _CITE = re.compile(r"\[([A-Z0-9]+-\d+(?:\.[a-z]+)?)\]")
 _QUOTE = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]")
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
 def check_reply(reply: str, clauses: dict[str, str]) -> str | None:
     """None when the reply is faithful; otherwise a content-free reason for refusing it."""
     sentences = [s.strip() for s in _SENTENCE.findall(reply) if s.strip(" .!?\n[]")]
@@ -71,7 +68,7 @@ def check_reply(reply: str, clauses: dict[str, str]) -> str | None:
         if any(c not in clauses for c in cited):
             return "cites_unretrieved_clause"
         for quoted in _QUOTE.findall(sentence):
-            if not any(_norm(quoted) in _norm(clauses[c]) for c in cited):
+            if not any(normalise_space(quoted) in normalise_space(clauses[c]) for c in cited):
                 return "quote_not_verbatim"
     return None
 

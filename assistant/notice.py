@@ -21,10 +21,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from assistant.settings import Contacts
+from assistant.settings import ROLES, Contacts
 
 AUDIENCES = ("adult", "child")
-ROLES = ("staff", "parent", "volunteer", "participant")
 
 # Documented defaults (shared/reference/safeguarding-notice.md, "Public numbers (UK)").
 EMERGENCY = "999"

@@ -36,6 +36,10 @@ OFFLINE_ENV = {
 }
 
 
+# Who can be asking: the role shapes wording, who-to-ask lines and the notice, never which clauses are true.
+ROLES = ("staff", "parent", "volunteer", "participant")
+
+
 class ConfigError(Exception):
     """The configuration file or an environment override cannot be used as given."""
 
