@@ -68,8 +68,15 @@ class Assistant:
         if len(question) > MAX_QUESTION_CHARS:
             notes.append(f"Only the first {MAX_QUESTION_CHARS:,} characters of your question were used.")
         bounded = question[:MAX_QUESTION_CHARS]
-        # Earlier turns that routed are never context for retrieval.
-        context = [t[:MAX_QUESTION_CHARS] for t in user_turns if not self.router.route(t, ()).is_disclosure]
+        # Earlier turns that routed (on their own or with the weak signals before them) are never
+        # context for retrieval; one of them keeps the notice on every later answer.
+        context: list[str] = []
+        routed_before = False
+        for i, turn in enumerate(user_turns):
+            if self.router.route(turn, user_turns[:i]).is_disclosure:
+                routed_before = True
+            else:
+                context.append(turn[:MAX_QUESTION_CHARS])
         query = resolve_follow_up(bounded, context)
         answer = self._answer(query, role, decision.signpost)
         if answer.route == "not_covered" and query == bounded and context and len(bounded.split()) <= 12:
@@ -82,7 +89,7 @@ class Assistant:
             answer = self.rewriter(question, role, answer)
         if notes:
             answer = replace(answer, answer="\n".join(notes + [answer.answer]), notes=tuple(notes))
-        if self.router.conversation_routed(user_turns):
+        if routed_before:
             answer = replace(answer, notice=build_notice(self.settings.contacts, role=role))
         return answer
 

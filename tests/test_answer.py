@@ -125,3 +125,20 @@ def test_a_question_asking_for_an_amount_is_not_answered_by_a_clause_without_one
     assert compose(recording, "parent", Contacts(), question_hint="are zoom sessions recorded?").route == "answer"
     accounts = [_hit(clauses["MOP-2"], 0.9, dense=0.8, lexical_raw=15.0)]
     assert compose(accounts, "staff", Contacts(), question_hint="how many people should have the account password?").route == "answer"
+
+
+def test_a_turn_routed_by_accumulated_signals_is_never_context_later(fake_assistant):
+    class AccumulatingRouter:
+        """Routes the second of two "worried" messages: neither routes on its own."""
+
+        def route(self, message, history=()):
+            from conftest import FakeDecision
+
+            both = "worried" in message and any("worried" in h for h in history)
+            return FakeDecision("disclosure" if both else "question", "fake:accumulated" if both else "none")
+
+    fake_assistant.router = AccumulatingRouter()
+    history = [{"role": "user", "content": "i am worried"}, {"role": "user", "content": "really worried about canary"}]
+    answer = fake_assistant.ask("and zoom?", history=history)
+    assert answer.notice is not None
+    assert all("canary" not in q for q in fake_assistant.retriever.queries)
