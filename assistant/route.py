@@ -515,21 +515,6 @@ class Router:
         except Exception:  # noqa: BLE001 - fail closed; the exception may quote the text, so it is dropped
             return RouteDecision("disclosure", "fallback:error", "fallback", (), 1.0)
 
-    def conversation_routed(self, history: Sequence[str]) -> bool:
-        """True if any earlier user turn routed, on its own or with the weak signals before it."""
-        try:
-            signals: list[float] = []
-            for message in history:
-                turn = self._turn(message)
-                if turn.decision.is_disclosure:
-                    return True
-                if turn.signal > 0 and turn.signal + sum(signals[-CONVERSATION_TURNS:]) >= CONVERSATION_THRESHOLD:
-                    return True
-                signals.append(turn.signal)
-            return False
-        except Exception:  # noqa: BLE001 - fail closed
-            return True
-
     # -- one message -------------------------------------------------------------------------
 
     def _turn(self, message: str) -> _Turn:

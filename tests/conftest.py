@@ -121,9 +121,6 @@ class FakeRouter:
             return FakeDecision("disclosure", "fake:keyword")
         return FakeDecision("question", "none", signpost="discloses" in lowered)
 
-    def conversation_routed(self, history):
-        return any(self.route(t).is_disclosure for t in history)
-
 
 class SpyRetriever:
     """Wraps a retriever and records how many times, and with what, it was searched."""
