@@ -195,7 +195,6 @@ def test_an_organisation_named_as_a_prefix_of_another_leaves_it_alone(settings, 
 
 @pytest.mark.model
 def test_real_model_ingest_and_ask_through_the_cli_against_the_server(tmp_path, chroma_server):
-    pytest.importorskip("assistant.route")
     (tmp_path / "policy_docs").mkdir()
     shutil.copy(POLICY_PDF, tmp_path / "policy_docs" / POLICY_PDF.name)
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_ASSISTANT_")}

@@ -50,7 +50,6 @@ def _files_holding_the_canary(*roots: Path) -> dict[str, list[bytes]]:
 
 @pytest.mark.model
 def test_a_canary_disclosure_through_the_real_cli_is_written_nowhere(tmp_path):
-    pytest.importorskip("assistant.route")
     root = tmp_path / "project"
     data, home, tmp = tmp_path / "data", tmp_path / "home", tmp_path / "tmp"
     for folder in (root / "policy_docs", data, home, tmp):
@@ -135,7 +134,7 @@ def test_the_canary_reaches_no_log_record_and_no_output_in_process(fake_assistan
 
 
 def test_the_real_router_logs_nothing_of_the_canary(fake_assistant, every_logger_at_debug):
-    route = pytest.importorskip("assistant.route")
+    import assistant.route as route
     fake_assistant.router = route.load_router()
     results = _send_the_canary(fake_assistant)
     assert results[0]["route"] == "disclosure"
@@ -146,7 +145,7 @@ def test_the_real_router_logs_nothing_of_the_canary(fake_assistant, every_logger
 
 
 def test_feedback_on_a_canary_disclosure_is_refused_and_nothing_is_written(fake_assistant, tmp_path):
-    feedback = pytest.importorskip("assistant.feedback")
+    import assistant.feedback as feedback
     answer = fake_assistant.ask(DISCLOSURE)
     with pytest.raises(feedback.FeedbackRefused) as refused:
         feedback.record_feedback(tmp_path, question=DISCLOSURE, answer=answer, role="staff", rating="up")
@@ -154,9 +153,7 @@ def test_feedback_on_a_canary_disclosure_is_refused_and_nothing_is_written(fake_
     assert _files_holding_the_canary(tmp_path) == {}
 
 
-@pytest.mark.skip(reason="app canary test lives in tests/test_app_server.py")
-def test_a_canary_disclosure_through_the_app_is_written_nowhere():
-    """Placeholder: the Gradio app's canary test (served page, its logs and data dir) belongs with the app."""
+# The app's canary test (served page, its logs and data dir) is tests/test_app_leaks.py.
 
 
 def test_the_search_would_find_a_planted_canary(tmp_path, every_logger_at_debug):
