@@ -98,6 +98,18 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", guarded_create)
 
 
+def files_containing(roots, find) -> dict[str, list]:
+    """Every file under the roots (binary-safe, symlinks skipped) in whose bytes ``find`` finds something."""
+    hits = {}
+    for root in roots:
+        for path in Path(root).rglob("*"):
+            if path.is_file() and not path.is_symlink():
+                found = find(path.read_bytes())
+                if found:
+                    hits[str(path)] = found
+    return hits
+
+
 class FakeDecision:
     def __init__(self, route, reason, signpost=False, audience="adult"):
         self.route, self.reason, self.signpost, self.audience = route, reason, signpost, audience

@@ -30,7 +30,7 @@ from assistant import app as A
 from assistant.feedback import RATINGS, FeedbackRefused, feedback_path, read_feedback, record_feedback
 from assistant.settings import Settings
 
-from conftest import POLICY_PDF
+from conftest import POLICY_PDF, files_containing
 
 pytestmark = [
     pytest.mark.server,
@@ -53,13 +53,7 @@ def _leaks(data: bytes) -> list[bytes]:
 
 
 def _files_holding_the_canary(root) -> dict[str, list[bytes]]:
-    hits = {}
-    for path in root.rglob("*"):
-        if path.is_file() and not path.is_symlink():
-            found = _leaks(path.read_bytes())
-            if found:
-                hits[str(path)] = found
-    return hits
+    return files_containing([root], _leaks)
 
 
 def _records_holding_the_canary(records) -> list[str]:

@@ -21,7 +21,7 @@ import pytest
 
 from assistant.ask import serve_lines
 
-from conftest import POLICY_PDF
+from conftest import POLICY_PDF, files_containing
 
 CANARY = "CANARY-7f3a"
 DISCLOSURE = f"{CANARY} my stepdad hits me every night"
@@ -38,14 +38,7 @@ def _leaks(data: bytes) -> list[bytes]:
 
 
 def _files_holding_the_canary(*roots: Path) -> dict[str, list[bytes]]:
-    hits = {}
-    for root in roots:
-        for path in root.rglob("*"):
-            if path.is_file() and not path.is_symlink():
-                found = _leaks(path.read_bytes())
-                if found:
-                    hits[str(path)] = found
-    return hits
+    return files_containing(roots, _leaks)
 
 
 @pytest.mark.model
