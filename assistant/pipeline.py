@@ -11,7 +11,7 @@ and never record question text), or read the environment (settings come in).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Sequence
 
 from assistant.answer import Answer, compose, disclosure_answer
@@ -27,12 +27,6 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _REFERRING = re.compile(r"\b(that|this|it|they|them|those|these|too|either|as well)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Turn:
-    role: str  # "user" | "assistant"
-    content: str
 
 
 def resolve_follow_up(question: str, previous_questions: Sequence[str]) -> str:
@@ -54,9 +48,9 @@ class Assistant:
         self.retriever = retriever
         self.rewriter = rewriter
 
-    def ask(self, question: str, role: str = "staff", history: Sequence[Turn | dict] = ()) -> Answer:
-        user_turns = [t.content if isinstance(t, Turn) else str(t.get("content", "")) for t in history
-                      if (t.role if isinstance(t, Turn) else t.get("role")) == "user"]
+    def ask(self, question: str, role: str = "staff", history: Sequence[dict] = ()) -> Answer:
+        """``history``: earlier turns as the ask contract gives them, {"role": "user"|"assistant", "content": str}."""
+        user_turns = [str(t.get("content", "")) for t in history if t.get("role") == "user"]
         decision = self.router.route(question, user_turns)
         if decision.is_disclosure:
             notice = build_notice(self.settings.contacts, audience=decision.audience, role=role)
