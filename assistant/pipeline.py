@@ -102,7 +102,7 @@ def build_assistant(settings: Settings, client=None) -> Assistant:
     from ingest.index import open_live_index
 
     collection, live = open_live_index(settings, client=client)
-    retriever = Retriever(collection, live.clauses, query_embedder(settings))
+    retriever = Retriever(collection, live.clauses, query_embedder(settings), questions=live.questions)
     rewriter = None
     if settings.llm_provider:
         from assistant.llm import build_rewriter

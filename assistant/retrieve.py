@@ -29,6 +29,8 @@ VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.json"
 # Weights of the fused score; measured on evals/data/questions.jsonl (see evals/README.md).
 DENSE_WEIGHT = 0.7
 LEXICAL_WEIGHT = 0.3
+# With example questions (ingest.questions) the dense signal is the stronger one, and leans further.
+DENSE_WEIGHT_WITH_QUESTIONS = 0.8
 EXPAND_DENSE = True
 
 _STOPWORDS = frozenset(
@@ -51,6 +53,9 @@ class Hit:
     dense: float  # cosine similarity of question and clause
     lexical: float  # BM25 score scaled to 0..1 by the best clause for this question
     lexical_raw: float
+    # Cosine similarity of the question and the clause's closest example question (0.0 when the clause
+    # has none); None when the index has no example questions at all.
+    asked: float | None = None
 
 
 @lru_cache(maxsize=1)
@@ -103,11 +108,11 @@ def expand_question(question: str, vocabulary: dict[str, tuple[str, ...]], known
     return tokens + extra_tokens, " ".join(dict.fromkeys(extra))
 
 
-def fuse(dense: Sequence[float], lexical: Sequence[float]) -> list[float]:
+def fuse(dense: Sequence[float], lexical: Sequence[float], dense_weight: float = DENSE_WEIGHT) -> list[float]:
     """Weighted sum of cosine similarity and max-scaled BM25: the plain heart of ranking."""
     top = max(lexical, default=0.0)
     scaled = [x / top if top > 0 else 0.0 for x in lexical]
-    return [DENSE_WEIGHT * d + LEXICAL_WEIGHT * s for d, s in zip(dense, scaled)]
+    return [dense_weight * d + (1.0 - dense_weight) * s for d, s in zip(dense, scaled)]
 
 
 def clause_search_text(clause: Clause, lead_in: str | None = None) -> str:
@@ -115,9 +120,15 @@ def clause_search_text(clause: Clause, lead_in: str | None = None) -> str:
 
 
 class Retriever:
-    """Ranks the live index's clauses for a question. Built once per process; ``search`` is thread-safe."""
+    """Ranks the live index's clauses for a question. Built once per process; ``search`` is thread-safe.
 
-    def __init__(self, collection, clauses: Sequence[Clause], query_embedder, vocabulary=None) -> None:
+    ``questions`` are the index's example questions with their vectors (``LiveIndex.questions``): a
+    clause's dense score is the better of its own words and its closest example question, and the
+    examples' words join its BM25 text. Without them, clauses are scored on their own words.
+    """
+
+    def __init__(self, collection, clauses: Sequence[Clause], query_embedder, vocabulary=None, questions=()) -> None:
+        import numpy as np
         from rank_bm25 import BM25Okapi  # small, pure Python
 
         self._collection = collection
@@ -126,24 +137,37 @@ class Retriever:
         self._vocabulary = vocabulary if vocabulary is not None else load_vocabulary()
         by_key = {(c.document, c.clause_id): c for c in self.clauses}
         self._row = {record_id(c): i for i, c in enumerate(self.clauses)}
-        corpus = []
-        for clause in self.clauses:
+        rows = {(c.document, c.clause_id): i for i, c in enumerate(self.clauses)}
+        asked = [(rows[(q.document, q.clause_id)], q.text, vector) for q, vector in questions
+                 if (q.document, q.clause_id) in rows]
+        self._question_rows = np.array([row for row, _, _ in asked], dtype=np.int64)
+        self._question_vectors = np.array([vector for _, _, vector in asked], dtype=np.float32)
+        self._dense_weight = DENSE_WEIGHT_WITH_QUESTIONS if asked else DENSE_WEIGHT
+        examples: dict[int, list[str]] = {}
+        for row, text, _ in asked:
+            examples.setdefault(row, []).append(text)
+        corpus, own_words = [], set()
+        for i, clause in enumerate(self.clauses):
             lead_in = by_key.get((clause.document, clause.lead_in_id))
-            corpus.append(tokenize(clause_search_text(clause, lead_in.text if lead_in else None)))
+            tokens = tokenize(clause_search_text(clause, lead_in.text if lead_in else None))
+            own_words.update(tokens)
+            corpus.append(tokens + tokenize(" ".join(examples.get(i, ()))))
         self._bm25 = BM25Okapi(corpus) if corpus else None
-        self._known = frozenset(t for doc in corpus for t in doc)
+        # The policy's own words only: spelling correction and the out-of-scope signal must not
+        # learn a word from an example question ("refund?" in an example is not policy).
+        self._known = frozenset(own_words)
 
     def search(self, question: str, k: int = 8) -> list[Hit]:
         if not self.clauses or not question.strip():
             return []
         tokens, extra = expand_question(question, self._vocabulary, self._known)
         lexical = list(self._bm25.get_scores(tokens)) if tokens and self._bm25 else [0.0] * len(self.clauses)
-        dense = self._dense_scores(f"{question} {extra}".strip() if EXPAND_DENSE else question)
-        fused = fuse(dense, lexical)
+        dense, asked = self._dense_scores(f"{question} {extra}".strip() if EXPAND_DENSE else question)
+        fused = fuse([max(d, a or 0.0) for d, a in zip(dense, asked)], lexical, self._dense_weight)
         top = max(lexical, default=0.0)
         order = sorted(range(len(self.clauses)), key=lambda i: (-fused[i], self.clauses[i].position))
         return [
-            Hit(self.clauses[i], fused[i], dense[i], lexical[i] / top if top > 0 else 0.0, lexical[i])
+            Hit(self.clauses[i], fused[i], dense[i], lexical[i] / top if top > 0 else 0.0, lexical[i], asked[i])
             for i in order[:k]
         ]
 
@@ -164,7 +188,8 @@ class Retriever:
             unknown += 1
         return unknown / len(words)
 
-    def _dense_scores(self, text: str) -> list[float]:
+    def _dense_scores(self, text: str) -> tuple[list[float], list]:
+        """Cosine similarity of the text with each clause, and with each clause's closest example question."""
         vector = self._embedder.embed_query(text)
         n = len(self.clauses)
         # Ids only (no metadata): each clause's row is known from its Chroma id, and fetching
@@ -175,4 +200,11 @@ class Retriever:
             row = self._row.get(record)
             if row is not None:
                 scores[row] = 1.0 - float(distance)  # cosine space: distance = 1 - similarity
-        return scores
+        if not len(self._question_rows):
+            return scores, [None] * n
+        import numpy as np
+
+        similarity = self._question_vectors @ np.asarray(vector, dtype=np.float32)
+        best = np.zeros(n, dtype=np.float32)
+        np.maximum.at(best, self._question_rows, similarity)
+        return scores, best.tolist()

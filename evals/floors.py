@@ -5,13 +5,14 @@ Change a floor only with the evidence for it in the change's description.
 """
 
 # Retrieval and answers, on evals/data/questions.jsonl (answerable and out-of-scope questions).
-# These four are REGRESSION floors a little under what the pipeline measures today (hit@1 0.786,
-# hit@3 0.935, MRR 0.860, out-of-scope abstention 0.758): the product's targets, below, are not met
-# yet, and CI must still catch any change that makes things worse.
-HIT_AT_1_MIN = 0.76          # right clause first
-HIT_AT_3_MIN = 0.92          # right clause within the first three
-MRR_MIN = 0.84
-ABSTAIN_OUT_OF_SCOPE_MIN = 0.72   # out-of-scope questions that answer not_covered
+# These four are REGRESSION floors a little under what the pipeline measures today, with the example
+# questions in policy_docs/questions/ (hit@1 0.895, hit@3 0.990, MRR 0.940, out-of-scope abstention
+# 0.833). The product's targets, below, are not all met yet, and CI must still catch any change that
+# makes things worse.
+HIT_AT_1_MIN = 0.87          # right clause first
+HIT_AT_3_MIN = 0.97          # right clause within the first three
+MRR_MIN = 0.92
+ABSTAIN_OUT_OF_SCOPE_MIN = 0.80   # out-of-scope questions that answer not_covered
 CITATION_EXACTNESS_MIN = 1.0  # every cited text verbatim in its source document
 ABSTAIN_ANSWERABLE_MAX = 0.03     # answerable questions wrongly answered not_covered
 

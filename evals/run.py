@@ -104,6 +104,12 @@ def run(settings, with_peers: bool = True) -> Report:
     from assistant.ask import open_assistant
 
     report = Report()
+    # Evaluate what the policy folder holds now: an index built before a change to the policy or its
+    # example questions would report figures for the old one. Ingest does nothing when nothing changed.
+    from assistant.embedding import document_embedder
+    from ingest.index import ingest
+
+    ingest(settings, document_embedder(settings))
     assistant = open_assistant(settings)
     retriever = assistant.retriever
     clauses = retriever.clauses
@@ -210,7 +216,7 @@ def _peers(settings, answerable, clauses, clause_text, retriever) -> list[System
     results.append(_score_ranking("BM25 alone (clauses)", answerable, bm25_rank, lambda r: length.get(r[0], 0), clause_text)[0])
 
     def dense_rank(text):
-        scores = retriever._dense_scores(text)
+        scores, _ = retriever._dense_scores(text)  # the clauses' own words, without example questions
         return [ids[i] for i in sorted(range(len(ids)), key=lambda i: -scores[i])][:8]
 
     results.append(_score_ranking("dense only (clauses)", answerable, dense_rank, lambda r: length.get(r[0], 0), clause_text)[0])

@@ -97,3 +97,35 @@ def test_a_previously_indexed_document_that_is_now_unreadable_keeps_its_clauses(
     _, live = open_live_index(settings)
     texts = {c.text for c in live.clauses}
     assert {"We ask before taking photos.", "Cameras stay on."} <= texts
+
+
+def test_a_line_repeated_across_documents_is_embedded_once(settings, fake_embedder, policy_dir):
+    shared = "- Report every concern to the Designated Safeguarding Lead on the same day."
+    for name, own in (("trips.md", "- Carry a first aid kit on every trip."), ("sport.md", "- Check the pitch before play.")):
+        (policy_dir / name).write_text(f"# {name[:-3].title()} Policy\n\n## Rules\n\n{shared}\n{own}\n", encoding="utf-8")
+    report = ingest(settings, fake_embedder)
+    assert report.embedded == 67 + 4 and report.texts_embedded == 67 + 3
+    _, live = open_live_index(settings)
+    repeated = [c for c in live.clauses if c.text == shared[2:]]
+    assert [c.document for c in repeated] == ["sport.md", "trips.md"]  # both cited, one embedding
+
+
+@pytest.mark.model
+def test_quantized_ingest_is_its_own_model_built_once_and_close_to_the_full_one(settings):
+    import numpy as np
+
+    from assistant.embedding import OnnxMiniLMEmbedder, document_embedder
+
+    quick = replace(settings, quantized_ingest=True)
+    assert quick.model_name != settings.model_name  # switching the setting rebuilds the index, never mixes vectors
+    embedder = document_embedder(quick)
+    assert embedder.model_id == quick.model_name
+    texts = ["We do not allow any recording of our Zoom sessions", "can I ring a child on their mobile?"]
+    fast = np.array(embedder.embed_documents(texts))
+    full = np.array(OnnxMiniLMEmbedder().embed_documents(texts))
+    assert ((fast * full).sum(axis=1) > 0.97).all()
+    built = list((settings.data_dir / "models").glob("*.onnx"))
+    assert len(built) == 1
+    stamp = built[0].stat().st_mtime_ns
+    document_embedder(quick).embed_documents(texts[:1])
+    assert built[0].stat().st_mtime_ns == stamp  # reused, not rebuilt
