@@ -79,7 +79,7 @@ class LiveIndex:
     parser_version: str
     clauses: tuple[Clause, ...] = field(default=())
     # Example questions and their vectors, for retrieval only (never quoted).
-    questions: tuple[tuple[ExampleQuestion, tuple[float, ...]], ...] = field(default=())
+    questions: tuple[tuple[ExampleQuestion, Sequence[float]], ...] = field(default=(), compare=False)
 
 
 def open_client(settings: Settings):
@@ -404,7 +404,8 @@ def open_live_index(settings: Settings, client=None) -> tuple[object, LiveIndex]
     if pointer.get("questions") and _exists(client, pointer["collection"] + QUESTIONS_SUFFIX):
         asked = client.get_collection(pointer["collection"] + QUESTIONS_SUFFIX, embedding_function=None)
         got = _get_all(asked, ["metadatas", "embeddings"])
-        questions = [(ExampleQuestion(m["document"], m["clause_id"], m["text"]), tuple(float(x) for x in v))
+        # Rows as Chroma returns them (arrays): converting 1,000 vectors to tuples of floats cost ~0.1 s per start.
+        questions = [(ExampleQuestion(m["document"], m["clause_id"], m["text"]), v)
                      for m, v in zip(got["metadatas"], got["embeddings"])]
     live = LiveIndex(pointer["collection"], pointer["fingerprint"], pointer["model"], pointer["parser_version"],
                      tuple(clauses), tuple(questions))
