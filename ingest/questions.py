@@ -6,9 +6,11 @@ Word or text copy of the same policy). Each table is a clause id, the first word
 that a re-numbered or re-worded policy shows up as a warning instead of pointing questions at the
 wrong clause), and the questions:
 
-    [ZP-6]
+    ["ZP-6"]
     clause_starts = "We do not allow any recording"
     questions = ["can I record the zoom to watch later?", "is it ok to screen record a session?"]
+
+(The id is quoted because an option's id has a dot, "UMP-4.b", which TOML would otherwise split.)
 
 Ingest embeds the questions next to the clauses, and retrieval scores a clause by the better of its own
 words and its closest example question (the "hypothetical questions" form of multi-vector retrieval).
