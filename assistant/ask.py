@@ -79,19 +79,20 @@ def serve_lines(assistant, stdin: IO[str], stdout: IO[str]) -> int:
 
 
 def open_assistant(settings: Settings):
-    """Build the assistant, ingesting first when there is no index yet."""
-    from ingest.index import IndexNotBuiltError
+    """Build the assistant, ingesting first when there is no index yet or the policy folder changed
+    since it was built: an answer must quote the policy as it is now, not a version since replaced."""
     from assistant.pipeline import build_assistant
+    from ingest.index import index_is_current
 
-    try:
-        return build_assistant(settings)
-    except IndexNotBuiltError:
+    if not index_is_current(settings, settings.model_name):
         from assistant.cli import cmd_ingest
 
-        print("No index yet: ingesting the policy folder first.", file=sys.stderr)
+        # An empty or missing policy folder makes ingest say so and keep the previous index, which
+        # then answers; with no index at all, build_assistant raises IndexNotBuiltError.
+        print("The policy index is missing or out of date: ingesting the policy folder first.", file=sys.stderr)
         with contextlib.redirect_stdout(sys.stderr):  # stdout carries answers only (JSON Lines with --json)
             cmd_ingest(settings, argparse.Namespace())
-        return build_assistant(settings)
+    return build_assistant(settings)
 
 
 def run_ask(settings: Settings, args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ from assistant.embedding import Embedder
 from assistant.settings import Settings
 from ingest.clauses import PARSER_VERSION, Clause, build_clauses
 from ingest.load import LoadError, find_documents, load_document
-from ingest.questions import ExampleQuestion, load_questions
+from ingest.questions import QUESTIONS_FOLDER, ExampleQuestion, load_questions
 
 REGISTRY_SUFFIX = "-registry"
 QUESTIONS_SUFFIX = "-questions"  # the example questions of a build live beside its clauses
@@ -183,6 +183,24 @@ def fingerprint_of(clauses: Sequence[Clause], model: str, questions: Sequence[Ex
     return digest.hexdigest()[:20]
 
 
+def folder_stamp(policy_dir: Path, model: str) -> str:
+    """Names, sizes and modification times of the policy folder's files and example questions, with
+    the model and versions: equal stamps mean the index built from the folder is still current,
+    known without parsing a document (parsing the shipped PDF takes about 0.4 s of a one-shot ask)."""
+    folder = Path(policy_dir)
+    digest = hashlib.sha256(f"parser={PARSER_VERSION}\nindex={INDEX_VERSION}\nmodel={model}\n".encode())
+    paths = find_documents(folder) if folder.is_dir() else []
+    if (folder / QUESTIONS_FOLDER).is_dir():
+        paths += sorted((folder / QUESTIONS_FOLDER).glob("*.toml"))
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:20]
+
+
 def collect_clauses(policy_dir: Path) -> tuple[list[Clause], list[tuple[str, str]], list[str]]:
     """Load and parse every document in the folder. Returns clauses, skipped (name, reason), documents."""
     folder = Path(policy_dir)
@@ -220,6 +238,7 @@ def ingest(
 ) -> IngestReport:
     """Parse the policy folder and make the index match it. Raises NothingToIndexError if nothing loads."""
     started = time.perf_counter()
+    stamp = folder_stamp(settings.policy_dir, embedder.model_id)  # before reading: a change while ingesting shows next time
     clauses, skipped, documents = collect_clauses(settings.policy_dir)
     if not clauses:
         reasons = "; ".join(reason for _, reason in skipped) or "the folder is empty"
@@ -249,6 +268,8 @@ def ingest(
     name = f"{settings.collection}-{fingerprint}"
     per_section = _per_section(clauses)
     if pointer and pointer.get("fingerprint") == fingerprint and old_records is not None:
+        if pointer.get("folder_stamp") != stamp:  # touched but not changed: remember the folder as it is
+            _registry(client, settings).upsert(ids=["active"], embeddings=[[1.0]], metadatas=[{**pointer, "folder_stamp": stamp}])
         return IngestReport(tuple(documents), per_section, tuple(skipped), len(clauses), 0, 0,
                             time.perf_counter() - started, True, pointer["collection"], 0,
                             len(questions), tuple(question_warnings))
@@ -321,7 +342,7 @@ def ingest(
         embeddings=[[1.0]],
         metadatas=[{"collection": name, "fingerprint": fingerprint, "model": model,
                     "parser_version": PARSER_VERSION, "built_at": time.time(), "clauses": len(clauses),
-                    "questions": len(questions)}],
+                    "questions": len(questions), "folder_stamp": stamp}],
     )
     _drop_stale(client, settings, keep=name)
     return IngestReport(tuple(documents), per_section, tuple(skipped), len(clauses), len(to_embed),
@@ -415,9 +436,11 @@ def open_live_index(settings: Settings, client=None) -> tuple[object, LiveIndex]
 def index_is_current(settings: Settings, model: str, client=None) -> bool:
     """Does the live index match the policy folder as it is now (same clauses, model and parser)?"""
     try:
-        clauses, _, _ = collect_clauses(settings.policy_dir)
         client = client if client is not None else open_client(settings)
         pointer = read_pointer(client, settings)
+        if pointer and pointer.get("folder_stamp") == folder_stamp(settings.policy_dir, model):
+            return _exists(client, pointer["collection"])  # no file changed since it was built
+        clauses, _, _ = collect_clauses(settings.policy_dir)
     except IndexStoreError:
         return False
     questions, _ = load_questions(settings.policy_dir, clauses)

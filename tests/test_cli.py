@@ -80,3 +80,17 @@ def test_ingest_reports_skipped_files_and_exits_non_zero(cli_env, capsys):
     out = capsys.readouterr().out
     assert "Skipped: minutes.xlsx: unsupported file type .xlsx; save it as PDF, DOCX, Markdown or TXT" in out
     assert "Indexed 67 clauses" in out
+
+
+@pytest.mark.model
+def test_ask_after_the_policy_changed_answers_from_the_new_version(cli_env, capsys):
+    assert main(["ingest"]) == 0
+    capsys.readouterr()
+    (cli_env.policy_dir / "trips-policy.md").write_text(
+        "# Trips Policy\n\n## Coaches\n\n- Every coach trip has a named first aider on board.\n", encoding="utf-8")
+    assert main(["ask", "--json", "does every coach trip have a first aider on board?"]) == 0
+    captured = capsys.readouterr()
+    answer = json.loads(captured.out)  # stdout holds the answer alone
+    assert "out of date: ingesting" in captured.err
+    assert answer["citations"][0]["document"] == "trips-policy.md"
+    assert answer["citations"][0]["text"] == "Every coach trip has a named first aider on board."

@@ -129,3 +129,21 @@ def test_quantized_ingest_is_its_own_model_built_once_and_close_to_the_full_one(
     stamp = built[0].stat().st_mtime_ns
     document_embedder(quick).embed_documents(texts[:1])
     assert built[0].stat().st_mtime_ns == stamp  # reused, not rebuilt
+
+
+def test_an_unchanged_folder_is_known_current_without_parsing_and_a_changed_one_is_not(settings, fake_embedder,
+                                                                                      policy_dir, monkeypatch):
+    import ingest.index as index_module
+
+    ingest(settings, fake_embedder)
+    parsed = []
+    real_collect = index_module.collect_clauses
+    monkeypatch.setattr(index_module, "collect_clauses", lambda folder: parsed.append(folder) or real_collect(folder))
+    assert index_module.index_is_current(settings, fake_embedder.model_id)
+    assert parsed == []  # names, sizes and times were enough
+
+    (policy_dir / "trips.md").write_text("# Trips Policy\n\n## Coaches\n\n- A first aider on every coach.\n", encoding="utf-8")
+    assert not index_module.index_is_current(settings, fake_embedder.model_id)
+    assert not index_module.index_is_current(settings, "another-model")
+    ingest(settings, fake_embedder)
+    assert index_module.index_is_current(settings, fake_embedder.model_id)
