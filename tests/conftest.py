@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import shutil
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
@@ -96,6 +101,43 @@ def no_network(monkeypatch):
         return real_create(address, *a, **kw)
 
     monkeypatch.setattr(socket, "create_connection", guarded_create)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(workdir: Path, env: dict[str, str], startup_timeout: float):
+    """`policy-assistant serve` in its own process on a free loopback port, its output in
+    ``workdir/serve.log``. Yields (url, log) once /policy answers; stops the process afterwards."""
+    port = free_port()
+    log = workdir / "serve.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--no-browser", "--port", str(port)],
+                                cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while True:
+            assert proc.poll() is None, log.read_text(errors="replace")[-2000:]
+            try:
+                urllib.request.urlopen(url + "policy", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("the app did not start:\n" + log.read_text(errors="replace")[-2000:])
+                time.sleep(0.3)
+        yield url, log
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def files_containing(roots, find) -> dict[str, list]:

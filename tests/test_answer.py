@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer import Citation, compose, is_covered, select_citations, who_to_ask
+from assistant.answer import compose, is_covered, select_citations, who_to_ask
 from assistant.pipeline import resolve_follow_up
 from assistant.retrieve import Hit, expand_question, stem, tokenize
 from assistant.settings import Contacts

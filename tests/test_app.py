@@ -12,11 +12,7 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
@@ -31,7 +27,7 @@ from assistant.settings import Contacts, Settings
 from ingest.clauses import build_clauses
 from ingest.load import load_document
 
-from conftest import POLICY_PDF, POLICY_TXT, FakeRouter, KeywordEmbedder, SpyRetriever
+from conftest import POLICY_PDF, POLICY_TXT, FakeRouter, KeywordEmbedder, SpyRetriever, free_port, serving
 
 # Gradio's queue uses pandas options that pandas 3 deprecates; not ours to fix.
 pytestmark = [
@@ -306,12 +302,6 @@ def test_serve_ingests_when_stale_warns_about_contacts_and_does_not_open_a_brows
 # --- the real app on 127.0.0.1 -----------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Served:
     """The real app on loopback over the real policy, with the keyword embedder and the fake router."""
 
@@ -493,37 +483,15 @@ def test_policy_assistant_serve_end_to_end(tmp_path):
     policy_dir = tmp_path / "policy_docs"
     policy_dir.mkdir()
     shutil.copy(POLICY_PDF, policy_dir / POLICY_PDF.name)
-    port = free_port()
     env = {**os.environ, "POLICY_ASSISTANT_DATA_DIR": str(tmp_path / "data"),
            "POLICY_ASSISTANT_POLICY_DIR": str(policy_dir), "CI": "true", "PYTHONUNBUFFERED": "1"}
     env.pop("POLICY_ASSISTANT_CONFIG", None)
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--no-browser", "--port", str(port)],
-                                cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 240
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, log.read_text()
-            try:
-                urllib.request.urlopen(url + "policy", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the app did not start:\n" + log.read_text())
+    with serving(tmp_path, env, startup_timeout=240) as (url, log):
         client = Client(url, verbose=False)
         chat, notice, _ = client.predict("Can I record a Zoom session?", "staff", api_name="/ask")
         assert 'href="policy#clause-ZP-6"' in _text(chat[-1]) and notice == ""
         chat, notice, _ = client.predict("My stepdad hits me when he is drunk", "participant", api_name="/ask")
         assert 'role="alert"' in notice and "999" in notice
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     text = log.read_text()
     assert "missing contact details" in text and "ingesting" in text
     assert "stepdad" not in text and "Zoom session" not in text  # no question reaches a log

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import socket
 import tempfile
 from dataclasses import replace
 
@@ -30,7 +29,7 @@ from assistant import app as A
 from assistant.feedback import RATINGS, FeedbackRefused, feedback_path, read_feedback, record_feedback
 from assistant.settings import Settings
 
-from conftest import POLICY_PDF, files_containing
+from conftest import POLICY_PDF, files_containing, free_port
 
 pytestmark = [
     pytest.mark.server,
@@ -77,12 +76,6 @@ def _every_logger_at_debug(caplog, attached: list[logging.Logger]) -> None:
                 attached.append(logger)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _text(message) -> str:
     content = message["content"]
     if isinstance(content, list):
@@ -114,7 +107,7 @@ def test_a_canary_disclosure_through_the_running_app_is_written_and_logged_nowhe
         ingest(settings, document_embedder(settings))
         assistant = build_assistant(settings)  # the real router and query embedder
         demo = A.create_app(assistant, settings)
-        url = A.start(demo, settings, port=_free_port(), block=False, quiet=False)
+        url = A.start(demo, settings, port=free_port(), block=False, quiet=False)
         assert url.startswith("http://127.0.0.1:"), url
         _every_logger_at_debug(caplog, attached)
 

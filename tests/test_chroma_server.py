@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,7 +30,7 @@ from ingest.index import REGISTRY_SUFFIX, ingest, open_client, open_live_index
 
 import test_answer
 import test_index
-from conftest import POLICY_PDF, POLICY_TXT, FakeRouter, KeywordEmbedder
+from conftest import POLICY_PDF, POLICY_TXT, FakeRouter, free_port
 
 pytestmark = pytest.mark.server
 
@@ -49,16 +48,10 @@ ORG_B_POLICY = """# Lone Working Policy
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory):
     path = tmp_path_factory.mktemp("chroma-server")
-    port = _free_port()
+    port = free_port()
     log = open(path / "server.log", "wb")
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
     process = subprocess.Popen([str(VENV_BIN / "chroma"), "run", "--path", str(path / "db"), "--host", "127.0.0.1",

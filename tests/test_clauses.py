@@ -83,7 +83,6 @@ def test_clause_text_is_verbatim_with_the_policys_own_typos(clauses_by_format):
 
 def test_pdf_clauses_carry_page_label_and_index(clauses_by_format):
     pdf = clauses_by_format[".pdf"]
-    by_text = {c.text[:30]: c for c in pdf}
     zoom_first = next(c for c in pdf if c.clause_id == "ZP-1")
     assert (zoom_first.page, zoom_first.page_index) == ("2", 2)
     assert pdf[-1].page_index == 5

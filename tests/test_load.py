@@ -22,20 +22,16 @@ import json
 import math
 import os
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
 
 from assistant import app as A
 
-from conftest import POLICY_PDF
+from conftest import POLICY_PDF, serving
 
 pytestmark = [
     pytest.mark.server,
@@ -68,12 +64,6 @@ QUESTIONS = (
 )
 
 
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def questions_for(n: int) -> list[tuple[str, str, str]]:
@@ -132,35 +122,12 @@ def real_app(tmp_path_factory):
     policy_dir = root / "policy_docs"
     policy_dir.mkdir()
     shutil.copy(POLICY_PDF, policy_dir / POLICY_PDF.name)
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_ASSISTANT_")}
     env.update(POLICY_ASSISTANT_DATA_DIR=str(root / "data"), POLICY_ASSISTANT_POLICY_DIR=str(policy_dir),
                POLICY_ASSISTANT_FAST_INGEST_EMBEDDING="true",  # ingest in ~3 s with the ONNX twin
                CI="true", PYTHONUNBUFFERED="1")
-    log = root / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--no-browser", "--port", str(port)],
-                                cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            assert proc.poll() is None, log.read_text(errors="replace")[-2000:]
-            try:
-                urllib.request.urlopen(url + "policy", timeout=2).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("the app did not start:\n" + log.read_text(errors="replace")[-2000:])
-                time.sleep(0.3)
+    with serving(root, env, STARTUP_TIMEOUT_S) as (url, log):
         yield Server(url, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def test_fifty_concurrent_sessions_route_every_disclosure_and_answer_the_rest(real_app, no_network, tmp_path):
