@@ -23,18 +23,24 @@ from ingest.clauses import Clause
 
 ROUTES = ("answer", "not_covered", "disclosure")
 
-# Coverage: the best clause must be this close in meaning, or share this much vocabulary, with the
-# question. Calibrated on evals/data/questions.jsonl (answerable vs out-of-scope); see evals/README.md.
-COVERED_MIN_DENSE = 0.44
-COVERED_MIN_FUSED = 0.34
-COVERED_MIN_LEXICAL_RAW = 6.0
-# ...or, on shared vocabulary alone, when few of the question's words are foreign to the policy.
-COVERED_MAX_UNKNOWN_SHARE = 0.3
+
+@dataclass(frozen=True)
+class Coverage:
+    """The bar a best clause must clear: this close in meaning with a fused score this high, or sharing
+    this much vocabulary (BM25) when few of the question's words are foreign to the policy."""
+
+    min_dense: float
+    min_fused: float
+    min_lexical_raw: float
+    max_unknown_share: float = 0.3
+
+
+# Calibrated on evals/data/questions.jsonl (answerable vs out-of-scope); see evals/README.md.
+COVERAGE = Coverage(min_dense=0.44, min_fused=0.34, min_lexical_raw=6.0)
 # With example questions (ingest.questions) every question, in scope or not, finds a closer match and
-# a higher fused score, so the bar is higher; calibrated on the same set (evals/README.md).
-COVERED_WITH_QUESTIONS_MIN_DENSE = 0.65
-COVERED_WITH_QUESTIONS_MIN_FUSED = 0.60
-COVERED_WITH_QUESTIONS_MIN_LEXICAL_RAW = 8.0
+# a higher fused score, so the bar is higher; calibrated on the same set.
+COVERAGE_WITH_QUESTIONS = Coverage(min_dense=0.65, min_fused=0.60, min_lexical_raw=8.0)
+
 # A further clause is cited only when it scores nearly as well as the first: it completes or
 # qualifies it, rather than padding the answer.
 RELATED_MIN_RATIO = 0.93
@@ -91,18 +97,14 @@ def is_covered(hits: Sequence[Hit], unknown_share: float = 0.0) -> bool:
     if not hits:
         return False
     best = hits[0]
-    if best.asked is None:
-        closeness, min_dense, min_fused, min_lexical = (best.dense, COVERED_MIN_DENSE, COVERED_MIN_FUSED,
-                                                        COVERED_MIN_LEXICAL_RAW)
-    else:
-        closeness, min_dense, min_fused, min_lexical = (max(best.dense, best.asked), COVERED_WITH_QUESTIONS_MIN_DENSE,
-                                                        COVERED_WITH_QUESTIONS_MIN_FUSED, COVERED_WITH_QUESTIONS_MIN_LEXICAL_RAW)
-    if closeness >= min_dense and best.score >= min_fused:
+    # Closeness is the clause's own words, or its nearest example question when the index has them.
+    bar, closeness = (COVERAGE, best.dense) if best.asked is None else (COVERAGE_WITH_QUESTIONS, max(best.dense, best.asked))
+    if closeness >= bar.min_dense and best.score >= bar.min_fused:
         return True
     return (
-        best.lexical_raw >= min_lexical
-        and closeness >= min_dense * 0.5
-        and unknown_share < COVERED_MAX_UNKNOWN_SHARE
+        best.lexical_raw >= bar.min_lexical_raw
+        and closeness >= bar.min_dense * 0.5
+        and unknown_share < bar.max_unknown_share
     )
 
 

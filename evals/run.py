@@ -104,12 +104,8 @@ def run(settings, with_peers: bool = True) -> Report:
     from assistant.ask import open_assistant
 
     report = Report()
-    # Evaluate what the policy folder holds now: an index built before a change to the policy or its
-    # example questions would report figures for the old one. Ingest does nothing when nothing changed.
-    from assistant.embedding import document_embedder
-    from ingest.index import ingest
-
-    ingest(settings, document_embedder(settings))
+    # open_assistant re-ingests first when the policy folder changed since the index was built, so
+    # the figures are always for the policy as it is now.
     assistant = open_assistant(settings)
     retriever = assistant.retriever
     clauses = retriever.clauses
