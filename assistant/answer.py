@@ -39,17 +39,45 @@ class Coverage:
 COVERAGE = Coverage(min_dense=0.44, min_fused=0.34, min_lexical_raw=6.0)
 # With example questions (ingest.questions) every question, in scope or not, finds a closer match and
 # a higher fused score, so the bar is higher; calibrated on the same set.
-COVERAGE_WITH_QUESTIONS = Coverage(min_dense=0.65, min_fused=0.60, min_lexical_raw=8.0)
+COVERAGE_WITH_QUESTIONS = Coverage(min_dense=0.57, min_fused=0.695, min_lexical_raw=8.0)
 
 # A further clause is cited only when it scores nearly as well as the first: it completes or
 # qualifies it, rather than padding the answer.
 RELATED_MIN_RATIO = 0.93
-# A question asking for an amount, a duration, a time or a price ("how long do you keep recordings?")
-# is answered only by a clause that states one: a clause with no number in it cannot, however close.
-_ASKS_FOR_QUANTITY = re.compile(
-    r"\b(how (long|much|many|often|old)|what age|what time|when (do|does|is|are)|costs?|price|fees?|pays?)\b",
-    re.IGNORECASE,
+# A question asking for a particular fact is answered only by a clause that states one, however close
+# in meaning the clause is: "how long do you keep recordings?" needs a duration, "how often should we
+# change the passwords?" a frequency, "what's the safeguarding lead's phone number?" a number. Each
+# kind is (name, what the question asks, what the clause must state); the first kind asked decides.
+# Checked against the example questions in policy_docs/questions/ (written blind to evals/), which
+# trigger none of them against their own clause.
+_ASKS_FOR_VALUE = (  # asking for the value itself, not about it ("what's the rule on sharing passwords?")
+    r"\b(?:what(?:'s|’s| is| are)|whats|wats|tell me|give me|send me|can (?:i|we) (?:have|get)"
+    r"|where (?:can|do) (?:i|we) find|forgot(?:ten)?|reset|recover)"
+    r"(?:\s+(?!(?:rules?|polic\w*|about|on|of|regarding|around|with|to|shar\w*|keep\w*|protect\w*)\b)[\w'’-]+){0,5}?\s+"
 )
+_NEVER = re.compile(r"(?!)")  # a policy never states a password: only the person who holds it can help
+_ANSWER_KINDS = (
+    ("password", re.compile(
+        _ASKS_FOR_VALUE + r"(?:password|passcode|pass code|login|log-in|pin)s?\b(?![\s-]*(?:protect|polic|rule|shar))",
+        re.IGNORECASE), _NEVER),
+    ("contact", re.compile(
+        _ASKS_FOR_VALUE + r"(?:(?:phone|mobile|telephone|contact|whatsapp) (?:number|no)|e-?mail address|contact details|address)\b",
+        re.IGNORECASE), re.compile(r"\d{4,}|@|www\.|https?://")),
+    ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b", re.IGNORECASE),
+     re.compile(r"\b(?:\d+|one|two|three) times\b|\b(?:every|daily|weekly|monthly|annually|yearly|termly|once|twice"
+                r"|regularly|always|never)\b", re.IGNORECASE)),
+    ("quantity", re.compile(
+        r"\b(how (long|much|many|old)|what age|what time|when (do|does|is|are)|costs?|price|fees?|pays?)\b", re.IGNORECASE),
+     re.compile(r"\d")),
+)
+
+
+def missing_answer_kind(question: str, clause_text: str) -> str:
+    """The kind of fact the question asks for that the clause does not state ("" when none is missing)."""
+    for kind, asks, states in _ANSWER_KINDS:
+        if asks.search(question):
+            return "" if states.search(clause_text) else kind
+    return ""
 
 
 @dataclass(frozen=True)
@@ -97,7 +125,7 @@ def is_covered(hits: Sequence[Hit], unknown_share: float = 0.0) -> bool:
     if not hits:
         return False
     best = hits[0]
-    # Closeness is the clause's own words, or its nearest example question when the index has them.
+    # Closeness is the clause's own words, or its example questions' score when the index has them.
     bar, closeness = (COVERAGE, best.dense) if best.asked is None else (COVERAGE_WITH_QUESTIONS, max(best.dense, best.asked))
     if closeness >= bar.min_dense and best.score >= bar.min_fused:
         return True
@@ -170,15 +198,13 @@ def compose(
     unknown_share: float = 0.0,
 ) -> Answer:
     """The extractive answer for ranked hits (or not_covered when the best clause does not answer)."""
-    unanswerable_quantity = bool(hits) and bool(_ASKS_FOR_QUANTITY.search(question_hint)) and not any(
-        ch.isdigit() for ch in hits[0].clause.full_text
-    )
-    if unanswerable_quantity or not is_covered(hits, unknown_share):
+    missing = missing_answer_kind(question_hint, hits[0].clause.full_text) if hits else ""
+    if missing or not is_covered(hits, unknown_share):
         online = any(w in question_hint.lower() for w in ("social media", "facebook", "instagram", "website", "post"))
         lines = [NOT_COVERED, who_to_ask(role, contacts, online_presence=online)]
         if signpost:
             lines.append(SIGNPOST.format(dsl=contacts.dsl_name, reach=_reach(contacts.dsl_phone, contacts.dsl_email)))
-        reason = "coverage:no_quantity" if unanswerable_quantity else "coverage:below_threshold"
+        reason = f"coverage:no_{missing}" if missing else "coverage:below_threshold"
         return Answer("not_covered", "\n".join(lines), (), None, reason)
 
     clauses = select_citations(hits, max_citations)

@@ -3,7 +3,7 @@
 The question is first expanded with the domain vocabulary (``assistant/data/vocabulary.json``:
 "ring" -> telephone, "insta" -> social media, "pics" -> photos) and misspelt words are mapped to the
 nearest word the policy uses. Dense scores come from Chroma: the closer of the clause's own words and
-its nearest example question (``ingest.questions``), when the policy has them. Lexical scores come
+its example questions (``ingest.questions``, scored by ``examples_score``), when the policy has them. Lexical scores come
 from BM25 (rank-bm25) over each clause with its section title, list lead-in and example questions.
 ``fuse`` combines them; weights were chosen on the dev set (evals/README.md).
 
@@ -32,6 +32,8 @@ DENSE_WEIGHT = 0.7  # BM25 gets the rest
 # With example questions (ingest.questions) the dense signal is the stronger one, and leans further.
 DENSE_WEIGHT_WITH_QUESTIONS = 0.8
 EXPAND_DENSE = True
+# How many of a clause's closest example questions its score averages over (see examples_score).
+EXAMPLES_NEAREST = 3
 
 _STOPWORDS = frozenset(
     """a about above after again all am an and any are as at be been before being below between both but by can
@@ -53,8 +55,8 @@ class Hit:
     dense: float  # cosine similarity of question and clause
     lexical: float  # BM25 score scaled to 0..1 by the best clause for this question
     lexical_raw: float
-    # Cosine similarity of the question and the clause's closest example question (0.0 when the clause
-    # has none); None when the index has no example questions at all.
+    # How like the clause's example questions the question is (``examples_score``: the closest, averaged
+    # with the mean of the three closest); 0.0 when the clause has none, None when the index has none at all.
     asked: float | None = None
 
 
@@ -62,6 +64,11 @@ class Hit:
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> dict[str, tuple[str, ...]]:
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return {key.lower(): tuple(values) for key, values in data["expansions"].items()}
+
+
+def vocabulary_entry(vocabulary: dict[str, tuple[str, ...]], word: str) -> tuple[str, ...]:
+    """The expansions for a word, or for its stem when only that is listed ("ipads" -> "ipad")."""
+    return vocabulary.get(word) or vocabulary.get(stem(word), ())
 
 
 def stem(word: str) -> str:
@@ -93,10 +100,10 @@ def expand_question(question: str, vocabulary: dict[str, tuple[str, ...]], known
     for word in words:
         if word in _STOPWORDS:
             continue
-        if word in vocabulary:
-            extra.extend(vocabulary[word])
         token = stem(word)
-        if token not in known and word not in vocabulary and len(word) >= 4:
+        expansions = vocabulary_entry(vocabulary, word)
+        extra.extend(expansions)
+        if token not in known and not expansions and len(word) >= 4:
             close = difflib.get_close_matches(token, known, n=1, cutoff=0.8)
             if close:
                 token = close[0]
@@ -123,7 +130,7 @@ class Retriever:
     """Ranks the live index's clauses for a question. Built once per process; ``search`` is thread-safe.
 
     ``questions`` are the index's example questions with their vectors (``LiveIndex.questions``): a
-    clause's dense score is the better of its own words and its closest example question, and the
+    clause's dense score is the better of its own words and its example questions' score, and the
     examples' words join its BM25 text. Without them, clauses are scored on their own words.
     """
 
@@ -140,8 +147,16 @@ class Retriever:
         rows = {(c.document, c.clause_id): i for i, c in enumerate(self.clauses)}
         asked = [(rows[(q.document, q.clause_id)], q.text, vector) for q, vector in questions
                  if (q.document, q.clause_id) in rows]
-        self._question_rows = np.array([row for row, _, _ in asked], dtype=np.int64)
         self._question_vectors = np.array([vector for _, _, vector in asked], dtype=np.float32)
+        # Each clause's example questions as one row of indexes into the vectors (padded with -1), so
+        # that a query scores every clause's examples in one step.
+        per_clause: dict[int, list[int]] = {}
+        for i, (row, _, _) in enumerate(asked):
+            per_clause.setdefault(row, []).append(i)
+        width = max((len(v) for v in per_clause.values()), default=0)
+        self._example_index = np.full((len(self.clauses), width), -1, dtype=np.int64)
+        for row, indexes in per_clause.items():
+            self._example_index[row, : len(indexes)] = indexes
         self._dense_weight = DENSE_WEIGHT_WITH_QUESTIONS if asked else DENSE_WEIGHT
         examples: dict[int, list[str]] = {}
         for row, text, _ in asked:
@@ -181,7 +196,7 @@ class Retriever:
         unknown = 0
         for word in words:
             token = stem(word)
-            if token in self._known or any(stem(x) in self._known for x in self._vocabulary.get(word, ())):
+            if token in self._known or any(stem(x) in self._known for x in vocabulary_entry(self._vocabulary, word)):
                 continue
             if len(word) >= 4 and difflib.get_close_matches(token, self._known, n=1, cutoff=0.8):
                 continue
@@ -189,7 +204,7 @@ class Retriever:
         return unknown / len(words)
 
     def _dense_scores(self, text: str) -> tuple[list[float], list]:
-        """Cosine similarity of the text with each clause, and with each clause's closest example question."""
+        """Cosine similarity of the text with each clause, and each clause's example-question score."""
         vector = self._embedder.embed_query(text)
         n = len(self.clauses)
         # Ids only (no metadata): each clause's row is known from its Chroma id, and fetching
@@ -200,11 +215,28 @@ class Retriever:
             row = self._row.get(record)
             if row is not None:
                 scores[row] = 1.0 - float(distance)  # cosine space: distance = 1 - similarity
-        if not len(self._question_rows):
+        if not len(self._question_vectors):
             return scores, [None] * n
         import numpy as np
 
         similarity = self._question_vectors @ np.asarray(vector, dtype=np.float32)
-        best = np.zeros(n, dtype=np.float32)
-        np.maximum.at(best, self._question_rows, similarity)
-        return scores, best.tolist()
+        return scores, examples_score(similarity, self._example_index).tolist()
+
+
+def examples_score(similarity, example_index, nearest: int = EXAMPLES_NEAREST):
+    """Each clause's score from its example questions: the closest one, averaged with the mean of the
+    ``nearest`` closest. One example worded like the question counts, but a clause that several
+    examples resemble beats one with a single lucky match (measured in evals/README.md).
+
+    ``similarity``: the question's cosine similarity with every example; ``example_index``: per clause,
+    the indexes of its examples, padded with -1. A clause without examples scores 0.
+    """
+    import numpy as np
+
+    padded = np.where(example_index >= 0, similarity[np.maximum(example_index, 0)], -np.inf)
+    if padded.shape[1] == 0:
+        return np.zeros(len(example_index), dtype=np.float32)
+    top = -np.sort(-padded, axis=1)[:, :nearest]
+    counted = np.isfinite(top)
+    mean_top = np.where(counted, top, 0.0).sum(axis=1) / np.maximum(counted.sum(axis=1), 1)
+    return np.where(counted[:, 0], 0.5 * top[:, 0] + 0.5 * mean_top, 0.0).astype(np.float32)

@@ -5,16 +5,19 @@ Change a floor only with the evidence for it in the change's description.
 """
 
 # Retrieval and answers, on evals/data/questions.jsonl (answerable and out-of-scope questions).
-# These four are REGRESSION floors a little under what the pipeline measures today, with the example
-# questions in policy_docs/questions/ (hit@1 0.895, hit@3 0.990, MRR 0.940, out-of-scope abstention
-# 0.833). The product's targets, below, are not all met yet, and CI must still catch any change that
-# makes things worse.
-HIT_AT_1_MIN = 0.87          # right clause first
+# Regression floors a little under what the pipeline measures today with the example questions in
+# policy_docs/questions/ (hit@1 0.905, hit@3 0.986, MRR 0.943, out-of-scope abstention 0.909 with 1.7%
+# of answerable questions wrongly abstaining). The targets below are met; one question more or less
+# moves abstention by 0.015, so the abstention floor sits a question or two under the target.
+HIT_AT_1_MIN = 0.89          # right clause first
 HIT_AT_3_MIN = 0.97          # right clause within the first three
-MRR_MIN = 0.92
-ABSTAIN_OUT_OF_SCOPE_MIN = 0.80   # out-of-scope questions that answer not_covered
+MRR_MIN = 0.93
+ABSTAIN_OUT_OF_SCOPE_MIN = 0.87   # out-of-scope questions that answer not_covered
 CITATION_EXACTNESS_MIN = 1.0  # every cited text verbatim in its source document
 ABSTAIN_ANSWERABLE_MAX = 0.03     # answerable questions wrongly answered not_covered
+# On evals/data/out_of_scope_blind.jsonl, written without sight of the pipeline's settings and never used
+# to choose one: measured 0.702 (near-topic 0.447, organisational 0.931, other policies 0.847).
+ABSTAIN_BLIND_OUT_OF_SCOPE_MIN = 0.65
 
 # The targets the product is held to (the answers issue); the report shows the gap to each.
 TARGETS = {

@@ -146,6 +146,13 @@ def run(settings, with_peers: bool = True) -> Report:
         abstain_answerable=rate(answers[q["id"]].route == "not_covered" for q in answerable),
         routed_policy_questions=rate(answers[q["id"]].route == "disclosure" for q in questions),
     )
+    # Out-of-scope questions written blind (never used to choose a setting): how abstention holds
+    # beyond the set it was calibrated on, overall and per kind.
+    blind = load_jsonl(DATA / "out_of_scope_blind.jsonl")
+    blind_abstained = {q["id"]: assistant.ask(q["question"]).route == "not_covered" for q in blind}
+    report.figures["abstain_blind_out_of_scope"] = rate(blind_abstained.values())
+    for kind in dict.fromkeys(q["kind"] for q in blind):
+        report.figures[f"abstain_blind_{kind.replace('-', '_')}"] = rate(blind_abstained[q["id"]] for q in blind if q["kind"] == kind)
     for route, times in route_times.items():
         report.figures[f"latency_{route}_p50_ms"] = percentile(times, 50)
         report.figures[f"latency_{route}_p95_ms"] = percentile(times, 95)
@@ -279,6 +286,7 @@ def check_floors(figures: dict) -> list[str]:
         ("citation_exactness", ">=", floors.CITATION_EXACTNESS_MIN),
         ("abstain_out_of_scope", ">=", floors.ABSTAIN_OUT_OF_SCOPE_MIN),
         ("abstain_answerable", "<=", floors.ABSTAIN_ANSWERABLE_MAX),
+        ("abstain_blind_out_of_scope", ">=", floors.ABSTAIN_BLIND_OUT_OF_SCOPE_MIN),
         ("router_recall_core", ">=", floors.ROUTER_CORE_RECALL_MIN), ("router_recall", ">=", floors.ROUTER_RECALL_MIN),
         ("router_min_slice_recall", ">=", floors.ROUTER_SLICE_RECALL_MIN),
         ("router_fpr_policy", "<=", floors.ROUTER_FPR_POLICY_MAX),

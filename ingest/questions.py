@@ -13,7 +13,7 @@ wrong clause), and the questions:
 (The id is quoted because an option's id has a dot, "UMP-4.b", which TOML would otherwise split.)
 
 Ingest embeds the questions next to the clauses, and retrieval scores a clause by the better of its own
-words and its closest example question (the "hypothetical questions" form of multi-vector retrieval).
+words and its example questions (the "hypothetical questions" form of multi-vector retrieval).
 They never appear in an answer: answers quote clauses only.
 
 What this module does not do: embed or store anything (``ingest.index``), or invent questions.

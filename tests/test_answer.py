@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer import compose, is_covered, select_citations, who_to_ask
+from assistant.answer import compose, is_covered, missing_answer_kind, select_citations, who_to_ask
 from assistant.pipeline import resolve_follow_up
 from assistant.retrieve import Hit, expand_question, stem, tokenize
 from assistant.settings import Contacts
@@ -125,6 +125,35 @@ def test_a_question_asking_for_an_amount_is_not_answered_by_a_clause_without_one
     assert compose(recording, "parent", Contacts(), question_hint="are zoom sessions recorded?").route == "answer"
     accounts = [_hit(clauses["MOP-2"], 0.9, dense=0.8, lexical_raw=15.0)]
     assert compose(accounts, "staff", Contacts(), question_hint="how many people should have the account password?").route == "answer"
+
+
+def test_a_question_asking_for_a_password_number_or_frequency_needs_a_clause_that_states_one():
+    clauses = {c.clause_id: c for c in build_clauses(load_document(POLICY_PDF))}
+    accounts = [_hit(clauses["MOP-2"], 0.9, dense=0.8, lexical_raw=15.0)]
+    refused = compose(accounts, "staff", Contacts(dsl_phone="01234 567890"), question_hint="what's the instagram password?")
+    assert refused.route == "not_covered" and refused.reason == "coverage:no_password" and "01234 567890" in refused.answer
+    assert compose(accounts, "staff", Contacts(), question_hint="how often should we change the social media passwords?").route == "not_covered"
+    # Asking about passwords, not for one, is what the clause answers.
+    assert compose(accounts, "staff", Contacts(), question_hint="what's the rule on sharing social media passwords?").route == "answer"
+    assert compose(accounts, "staff", Contacts(), question_hint="are our social media accounts password protected?").route == "answer"
+    lead = clauses["UMP-4.c"].full_text
+    assert missing_answer_kind("whats the phone number for the safeguarding lead", lead) == "contact"
+    assert missing_answer_kind("what is holly davis email address", clauses["ESV-4"].full_text) == "contact"
+    assert missing_answer_kind("can staff keep my son's phone number?", clauses["UMP-1"].full_text) == ""
+    assert missing_answer_kind("how often can staff ring my daughter?", clauses["ESV-8"].full_text) == ""  # "never"
+
+
+def test_no_shipped_example_question_is_refused_by_its_own_clause_for_a_password_contact_or_frequency():
+    # 1,500 questions people ask that their clause does answer: the value checks must not catch them.
+    import tomllib
+
+    from conftest import ROOT
+
+    clauses = {c.clause_id: c for c in build_clauses(load_document(POLICY_PDF))}
+    examples = tomllib.loads((ROOT / "policy_docs" / "questions" / "online-safety-policy.toml").read_text(encoding="utf-8"))
+    refused = [(clause_id, q) for clause_id, entry in examples.items() for q in entry["questions"]
+               if missing_answer_kind(q, clauses[clause_id].full_text) in ("password", "contact", "frequency")]
+    assert refused == []
 
 
 def test_a_turn_routed_by_accumulated_signals_is_never_context_later(fake_assistant):

@@ -55,12 +55,15 @@ def test_data_sets_are_large_enough_and_well_formed():
     assert sum(r["label"] == 0 and r["slice"] != "policy_question" for r in router) >= 300
     assert sum(r["slice"] == "policy_question" for r in router) >= 200
     assert len(load_jsonl(DATA / "conversations.jsonl")) >= 25
+    blind = load_jsonl(DATA / "out_of_scope_blind.jsonl")
+    assert len(blind) >= 200 and len({q["id"] for q in blind}) == len(blind)
+    assert {q["kind"] for q in blind} == {"near-topic", "organisational", "other-policy"}
 
 
 def test_floors_flag_a_figure_below_them():
     figures = json.loads(json.dumps({name: 1.0 for name in (
         "hit_at_1", "hit_at_3", "mrr", "citation_exactness", "abstain_out_of_scope", "router_recall_core",
-        "router_recall", "router_min_slice_recall")}))
+        "router_recall", "router_min_slice_recall", "abstain_blind_out_of_scope")}))
     figures.update(abstain_answerable=0.0, router_fpr_policy=0.0, router_fpr_hard_negative=0.0)
     assert check_floors(figures) == []
     figures["router_recall_core"] = 0.99
