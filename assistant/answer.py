@@ -48,8 +48,8 @@ RELATED_MIN_RATIO = 0.93
 # in meaning the clause is: "how long do you keep recordings?" needs a duration, "how often should we
 # change the passwords?" a frequency, "what's the safeguarding lead's phone number?" a number. Each
 # kind is (name, what the question asks, what the clause must state); the first kind asked decides.
-# Checked against the example questions in policy_docs/questions/ (written blind to evals/), which
-# trigger none of them against their own clause.
+# The password, contact and frequency kinds refuse none of the example questions in policy_docs/questions/
+# (written blind to evals/) for their own clause; a test keeps it so.
 _ASKS_FOR_VALUE = (  # asking for the value itself, not about it ("what's the rule on sharing passwords?")
     r"\b(?:what(?:'s|’s| is| are)|whats|wats|tell me|give me|send me|can (?:i|we) (?:have|get)"
     r"|where (?:can|do) (?:i|we) find|forgot(?:ten)?|reset|recover)"

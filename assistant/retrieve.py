@@ -3,8 +3,9 @@
 The question is first expanded with the domain vocabulary (``assistant/data/vocabulary.json``:
 "ring" -> telephone, "insta" -> social media, "pics" -> photos) and misspelt words are mapped to the
 nearest word the policy uses. Dense scores come from Chroma: the closer of the clause's own words and
-its example questions (``ingest.questions``, scored by ``examples_score``), when the policy has them. Lexical scores come
-from BM25 (rank-bm25) over each clause with its section title, list lead-in and example questions.
+its example questions (``ingest.questions``, scored by ``examples_score``), when the policy has them.
+Lexical scores come from BM25 (rank-bm25) over each clause with its section title, list lead-in and
+example questions.
 ``fuse`` combines them; weights were chosen on the dev set (evals/README.md).
 
 What this module does not do: decide whether the policy covers the question (``assistant.answer``
