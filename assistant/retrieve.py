@@ -149,19 +149,18 @@ class Retriever:
         asked = [(rows[(q.document, q.clause_id)], q.text, vector) for q, vector in questions
                  if (q.document, q.clause_id) in rows]
         self._question_vectors = np.array([vector for _, _, vector in asked], dtype=np.float32)
-        # Each clause's example questions as one row of indexes into the vectors (padded with -1), so
-        # that a query scores every clause's examples in one step.
+        # Per clause, its example questions' texts (for BM25) and their indexes into the vectors.
+        examples: dict[int, list[str]] = {}
         per_clause: dict[int, list[int]] = {}
-        for i, (row, _, _) in enumerate(asked):
+        for i, (row, text, _) in enumerate(asked):
+            examples.setdefault(row, []).append(text)
             per_clause.setdefault(row, []).append(i)
+        # The indexes as one row per clause (padded with -1), so a query scores every clause's examples in one step.
         width = max((len(v) for v in per_clause.values()), default=0)
         self._example_index = np.full((len(self.clauses), width), -1, dtype=np.int64)
         for row, indexes in per_clause.items():
             self._example_index[row, : len(indexes)] = indexes
         self._dense_weight = DENSE_WEIGHT_WITH_QUESTIONS if asked else DENSE_WEIGHT
-        examples: dict[int, list[str]] = {}
-        for row, text, _ in asked:
-            examples.setdefault(row, []).append(text)
         corpus, own_words = [], set()
         for i, clause in enumerate(self.clauses):
             lead_in = by_key.get((clause.document, clause.lead_in_id))
