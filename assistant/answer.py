@@ -14,36 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Literal, Sequence, get_args
 
+from assistant.calibration import PLAIN, Calibration
 from assistant.notice import Notice
-from assistant.retrieve import Hit
+from assistant.retrieve import Hit, Retrieval
 from assistant.settings import Contacts
 from ingest.clauses import Clause
 
-ROUTES = ("answer", "not_covered", "disclosure")
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """The bar a best clause must clear: this close in meaning with a fused score this high, or sharing
-    this much vocabulary (BM25) when few of the question's words are foreign to the policy."""
-
-    min_dense: float
-    min_fused: float
-    min_lexical_raw: float
-    max_unknown_share: float = 0.3
-
-
-# Calibrated on evals/data/questions.jsonl (answerable vs out-of-scope); see evals/README.md.
-COVERAGE = Coverage(min_dense=0.44, min_fused=0.34, min_lexical_raw=6.0)
-# With example questions (ingest.questions) every question, in scope or not, finds a closer match and
-# a higher fused score, so the bar is higher; calibrated on the same set.
-COVERAGE_WITH_QUESTIONS = Coverage(min_dense=0.57, min_fused=0.695, min_lexical_raw=8.0)
-
-# A further clause is cited only when it scores nearly as well as the first: it completes or
-# qualifies it, rather than padding the answer.
-RELATED_MIN_RATIO = 0.93
+# What the person gets: an answer quoting clauses, an honest "not covered", or the safeguarding notice.
+Route = Literal["answer", "not_covered", "disclosure"]
+ROUTES: tuple[Route, ...] = get_args(Route)
 # A question asking for a particular fact is answered only by a clause that states one, however close
 # in meaning the clause is: "how long do you keep recordings?" needs a duration, "how often should we
 # change the passwords?" a frequency, "what's the safeguarding lead's phone number?" a number. Each
@@ -101,10 +82,15 @@ class Citation:
         page = f", page {self.page}" if self.page else ""
         return f"{self.clause_id}, {self.section}, {self.document}{page}"
 
+    def quoted(self) -> str:
+        """How an answer quotes the clause: verbatim in quotation marks, options as a list, then where it is."""
+        quoted = self.text.replace("\n", "\n  - ")
+        return f"\u201c{quoted}\u201d ({self.reference()})"
+
 
 @dataclass(frozen=True)
 class Answer:
-    route: str  # one of ROUTES
+    route: Route
     answer: str
     citations: tuple[Citation, ...] = ()
     notice: Notice | None = None
@@ -120,13 +106,14 @@ class Answer:
         }
 
 
-def is_covered(hits: Sequence[Hit], unknown_share: float = 0.0) -> bool:
+def is_covered(hits: Sequence[Hit], calibration: Calibration = PLAIN, unknown_share: float = 0.0) -> bool:
     """Does the best clause answer the question? Close in meaning, or sharing enough vocabulary."""
     if not hits:
         return False
     best = hits[0]
+    bar = calibration.coverage
     # Closeness is the clause's own words, or its example questions' score when the index has them.
-    bar, closeness = (COVERAGE, best.dense) if best.asked is None else (COVERAGE_WITH_QUESTIONS, max(best.dense, best.asked))
+    closeness = best.dense if best.asked is None else max(best.dense, best.asked)
     if closeness >= bar.min_dense and best.score >= bar.min_fused:
         return True
     return (
@@ -136,13 +123,13 @@ def is_covered(hits: Sequence[Hit], unknown_share: float = 0.0) -> bool:
     )
 
 
-def select_citations(hits: Sequence[Hit], max_citations: int = 3) -> list[Clause]:
+def select_citations(hits: Sequence[Hit], max_citations: int = 3, related_min_ratio: float = PLAIN.related_min_ratio) -> list[Clause]:
     """The best clause, then only those scoring nearly as well (and not already quoted inside it)."""
     if not hits:
         return []
     chosen = [hits[0].clause]
     for hit in hits[1:]:
-        if len(chosen) >= max_citations or hit.score < hits[0].score * RELATED_MIN_RATIO:
+        if len(chosen) >= max_citations or hit.score < hits[0].score * related_min_ratio:
             break
         clause = hit.clause
         if any(_contains(c, clause) or _contains(clause, c) for c in chosen):
@@ -188,18 +175,18 @@ _ONLINE_WORDS = ("social media", "online presence", "website", "posts", "account
 
 
 def compose(
-    hits: Sequence[Hit],
+    retrieval: Retrieval,
     role: str,
     contacts: Contacts,
+    calibration: Calibration = PLAIN,
     *,
     max_citations: int = 3,
     signpost: bool = False,
-    question_hint: str = "",
-    unknown_share: float = 0.0,
 ) -> Answer:
-    """The extractive answer for ranked hits (or not_covered when the best clause does not answer)."""
+    """The extractive answer for a retrieval (or not_covered when the best clause does not answer)."""
+    hits, question_hint = retrieval.hits, retrieval.query
     missing = missing_answer_kind(question_hint, hits[0].clause.full_text) if hits else ""
-    if missing or not is_covered(hits, unknown_share):
+    if missing or not is_covered(hits, calibration, retrieval.unknown_share):
         online = any(w in question_hint.lower() for w in ("social media", "facebook", "instagram", "website", "post"))
         lines = [NOT_COVERED, who_to_ask(role, contacts, online_presence=online)]
         if signpost:
@@ -207,12 +194,10 @@ def compose(
         reason = f"coverage:no_{missing}" if missing else "coverage:below_threshold"
         return Answer("not_covered", "\n".join(lines), (), None, reason)
 
-    clauses = select_citations(hits, max_citations)
+    clauses = select_citations(hits, max_citations, calibration.related_min_ratio)
     citations = tuple(Citation.of(c) for c in clauses)
     lines = [_FRAMING.get(role, _FRAMING["staff"])]
-    for citation in citations:
-        quoted = citation.text.replace("\n", "\n  - ")
-        lines.append(f"\u201c{quoted}\u201d ({citation.reference()})")
+    lines.extend(citation.quoted() for citation in citations)
     online = any(w in c.full_text.lower() or c.section.lower().endswith("online presence") for c in clauses for w in _ONLINE_WORDS)
     lines.append(who_to_ask(role, contacts, online_presence=online))
     if signpost:

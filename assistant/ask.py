@@ -8,18 +8,17 @@
 - The object: ``{"route", "answer", "citations": [{"clause_id", "document", "section", "page", "text"}],
   "notice"}``.
 
-Nothing here logs or stores a question.
+Nothing here logs or stores a question. The ``ask`` command itself (building the assistant,
+printing) is ``assistant.cli``; this module is the contract: parsing requests, rendering answers,
+and answering a stream of JSON Lines.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import json
-import sys
 from typing import IO
 
-from assistant.settings import ROLES, Settings
+from assistant.settings import ROLES
 
 
 class BadRequest(Exception):
@@ -76,44 +75,3 @@ def serve_lines(assistant, stdin: IO[str], stdout: IO[str]) -> int:
         stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
         stdout.flush()
     return 1 if failures else 0
-
-
-def open_assistant(settings: Settings):
-    """Build the assistant, ingesting first when there is no index yet or the policy folder changed
-    since it was built: an answer must quote the policy as it is now, not a version since replaced."""
-    from assistant.pipeline import build_assistant
-    from ingest.index import index_is_current
-
-    if not index_is_current(settings, settings.model_name):
-        from assistant.cli import cmd_ingest
-
-        # An empty or missing policy folder makes ingest say so and keep the previous index, which
-        # then answers; with no index at all, build_assistant raises IndexNotBuiltError.
-        print("The policy index is missing or out of date: ingesting the policy folder first.", file=sys.stderr)
-        with contextlib.redirect_stdout(sys.stderr):  # stdout carries answers only (JSON Lines with --json)
-            cmd_ingest(settings, argparse.Namespace())
-    return build_assistant(settings)
-
-
-def run_ask(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.index import IndexStoreError
-
-    if args.question is None:
-        print('error: give a question, or "-" with --json to read JSON Lines from stdin', file=sys.stderr)
-        return 2
-    if args.question == "-" and not args.json:
-        print('error: reading questions from stdin needs --json ("policy-assistant ask --json -")', file=sys.stderr)
-        return 2
-    try:
-        assistant = open_assistant(settings)
-    except IndexStoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    if args.question == "-":
-        return serve_lines(assistant, sys.stdin, sys.stdout)
-    answer = assistant.ask(args.question, role=args.role)
-    if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
-    else:
-        print(render_text(answer))
-    return 0

@@ -1,7 +1,8 @@
 """The ``policy-assistant`` command: ingest, ask, serve, eval and bench as thin adapters over the stages.
 
-Each subcommand parses its arguments, builds what it needs from the settings, calls one plain
-function and prints the result. Heavy libraries are imported inside the subcommand that needs them,
+Each subcommand parses its arguments, builds what it needs from the settings (the assistant through
+``assistant.pipeline.open_assistant``), calls one plain function and prints the result. This is the
+only module that prints for the product. Heavy libraries are imported inside the subcommand that needs them,
 so ``--help`` and ``ask`` stay quick. Exit status: 0 success, 1 something was skipped or failed,
 2 usage or configuration error.
 
@@ -17,81 +18,104 @@ from typing import Sequence
 from assistant.settings import ROLES, ConfigError, Settings, apply_offline_switches, load_settings
 
 
-def _progress(description: str):
-    def wrap(batches, total):
+class CliProgress:
+    """Ingest news on stderr, and a progress bar while texts are embedded (stdout carries answers only)."""
+
+    def __init__(self, description: str = "Embedding clause texts") -> None:
+        self.description = description
+
+    def note(self, message: str) -> None:
+        print(message, file=sys.stderr)
+
+    def track(self, batches, total):
         from tqdm import tqdm
 
-        bar = tqdm(total=total, desc=description, unit="text", file=sys.stderr, disable=total == 0)
+        bar = tqdm(total=total, desc=self.description, unit="text", file=sys.stderr, disable=total == 0)
         for batch in batches:
             yield batch
             bar.update(len(batch))
         bar.close()
 
-    return wrap
-
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from assistant.embedding import EmbeddingModelError, document_embedder
-    from ingest.index import IndexStoreError, ingest
+    from assistant.embedding import EmbeddingModelError
+    from assistant.pipeline import ingest_policies
+    from ingest.index import IndexStoreError
 
-    print(f"Ingesting {settings.policy_dir} into {settings.chroma_url or settings.index_dir} ...", file=sys.stderr)
     try:
-        report = ingest(settings, document_embedder(settings), progress=_progress("Embedding clause texts"))
+        report = ingest_policies(settings, progress=CliProgress())
     except (IndexStoreError, EmbeddingModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(render_ingest_report(report))
+    print(report.render())
     return 1 if report.skipped else 0
 
 
-def render_ingest_report(report) -> str:
-    lines = []
-    if report.up_to_date:
-        lines.append(f"Index up to date: {report.clauses} clauses, nothing to embed ({report.seconds:.1f} s).")
-    else:
-        lines.append(
-            f"Indexed {report.clauses} clauses from {len(report.documents)} document(s) in {report.seconds:.1f} s "
-            f"({report.embedded} embedded, {report.reused} reused"
-            + (f"; {report.texts_embedded} distinct texts" if report.texts_embedded < report.embedded else "")
-            + ")."
-        )
-    document = None
-    for doc, section, count in report.clauses_per_section:
-        if doc != document:
-            lines.append(f"  {doc}")
-            document = doc
-        lines.append(f"    {count:3d}  {section}")
-    if report.questions:
-        lines.append(f"  {report.questions} example questions help find the clauses (policy folder, questions/).")
-    for _, reason in report.skipped:
-        lines.append(f"Skipped: {reason}")
-    for warning in report.question_warnings:
-        lines.append(f"Example questions left out: {warning}")
-    return "\n".join(lines)
+def _open(settings: Settings):
+    """The assistant for ask/serve: ingests first when needed; the report of that ingest goes to stderr."""
+    from assistant.pipeline import open_assistant
+
+    assistant = open_assistant(settings, progress=CliProgress())
+    if assistant.ingest_report is not None:
+        print(assistant.ingest_report.render(), file=sys.stderr)
+    return assistant
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    from assistant.ask import run_ask
+    import json
 
-    return run_ask(settings, args)
+    from assistant.ask import render_text, serve_lines
+    from assistant.embedding import EmbeddingModelError
+    from ingest.index import IndexStoreError
+
+    if args.question is None:
+        print('error: give a question, or "-" with --json to read JSON Lines from stdin', file=sys.stderr)
+        return 2
+    if args.question == "-" and not args.json:
+        print('error: reading questions from stdin needs --json ("policy-assistant ask --json -")', file=sys.stderr)
+        return 2
+    try:
+        assistant = _open(settings)
+    except (IndexStoreError, EmbeddingModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.question == "-":
+        return serve_lines(assistant, sys.stdin, sys.stdout)
+    answer = assistant.ask(args.question, role=args.role)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        print(render_text(answer))
+    return 0
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from assistant.embedding import EmbeddingModelError
+    from assistant.notice import missing_contact_warning
+    from ingest.index import IndexStoreError
+
+    warning = missing_contact_warning(settings.contacts)
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
     try:
-        from assistant.app import serve
-    except ImportError:
-        print("error: `serve` is not available yet in this version; use `policy-assistant ask`.", file=sys.stderr)
-        return 2
-    return serve(settings, args)
+        assistant = _open(settings)
+    except (IndexStoreError, EmbeddingModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    # Imported here: gradio takes about 3.4 s to import, which `--help`, `ask` and `ingest` never pay.
+    from assistant.ui.app import serve
+
+    host = getattr(args, "host", None) or settings.host
+    port = getattr(args, "port", None) or settings.port
+    print(f"Policy assistant on http://{host}:{port} (Ctrl+C to stop).", file=sys.stderr)
+    serve(assistant, settings, host=host, port=port, open_browser=not getattr(args, "no_browser", False))
+    return 0
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
-    try:
-        from evals.run import main as run_eval
-    except ImportError:
-        print("error: `eval` is not available yet in this version.", file=sys.stderr)
-        return 2
-    return run_eval(settings, args)
+    from evals.run import main as run_eval
+
+    return run_eval(settings, args, progress=CliProgress())
 
 
 def build_parser() -> argparse.ArgumentParser:

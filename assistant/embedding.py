@@ -19,21 +19,14 @@ import os
 import tempfile
 import threading
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Sequence
 
 from assistant.settings import BUNDLED_MODEL, QUANTIZED_SUFFIX, Settings
+from ingest.index import Embedder
 
 
 class EmbeddingModelError(Exception):
     """The configured embedding model is not on this machine or cannot be loaded."""
-
-
-class Embedder(Protocol):
-    model_id: str
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]: ...
-
-    def embed_query(self, text: str) -> list[float]: ...
 
 
 def bundled_model_path() -> Path:

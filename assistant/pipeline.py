@@ -1,11 +1,18 @@
-"""One question to one answer, in this order: route, retrieve, compose (and optionally reword).
+"""The composition root and the question path: route, retrieve, compose (and optionally reword).
 
-The router sees every message first, before retrieval or any model. A disclosure returns the
-safeguarding notice straight away: its text goes no further, and it is never used as context for a
-later turn. Once a conversation has routed, later answers carry the notice too.
+``open_assistant(settings)`` is the one place the assistant is built: it ingests the policy folder
+when the index is missing or out of date (or always, with ``reingest``), opens the live index, picks
+the calibration for it once, and wires the router, retriever and optional rewriter into an
+``Assistant``. The CLI, the app, ``ask``, the evaluation and the admin re-index all call it.
+
+``Assistant.ask`` is the question path. The router sees every message first, before retrieval or any
+model. A disclosure returns the safeguarding notice straight away: its text goes no further, and it
+is never used as context for a later turn. Once a conversation has routed, later answers carry the
+notice too.
 
 What this module does not do: print, log or store anything (the CLI and app decide what to show,
-and never record question text), or read the environment (settings come in).
+and never record question text; ingest news goes to the ``progress`` given), or read the environment
+(settings come in).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from typing import Sequence
 from assistant.answer import Answer, compose, disclosure_answer
 from assistant.notice import build_notice
 from assistant.settings import Settings
+from ingest.index import IngestReport, LiveIndex, Progress
 
 # Retrieval reads a bounded prefix of a very long question; the router always reads all of it.
 MAX_QUESTION_CHARS = 2000
@@ -40,13 +48,24 @@ def resolve_follow_up(question: str, previous_questions: Sequence[str]) -> str:
 
 
 class Assistant:
-    """Wires the stages; built once per process by ``build_assistant``. ``ask`` is thread-safe."""
+    """Wires the stages; built once per process by ``open_assistant``. ``ask`` is thread-safe.
 
-    def __init__(self, settings: Settings, router, retriever, rewriter=None) -> None:
+    ``index`` is the live index it answers from (its clauses are what the app shows); ``ingest_report``
+    is the report of the ingest that ``open_assistant`` ran first, or None when none ran.
+    """
+
+    def __init__(self, settings: Settings, router, retriever, rewriter=None, *, index: LiveIndex | None = None,
+                 ingest_report: IngestReport | None = None) -> None:
         self.settings = settings
         self.router = router
         self.retriever = retriever
         self.rewriter = rewriter
+        self.index = index
+        self.ingest_report = ingest_report
+
+    @property
+    def clauses(self):
+        return self.index.clauses if self.index is not None else tuple(self.retriever.clauses)
 
     def ask(self, question: str, role: str = "staff", history: Sequence[dict] = ()) -> Answer:
         """``history``: earlier turns as the ask contract gives them, {"role": "user"|"assistant", "content": str}."""
@@ -87,25 +106,78 @@ class Assistant:
             answer = replace(answer, notice=build_notice(self.settings.contacts, role=role))
         return answer
 
-
     def _answer(self, query: str, role: str, signpost: bool) -> Answer:
-        hits = self.retriever.search(query, self.settings.top_k)
-        return compose(hits, role, self.settings.contacts, max_citations=self.settings.max_citations,
-                       signpost=signpost, question_hint=query, unknown_share=self.retriever.unknown_share(query))
+        retrieval = self.retriever.search(query, self.settings.top_k)
+        return compose(retrieval, role, self.settings.contacts, self.retriever.calibration,
+                       max_citations=self.settings.max_citations, signpost=signpost)
 
 
-def build_assistant(settings: Settings, client=None) -> Assistant:
-    """Open the live index and load the router and query embedder. Raises IndexNotBuiltError before ingest."""
-    from assistant.embedding import query_embedder
+def ingest_policies(settings: Settings, *, progress: Progress | None = None, client=None, embedder=None) -> IngestReport:
+    """Make the index match the policy folder (``policy-assistant ingest``). ``embedder`` defaults to
+    the configured document embedder."""
+    from ingest.index import ingest
+
+    if embedder is None:
+        from assistant.embedding import document_embedder
+
+        embedder = document_embedder(settings)
+    if progress is not None:
+        progress.note(f"Ingesting {settings.policy_dir} into {settings.store.where} ...")
+    return ingest(settings.policy_dir, settings.store, embedder, progress=progress, client=client)
+
+
+def open_assistant(settings: Settings, *, progress: Progress | None = None, reingest: bool = False, client=None,
+                   embedder=None, router=None) -> Assistant:
+    """Build the assistant, ingesting first when there is no index yet or the policy folder changed
+    since it was built (or always, with ``reingest``): an answer must quote the policy as it is now.
+
+    ``embedder`` (one model for clauses and questions) and ``router`` replace the configured ones; tests
+    pass fakes. Raises ``IndexStoreError`` (``IndexNotBuiltError`` when nothing was ever indexed and
+    nothing can be) and ``EmbeddingModelError``.
+    """
+    from assistant.embedding import EmbeddingModelError
+    from ingest.index import IndexStoreError, index_is_current
+    from ingest.store import open_client
+
+    client = client if client is not None else open_client(settings.store)
+    model = embedder.model_id if embedder is not None else settings.model_name
+    report = None
+    if reingest or not index_is_current(settings.policy_dir, settings.store, model, client=client):
+        if progress is not None and not reingest:
+            progress.note("The policy index is missing or out of date: ingesting the policy folder first.")
+        try:
+            report = ingest_policies(settings, progress=progress, client=client, embedder=embedder)
+        except (IndexStoreError, EmbeddingModelError) as exc:
+            # An empty or unreadable policy folder keeps the previous index, which then answers; with
+            # no index at all, opening it below raises IndexNotBuiltError.
+            if reingest:
+                raise
+            if progress is not None:
+                progress.note(f"error: {exc}")
+    return build_assistant(settings, client=client, embedder=embedder, router=router, ingest_report=report)
+
+
+def build_assistant(settings: Settings, *, client=None, embedder=None, router=None,
+                    ingest_report: IngestReport | None = None) -> Assistant:
+    """Open the live index, choose its calibration, and load the router and query embedder."""
+    from assistant.calibration import for_index
     from assistant.retrieve import Retriever
-    from assistant.route import load_router
     from ingest.index import open_live_index
 
-    collection, live = open_live_index(settings, client=client)
-    retriever = Retriever(collection, live.clauses, query_embedder(settings), questions=live.questions)
+    collection, live = open_live_index(settings.store, client=client)
+    if embedder is None:
+        from assistant.embedding import query_embedder
+
+        embedder = query_embedder(settings)
+    if router is None:
+        from assistant.route import load_router
+
+        router = load_router()
+    retriever = Retriever(collection, live.clauses, embedder, questions=live.questions,
+                          calibration=for_index(bool(live.questions)))
     rewriter = None
     if settings.llm_provider:
         from assistant.llm import build_rewriter
 
         rewriter = build_rewriter(settings, live.clauses)
-    return Assistant(settings, load_router(), retriever, rewriter)
+    return Assistant(settings, router, retriever, rewriter, index=live, ingest_report=ingest_report)

@@ -6,10 +6,12 @@ nearest word the policy uses. Dense scores come from Chroma: the closer of the c
 its example questions (``ingest.questions``, scored by ``examples_score``), when the policy has them.
 Lexical scores come from BM25 (rank-bm25) over each clause with its section title, list lead-in and
 example questions.
-``fuse`` combines them; weights were chosen on the dev set (evals/README.md).
+``fuse`` combines them with the weight of the ``Calibration`` the assistant was built with
+(``assistant.calibration``; measured on the dev set, evals/README.md). ``Retriever.search`` returns one
+``Retrieval``: the ranked hits and everything the answer step needs to judge them.
 
 What this module does not do: decide whether the policy covers the question (``assistant.answer``
-does, from the ``Hit`` scores), see disclosures (the router runs first and they never get here), or
+does, from the ``Retrieval``), see disclosures (the router runs first and they never get here), or
 write anything anywhere.
 """
 
@@ -23,16 +25,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
+from assistant.calibration import PLAIN, Calibration
 from ingest.clauses import Clause
 from ingest.index import record_id
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.json"
 
-# Weights of the fused score; measured on evals/data/questions.jsonl (see evals/README.md).
-DENSE_WEIGHT = 0.7  # BM25 gets the rest
-# With example questions (ingest.questions) the dense signal is the stronger one, and leans further.
-DENSE_WEIGHT_WITH_QUESTIONS = 0.8
-EXPAND_DENSE = True
 # How many of a clause's closest example questions its score averages over (see examples_score).
 EXAMPLES_NEAREST = 3
 
@@ -59,6 +57,17 @@ class Hit:
     # How like the clause's example questions the question is (``examples_score``: the closest, averaged
     # with the mean of the three closest); 0.0 when the clause has none, None when the index has none at all.
     asked: float | None = None
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """One search: what was searched, the ranked hits, and how foreign the question's words are to the policy."""
+
+    query: str  # the text searched (a follow-up is searched with the question before it)
+    hits: tuple[Hit, ...]
+    # Share of the question's content words the policy never uses, even after expansion and spelling
+    # correction ("refund", "parking", "allergy"): a strong sign of an out-of-scope question.
+    unknown_share: float = 0.0
 
 
 @lru_cache(maxsize=1)
@@ -116,7 +125,7 @@ def expand_question(question: str, vocabulary: dict[str, tuple[str, ...]], known
     return tokens + extra_tokens, " ".join(dict.fromkeys(extra))
 
 
-def fuse(dense: Sequence[float], lexical: Sequence[float], dense_weight: float = DENSE_WEIGHT) -> list[float]:
+def fuse(dense: Sequence[float], lexical: Sequence[float], dense_weight: float) -> list[float]:
     """Weighted sum of cosine similarity and max-scaled BM25: the plain heart of ranking."""
     top = max(lexical, default=0.0)
     scaled = [x / top if top > 0 else 0.0 for x in lexical]
@@ -133,9 +142,11 @@ class Retriever:
     ``questions`` are the index's example questions with their vectors (``LiveIndex.questions``): a
     clause's dense score is the better of its own words and its example questions' score, and the
     examples' words join its BM25 text. Without them, clauses are scored on their own words.
+    ``calibration`` is the one the assistant was built with (``assistant.calibration.for_index``).
     """
 
-    def __init__(self, collection, clauses: Sequence[Clause], query_embedder, vocabulary=None, questions=()) -> None:
+    def __init__(self, collection, clauses: Sequence[Clause], query_embedder, vocabulary=None, questions=(),
+                 calibration: Calibration = PLAIN) -> None:
         import numpy as np
         from rank_bm25 import BM25Okapi  # small, pure Python
 
@@ -160,7 +171,7 @@ class Retriever:
         self._example_index = np.full((len(self.clauses), width), -1, dtype=np.int64)
         for row, indexes in per_clause.items():
             self._example_index[row, : len(indexes)] = indexes
-        self._dense_weight = DENSE_WEIGHT_WITH_QUESTIONS if asked else DENSE_WEIGHT
+        self.calibration = calibration
         corpus, own_words = [], set()
         for i, clause in enumerate(self.clauses):
             lead_in = by_key.get((clause.document, clause.lead_in_id))
@@ -172,19 +183,20 @@ class Retriever:
         # learn a word from an example question ("refund?" in an example is not policy).
         self._known = frozenset(own_words)
 
-    def search(self, question: str, k: int = 8) -> list[Hit]:
+    def search(self, question: str, k: int = 8) -> Retrieval:
         if not self.clauses or not question.strip():
-            return []
+            return Retrieval(question, (), self.unknown_share(question))
         tokens, extra = expand_question(question, self._vocabulary, self._known)
         lexical = list(self._bm25.get_scores(tokens)) if tokens and self._bm25 else [0.0] * len(self.clauses)
-        dense, asked = self._dense_scores(f"{question} {extra}".strip() if EXPAND_DENSE else question)
-        fused = fuse([max(d, a or 0.0) for d, a in zip(dense, asked)], lexical, self._dense_weight)
+        dense, asked = self._dense_scores(f"{question} {extra}".strip())
+        fused = fuse([max(d, a or 0.0) for d, a in zip(dense, asked)], lexical, self.calibration.dense_weight)
         top = max(lexical, default=0.0)
         order = sorted(range(len(self.clauses)), key=lambda i: (-fused[i], self.clauses[i].position))
-        return [
+        hits = tuple(
             Hit(self.clauses[i], fused[i], dense[i], lexical[i] / top if top > 0 else 0.0, lexical[i], asked[i])
             for i in order[:k]
-        ]
+        )
+        return Retrieval(question, hits, self.unknown_share(question))
 
     def unknown_share(self, question: str) -> float:
         """Share of the question's content words that the policy never uses, even after expansion and

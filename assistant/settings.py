@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from ingest.store import Store
+
 CONFIG_ENV = "POLICY_ASSISTANT_CONFIG"
 DEFAULT_CONFIG_NAME = "policy-assistant.toml"
 
@@ -112,6 +114,11 @@ class Settings:
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def store(self) -> Store:
+        """Where the index lives, as ``ingest`` takes it."""
+        return Store(self.index_dir, self.chroma_url, self.collection)
 
     @property
     def model_name(self) -> str:

@@ -2,7 +2,7 @@
 
 Reads the TRAIN split of ``evals/data/router.jsonl`` (labelled messages: 1 = disclosure or concern,
 0 = question), fits a logistic regression over hashed word uni/bigrams, character n-grams and the
-rule layers' features (``assistant.route.text_features`` / ``rule_features``) in numpy, chooses the
+rule layers' features (``assistant.route.scorer.text_features`` / ``rule_features``) in numpy, chooses the
 routing thresholds from out-of-fold predictions (grouped by template) for recall within the false
 positive floors of ``evals/floors.py``, and writes ``assistant/data/router_scorer.json``.
 
@@ -26,14 +26,9 @@ from typing import Sequence
 
 import numpy as np
 
-from assistant.route import (
-    SCORER_PATH,
-    Lexicon,
-    Router,
-    hash_features,
-    rule_features,
-    text_features,
-)
+from assistant.route.lexicon import Lexicon
+from assistant.route.router import Router
+from assistant.route.scorer import SCORER_PATH, hash_features, rule_features, text_features
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_PATH = ROOT / "evals" / "data" / "router.jsonl"

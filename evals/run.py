@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evals import floors
+from evals.data_files import DATA, load_jsonl
 from evals.metrics import (
     citation_is_exact,
     hit_at_k,
@@ -28,14 +29,8 @@ from evals.metrics import (
     rate,
     reciprocal_rank,
     resolve_gold,
-    router_rates,
 )
-
-DATA = Path(__file__).parent / "data"
-
-
-def load_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+from evals.router_suite import evaluate_router
 
 
 @dataclass
@@ -100,13 +95,13 @@ def _source_text(clauses, policy_dir: Path) -> dict[str, str]:
     return out
 
 
-def run(settings, with_peers: bool = True) -> Report:
-    from assistant.ask import open_assistant
+def run(settings, with_peers: bool = True, progress=None) -> Report:
+    from assistant.pipeline import open_assistant
 
     report = Report()
     # open_assistant re-ingests first when the policy folder changed since the index was built, so
     # the figures are always for the policy as it is now.
-    assistant = open_assistant(settings)
+    assistant = open_assistant(settings, progress=progress)
     retriever = assistant.retriever
     clauses = retriever.clauses
     clause_text = {c.clause_id: c.full_text for c in clauses}
@@ -131,7 +126,7 @@ def run(settings, with_peers: bool = True) -> Report:
     ours, misses = _score_ranking(
         "this project (hybrid, clause-level)",
         answerable,
-        lambda text: [h.clause.clause_id for h in retriever.search(text, settings.top_k)],
+        lambda text: [h.clause.clause_id for h in retriever.search(text, settings.top_k).hits],
         lambda ranked: 0.0,
         clause_text,
     )
@@ -172,28 +167,8 @@ def run(settings, with_peers: bool = True) -> Report:
     report.figures["follow_up_hit_at_3"] = rate(follow_hits)
 
     # The router on its labelled set (every item; the test split is reported separately).
-    from assistant.train_router import split_of
-
-    router_items = load_jsonl(DATA / "router.jsonl")
-    records, times = [], []
-    for item in router_items:
-        started = time.perf_counter()
-        decision = assistant.router.route(item["text"])
-        times.append((time.perf_counter() - started) * 1000)
-        records.append({"label": item["label"], "slice": item["slice"], "core": item.get("core", False),
-                        "routed": decision.is_disclosure, "split": split_of(item["template"]), "id": item["id"]})
-        if decision.is_disclosure != bool(item["label"]):
-            report.router_misses.append((item["id"], item["slice"], "missed" if item["label"] else "false alarm"))
-    rates_all = router_rates(records)
-    rates_test = router_rates([r for r in records if r["split"] == "test"])
-    report.figures.update(
-        router_recall_core=rates_all["recall_core"], router_recall=rates_all["recall_all"],
-        router_min_slice_recall=min(rates_all["recall"].values()),
-        router_fpr_policy=rates_all["fpr_policy_question"], router_fpr_hard_negative=rates_all["fpr_hard_negative"],
-        router_test_recall=rates_test["recall_all"], router_test_fpr_hard_negative=rates_test["fpr_hard_negative"],
-        router_p50_ms=percentile(times, 50), router_p95_ms=percentile(times, 95),
-    )
-    report.figures["router_slices"] = rates_all
+    figures, report.router_misses = evaluate_router(assistant.router)
+    report.figures.update(figures)
 
     if with_peers:
         report.systems.extend(_peers(settings, answerable, clauses, clause_text, retriever))
@@ -357,10 +332,10 @@ def write_chart(report: Report, path: Path) -> None:
     plt.close(fig)
 
 
-def main(settings, args: argparse.Namespace) -> int:
+def main(settings, args: argparse.Namespace, progress=None) -> int:
     out = Path(args.out) if getattr(args, "out", None) else settings.data_dir / "reports"
     out.mkdir(parents=True, exist_ok=True)
-    report = run(settings, with_peers=not getattr(args, "no_peers", False))
+    report = run(settings, with_peers=not getattr(args, "no_peers", False), progress=progress)
     (out / "eval-report.md").write_text(render_markdown(report), encoding="utf-8")
     write_chart(report, out / "eval-chart.png")
     figures = {k: v for k, v in report.figures.items() if isinstance(v, float)}

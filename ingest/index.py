@@ -1,58 +1,66 @@
-"""Embed clauses into Chroma and switch the live index over only when the new one is complete.
+"""Embed a policy folder's clauses into a store and switch the live index over only when the new one is complete.
 
-Each build goes into a new collection named after its content (``<collection>-<fingerprint>``); a
-one-record registry collection points at the live one. Re-indexing therefore never touches the
-collection that is answering: a build killed part-way leaves the pointer, and the old index, as they
-were. Unchanged clauses reuse their stored vectors, so re-running ingest on unchanged documents does
-no embedding work, and a changed document's old clauses disappear with the old collection.
+``ingest(policy_dir, store, embedder)`` parses every document, carries over the vectors of unchanged
+clauses, embeds the rest, writes the build into a new collection named after its content and then
+switches the store's registry to it (``ingest.store``). Re-indexing therefore never touches the
+collection that is answering: a build killed part-way leaves the pointer, and the old index, as
+they were. A changed document's old clauses disappear with the old collection.
 
-Chroma is embedded (``PersistentClient`` under the data directory) unless a server URL is configured;
-either way telemetry is off and we always pass our own vectors (Chroma's default embedding function
-would try to download a model).
+``open_live_index`` reads the live build back (its clauses and example questions);
+``index_is_current`` tells, cheaply, whether the live build still matches the folder.
 
-What this module does not do: parse documents (``ingest.load``, ``ingest.clauses``) or rank anything
-(``assistant.retrieve``).
+What this module does not do: parse documents (``ingest.load``, ``ingest.clauses``), rank anything,
+or know the product's settings: it takes a folder, a ``Store`` and anything with the ``Embedder``
+shape.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Protocol, Sequence
 
-from assistant.embedding import Embedder
-from assistant.settings import Settings
-from ingest.clauses import PARSER_VERSION, Clause, build_clauses
-from ingest.load import LoadError, find_documents, load_document
-from ingest.questions import QUESTIONS_FOLDER, ExampleQuestion, load_questions
+from ingest.clauses import PARSER_VERSION, Clause
+from ingest.folder import INDEX_VERSION, collect_clauses, folder_stamp
+from ingest.questions import ExampleQuestion, load_questions
+from ingest.store import (
+    QUESTIONS_SUFFIX,
+    IndexNotBuiltError,
+    IndexStoreError,
+    NothingToIndexError,
+    Store,
+    drop_stale,
+    exists,
+    get_all,
+    max_batch,
+    open_client,
+    read_pointer,
+    write_pointer,
+)
 
-REGISTRY_SUFFIX = "-registry"
-QUESTIONS_SUFFIX = "-questions"  # the example questions of a build live beside its clauses
-# Bump when what gets embedded changes (see embedding_text): every index then rebuilds.
-INDEX_VERSION = "2"
 _BATCH = 128
 _ADD_BATCH = 4096
-_GET_PAGE = 5000  # records per collection.get when reading a whole collection
 
 
-class IndexStoreError(Exception):
-    """Base for every problem with the index: not built yet, store unavailable, nothing to index."""
+class Embedder(Protocol):
+    """What ingest needs of an embedding model (the LangChain ``Embeddings`` shape, plus an id)."""
+
+    model_id: str
+
+    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
 
 
-class IndexNotBuiltError(IndexStoreError):
-    """There is no index yet: run ``policy-assistant ingest``."""
+class Progress(Protocol):
+    """Where ingest reports what it is doing: a line of news, and batches as they are embedded."""
 
+    def note(self, message: str) -> None: ...
 
-class StoreUnavailableError(IndexStoreError):
-    """The Chroma store (a directory or a server) cannot be opened."""
-
-
-class NothingToIndexError(IndexStoreError):
-    """No document in the policy folder could be ingested; the previous index is kept."""
+    def track(self, batches: Sequence[Sequence[str]], total: int) -> Iterable[Sequence[str]]: ...
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,32 @@ class IngestReport:
     questions: int = 0  # example questions indexed (ingest.questions)
     question_warnings: tuple[str, ...] = ()  # example questions left out, one line each
 
+    def render(self) -> str:
+        """The report as a person reads it: what was indexed, per document and section, and what was not."""
+        lines = []
+        if self.up_to_date:
+            lines.append(f"Index up to date: {self.clauses} clauses, nothing to embed ({self.seconds:.1f} s).")
+        else:
+            lines.append(
+                f"Indexed {self.clauses} clauses from {len(self.documents)} document(s) in {self.seconds:.1f} s "
+                f"({self.embedded} embedded, {self.reused} reused"
+                + (f"; {self.texts_embedded} distinct texts" if self.texts_embedded < self.embedded else "")
+                + ")."
+            )
+        document = None
+        for doc, section, count in self.clauses_per_section:
+            if doc != document:
+                lines.append(f"  {doc}")
+                document = doc
+            lines.append(f"    {count:3d}  {section}")
+        if self.questions:
+            lines.append(f"  {self.questions} example questions help find the clauses (policy folder, questions/).")
+        for _, reason in self.skipped:
+            lines.append(f"Skipped: {reason}")
+        for warning in self.question_warnings:
+            lines.append(f"Example questions left out: {warning}")
+        return "\n".join(lines)
+
 
 @dataclass(frozen=True)
 class LiveIndex:
@@ -80,45 +114,6 @@ class LiveIndex:
     clauses: tuple[Clause, ...] = field(default=())
     # Example questions and their vectors, for retrieval only (never quoted).
     questions: tuple[tuple[ExampleQuestion, Sequence[float]], ...] = field(default=(), compare=False)
-
-
-def open_client(settings: Settings):
-    """A Chroma client: embedded under the data directory, or the configured server."""
-    # Imported here: chromadb costs about a second to import; `--help` should not pay it.
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    try:
-        if settings.chroma_url:
-            from urllib.parse import urlparse
-
-            url = urlparse(settings.chroma_url)
-            if not url.hostname:
-                raise StoreUnavailableError(f"chroma_url {settings.chroma_url!r} is not a URL like http://127.0.0.1:8000")
-            return chromadb.HttpClient(
-                host=url.hostname,
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
-    except StoreUnavailableError:
-        raise
-    except Exception as exc:
-        where = settings.chroma_url or str(settings.index_dir)
-        raise StoreUnavailableError(f"cannot open the Chroma store at {where}: {exc}") from None
-
-
-def _registry(client, settings: Settings):
-    return client.get_or_create_collection(settings.collection + REGISTRY_SUFFIX, embedding_function=None)
-
-
-def read_pointer(client, settings: Settings) -> dict | None:
-    """The live index's record in the registry, or None when nothing has been built yet."""
-    got = _registry(client, settings).get(ids=["active"], include=["metadatas"])
-    return got["metadatas"][0] if got["ids"] else None
 
 
 def embedding_text(clause: Clause, parent: str | None) -> str:
@@ -183,74 +178,28 @@ def fingerprint_of(clauses: Sequence[Clause], model: str, questions: Sequence[Ex
     return digest.hexdigest()[:20]
 
 
-def folder_stamp(policy_dir: Path, model: str) -> str:
-    """Names, sizes and modification times of the policy folder's files and example questions, with
-    the model and versions: equal stamps mean the index built from the folder is still current,
-    known without parsing a document (parsing the shipped PDF takes about 0.4 s of a one-shot ask)."""
-    folder = Path(policy_dir)
-    digest = hashlib.sha256(f"parser={PARSER_VERSION}\nindex={INDEX_VERSION}\nmodel={model}\n".encode())
-    paths = find_documents(folder) if folder.is_dir() else []
-    if (folder / QUESTIONS_FOLDER).is_dir():
-        paths += sorted((folder / QUESTIONS_FOLDER).glob("*.toml"))
-    for path in paths:
-        try:
-            stat = path.stat()
-        except OSError:
-            continue
-        digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:20]
-
-
-def collect_clauses(policy_dir: Path) -> tuple[list[Clause], list[tuple[str, str]], list[str]]:
-    """Load and parse every document in the folder. Returns clauses, skipped (name, reason), documents."""
-    folder = Path(policy_dir)
-    if not folder.is_dir():
-        raise NothingToIndexError(f"policy folder {folder} does not exist; create it and put the policy documents in it")
-    clauses: list[Clause] = []
-    skipped: list[tuple[str, str]] = []
-    documents: list[str] = []
-    seen: dict[str, str] = {}
-    for path in find_documents(folder):
-        try:
-            document = load_document(path)
-        except LoadError as exc:
-            skipped.append((path.name, str(exc)))
-            continue
-        parsed = build_clauses(document)
-        if not parsed:
-            skipped.append((path.name, f"{path.name}: no clauses found; check it is the right file"))
-            continue
-        content = hashlib.sha256("\n".join(c.full_text for c in parsed).encode()).hexdigest()
-        if content in seen:
-            skipped.append((path.name, f"{path.name}: same text as {seen[content]}; remove one copy from the folder"))
-            continue
-        seen[content] = path.name
-        documents.append(path.name)
-        clauses.extend(parsed)
-    return clauses, skipped, documents
-
-
 def ingest(
-    settings: Settings,
+    policy_dir: Path,
+    store: Store,
     embedder: Embedder,
-    progress: Callable[[Iterable, int], Iterable] | None = None,
+    progress: Progress | None = None,
     client=None,
 ) -> IngestReport:
     """Parse the policy folder and make the index match it. Raises NothingToIndexError if nothing loads."""
     started = time.perf_counter()
-    stamp = folder_stamp(settings.policy_dir, embedder.model_id)  # before reading: a change while ingesting shows next time
-    clauses, skipped, documents = collect_clauses(settings.policy_dir)
+    stamp = folder_stamp(policy_dir, embedder.model_id)  # before reading: a change while ingesting shows next time
+    clauses, skipped, documents = collect_clauses(policy_dir)
     if not clauses:
         reasons = "; ".join(reason for _, reason in skipped) or "the folder is empty"
-        raise NothingToIndexError(f"nothing to index in {settings.policy_dir} ({reasons}); the previous index is unchanged")
+        raise NothingToIndexError(f"nothing to index in {policy_dir} ({reasons}); the previous index is unchanged")
 
-    client = client if client is not None else open_client(settings)
+    client = client if client is not None else open_client(store)
     model = embedder.model_id
-    pointer = read_pointer(client, settings)
+    pointer = read_pointer(client, store)
     old_records = None
-    if pointer and _exists(client, pointer["collection"]):
-        old_records = _get_all(client.get_collection(pointer["collection"], embedding_function=None),
-                               ["metadatas", "embeddings"])
+    if pointer and exists(client, pointer["collection"]):
+        old_records = get_all(client.get_collection(pointer["collection"], embedding_function=None),
+                              ["metadatas", "embeddings"])
 
     # A document that was indexed before but cannot be read now (a corrupt or locked replacement)
     # keeps its previous clauses: a bad upload must not silently remove a policy from the answers.
@@ -263,13 +212,13 @@ def ingest(
             documents = sorted(set(documents) | set(kept_names))
             skipped = [(n, f"{r}; its previously indexed version is kept" if n in kept_names else r) for n, r in skipped]
 
-    questions, question_warnings = load_questions(settings.policy_dir, clauses)
+    questions, question_warnings = load_questions(policy_dir, clauses)
     fingerprint = fingerprint_of(clauses, model, questions)
-    name = f"{settings.collection}-{fingerprint}"
+    name = store.build_name(fingerprint)
     per_section = _per_section(clauses)
     if pointer and pointer.get("fingerprint") == fingerprint and old_records is not None:
         if pointer.get("folder_stamp") != stamp:  # touched but not changed: remember the folder as it is
-            _registry(client, settings).upsert(ids=["active"], embeddings=[[1.0]], metadatas=[{**pointer, "folder_stamp": stamp}])
+            write_pointer(client, store, {**pointer, "folder_stamp": stamp})
         return IngestReport(tuple(documents), per_section, tuple(skipped), len(clauses), 0, 0,
                             time.perf_counter() - started, True, pointer["collection"], 0,
                             len(questions), tuple(question_warnings))
@@ -298,7 +247,7 @@ def ingest(
     # texts. Sorting only within each batch processed about 40% more tokens on the synthetic corpus.
     distinct = sorted(sharing, key=len)
     batches = [distinct[i : i + _BATCH] for i in range(0, len(distinct), _BATCH)]
-    iterator = progress(batches, len(distinct)) if progress else batches
+    iterator = progress.track(batches, len(distinct)) if progress else batches
     for batch in iterator:
         for text, vector in zip(batch, embedder.embed_documents(batch)):
             for i in sharing[text]:
@@ -307,7 +256,7 @@ def ingest(
     question_vectors = _embed_questions(questions, embedder, client, pointer, model)
 
     for stale in (name, name + QUESTIONS_SUFFIX):  # a build of the same content that was interrupted: start afresh
-        if _exists(client, stale):
+        if exists(client, stale):
             client.delete_collection(stale)
     collection = client.create_collection(
         name,
@@ -315,7 +264,7 @@ def ingest(
         metadata={"hnsw:space": "cosine", "fingerprint": fingerprint, "model": model, "parser_version": PARSER_VERSION},
     )
     # Chroma's per-call cost dominates small batches: write as many records per call as it accepts.
-    add_batch = max(_BATCH, min(_ADD_BATCH, _max_batch(client)))
+    add_batch = max(_BATCH, min(_ADD_BATCH, max_batch(client, _BATCH)))
     for start in range(0, len(clauses), add_batch):
         chunk = range(start, min(start + add_batch, len(clauses)))
         collection.add(
@@ -337,14 +286,10 @@ def ingest(
             )
 
     # The switch: one upsert of one record. Until here, the previous index answered.
-    _registry(client, settings).upsert(
-        ids=["active"],
-        embeddings=[[1.0]],
-        metadatas=[{"collection": name, "fingerprint": fingerprint, "model": model,
-                    "parser_version": PARSER_VERSION, "built_at": time.time(), "clauses": len(clauses),
-                    "questions": len(questions), "folder_stamp": stamp}],
-    )
-    _drop_stale(client, settings, keep=name)
+    write_pointer(client, store, {"collection": name, "fingerprint": fingerprint, "model": model,
+                                  "parser_version": PARSER_VERSION, "built_at": time.time(), "clauses": len(clauses),
+                                  "questions": len(questions), "folder_stamp": stamp})
+    drop_stale(client, store, keep=name)
     return IngestReport(tuple(documents), per_section, tuple(skipped), len(clauses), len(to_embed),
                         len(clauses) - len(to_embed), time.perf_counter() - started, False, name, len(distinct),
                         len(questions), tuple(question_warnings))
@@ -356,21 +301,14 @@ def _embed_questions(questions: Sequence[ExampleQuestion], embedder: Embedder, c
     known: dict[str, list[float]] = {}
     if questions and pointer and pointer.get("model") == model and pointer.get("questions"):
         old = pointer["collection"] + QUESTIONS_SUFFIX
-        if _exists(client, old):
-            got = _get_all(client.get_collection(old, embedding_function=None), ["metadatas", "embeddings"])
+        if exists(client, old):
+            got = get_all(client.get_collection(old, embedding_function=None), ["metadatas", "embeddings"])
             known = {meta["text"]: list(vector) for meta, vector in zip(got["metadatas"], got["embeddings"])}
     missing = sorted({q.text for q in questions} - set(known), key=len)
     for start in range(0, len(missing), _BATCH):
         batch = missing[start : start + _BATCH]
         known.update(zip(batch, embedder.embed_documents(batch)))
     return [known[q.text] for q in questions]
-
-
-def _max_batch(client) -> int:
-    try:
-        return int(client.get_max_batch_size())
-    except Exception:  # older servers do not say; the embedding batch size is always accepted
-        return _BATCH
 
 
 def _reuse_key(content_hash: str, parent_id: str, document: str) -> str:
@@ -385,46 +323,19 @@ def _per_section(clauses: Sequence[Clause]) -> tuple[tuple[str, str, int], ...]:
     return tuple((doc, section, n) for (doc, section), n in counts.items())
 
 
-def _get_all(collection, include: list[str]) -> dict:
-    """Every record of a collection, read in pages: one unbounded get of more than about 32,000
-    records fails inside Chroma's SQLite ("too many SQL variables")."""
-    got: dict[str, list] = {"ids": [], **{key: [] for key in include}}
-    while True:
-        page = collection.get(include=include, limit=_GET_PAGE, offset=len(got["ids"]))
-        got["ids"].extend(page["ids"])
-        for key in include:
-            got[key].extend(page[key])
-        if len(page["ids"]) < _GET_PAGE:
-            return got
-
-
-def _exists(client, name: str) -> bool:
-    return name in {c if isinstance(c, str) else c.name for c in client.list_collections()}
-
-
-def _drop_stale(client, settings: Settings, keep: str) -> None:
-    # Only this organisation's builds, "<collection>-<fingerprint>": a bare prefix test would also drop
-    # another organisation's index whose name extends this one ("org" and "org-a" on one server).
-    own = re.compile(re.escape(settings.collection) + r"-[0-9a-f]{20}(" + QUESTIONS_SUFFIX + ")?")
-    for entry in client.list_collections():
-        name = entry if isinstance(entry, str) else entry.name
-        if own.fullmatch(name) and name not in (keep, keep + QUESTIONS_SUFFIX):
-            client.delete_collection(name)
-
-
-def open_live_index(settings: Settings, client=None) -> tuple[object, LiveIndex]:
+def open_live_index(store: Store, client=None) -> tuple[object, LiveIndex]:
     """The live collection and every clause in it. Raises IndexNotBuiltError before the first ingest."""
-    client = client if client is not None else open_client(settings)
-    pointer = read_pointer(client, settings)
-    if not pointer or not _exists(client, pointer["collection"]):
+    client = client if client is not None else open_client(store)
+    pointer = read_pointer(client, store)
+    if not pointer or not exists(client, pointer["collection"]):
         raise IndexNotBuiltError("there is no index yet: run `policy-assistant ingest` first")
     collection = client.get_collection(pointer["collection"], embedding_function=None)
-    got = _get_all(collection, ["metadatas"])
+    got = get_all(collection, ["metadatas"])
     clauses = sorted((clause_from_metadata(m) for m in got["metadatas"]), key=lambda c: (c.document, c.position))
     questions = []
-    if pointer.get("questions") and _exists(client, pointer["collection"] + QUESTIONS_SUFFIX):
+    if pointer.get("questions") and exists(client, pointer["collection"] + QUESTIONS_SUFFIX):
         asked = client.get_collection(pointer["collection"] + QUESTIONS_SUFFIX, embedding_function=None)
-        got = _get_all(asked, ["metadatas", "embeddings"])
+        got = get_all(asked, ["metadatas", "embeddings"])
         # Rows as Chroma returns them (arrays): converting 1,000 vectors to tuples of floats cost ~0.1 s per start.
         questions = [(ExampleQuestion(m["document"], m["clause_id"], m["text"]), v)
                      for m, v in zip(got["metadatas"], got["embeddings"])]
@@ -433,16 +344,16 @@ def open_live_index(settings: Settings, client=None) -> tuple[object, LiveIndex]
     return collection, live
 
 
-def index_is_current(settings: Settings, model: str, client=None) -> bool:
+def index_is_current(policy_dir: Path, store: Store, model: str, client=None) -> bool:
     """Does the live index match the policy folder as it is now (same clauses, model and parser)?"""
     try:
-        client = client if client is not None else open_client(settings)
-        pointer = read_pointer(client, settings)
-        if pointer and pointer.get("folder_stamp") == folder_stamp(settings.policy_dir, model):
-            return _exists(client, pointer["collection"])  # no file changed since it was built
-        clauses, _, _ = collect_clauses(settings.policy_dir)
+        client = client if client is not None else open_client(store)
+        pointer = read_pointer(client, store)
+        if pointer and pointer.get("folder_stamp") == folder_stamp(policy_dir, model):
+            return exists(client, pointer["collection"])  # no file changed since it was built
+        clauses, _, _ = collect_clauses(policy_dir)
     except IndexStoreError:
         return False
-    questions, _ = load_questions(settings.policy_dir, clauses)
+    questions, _ = load_questions(policy_dir, clauses)
     return (bool(pointer) and pointer.get("fingerprint") == fingerprint_of(clauses, model, questions)
-            and _exists(client, pointer["collection"]))
+            and exists(client, pointer["collection"]))

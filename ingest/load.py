@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".md", ".markdown", ".txt")
-MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # far above any real policy; keeps a stray archive out
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # far above any real policy; keeps a stray archive out
 
 
 class LoadError(Exception):
@@ -328,20 +328,29 @@ def load_docx(path: Path) -> Document:
     return Document(path, path.name, "docx", tuple(blocks))
 
 
-def load_document(path: Path) -> Document:
-    """Load one file, or raise LoadError with a one-line reason naming the file."""
+def check_file(path: Path, name: str | None = None) -> None:
+    """The rules every policy file meets before it is parsed: a supported type, not empty, within the
+    size limit. Raises LoadError naming the file (``name``, when it is saved under another name)."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    name = name or path.name
+    suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise LoadError(f"{path.name}: unsupported file type {suffix or '(none)'}; save it as PDF, DOCX, Markdown or TXT")
+        raise LoadError(f"{name}: unsupported file type {suffix or '(none)'}; save it as PDF, DOCX, Markdown or TXT")
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise LoadError(f"{path.name}: cannot be read ({exc.strerror}); check the file's permissions") from None
+        raise LoadError(f"{name}: cannot be read ({exc.strerror}); check the file's permissions") from None
     if size == 0:
-        raise LoadError(f"{path.name}: the file is empty; replace it with the policy document")
+        raise LoadError(f"{name}: the file is empty; replace it with the policy document")
     if size > MAX_DOCUMENT_BYTES:
-        raise LoadError(f"{path.name}: {size // (1024 * 1024)} MB is larger than the {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB limit; split the document")
+        raise LoadError(f"{name}: {size / (1024 * 1024):.1f} MB is larger than the {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB limit; split the document")
+
+
+def load_document(path: Path) -> Document:
+    """Load one file, or raise LoadError with a one-line reason naming the file."""
+    path = Path(path)
+    check_file(path)
+    suffix = path.suffix.lower()
     if suffix == ".pdf":
         document = load_pdf(path)
     elif suffix == ".docx":

@@ -29,7 +29,7 @@ from typing import Sequence
 from ingest.clauses import Clause
 
 QUESTIONS_FOLDER = "questions"
-MAX_QUESTION_CHARS = 300  # an example is a question someone would type, not a paragraph
+MAX_EXAMPLE_CHARS = 300  # an example is a question someone would type, not a paragraph
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,8 @@ def _check_entry(entry: object, clause_id: str, documents: list[str], texts: dic
         return "clause_starts is missing (the first words of the clause)"
     if not isinstance(asked, list) or not all(isinstance(q, str) for q in asked):
         return "questions must be a list of strings"
-    if any(len(q) > MAX_QUESTION_CHARS for q in asked):
-        return f"a question is longer than {MAX_QUESTION_CHARS} characters"
+    if any(len(q) > MAX_EXAMPLE_CHARS for q in asked):
+        return f"a question is longer than {MAX_EXAMPLE_CHARS} characters"
     for document in documents:
         text = texts.get((document, clause_id))
         if text is None:

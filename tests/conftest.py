@@ -20,6 +20,8 @@ from assistant.settings import Settings, apply_offline_switches
 
 apply_offline_switches()
 
+from assistant.pipeline import open_assistant  # noqa: E402  (after the switches, on purpose)
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 POLICY_PDF = ROOT / "policy_docs" / "online-safety-policy.pdf"
@@ -182,10 +184,8 @@ class SpyRetriever:
     def __init__(self, inner):
         self.inner = inner
         self.clauses = inner.clauses
+        self.calibration = inner.calibration
         self.queries = []
-
-    def unknown_share(self, question):
-        return self.inner.unknown_share(question)
 
     def search(self, question, k=8):
         self.queries.append(question)
@@ -200,11 +200,10 @@ def fake_router():
 @pytest.fixture
 def fake_assistant(settings, fake_embedder, fake_router):
     """The real pipeline over the real policy, with the keyword embedder and the fake router."""
-    from assistant.pipeline import Assistant
-    from assistant.retrieve import Retriever
-    from ingest.index import ingest, open_live_index
+    return spied(open_assistant(settings, embedder=fake_embedder, router=fake_router))
 
-    ingest(settings, fake_embedder)
-    collection, live = open_live_index(settings)
-    retriever = SpyRetriever(Retriever(collection, live.clauses, fake_embedder))
-    return Assistant(settings, fake_router, retriever)
+
+def spied(assistant):
+    """The assistant with its retriever wrapped in a SpyRetriever."""
+    assistant.retriever = SpyRetriever(assistant.retriever)
+    return assistant

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.answer import compose, is_covered, missing_answer_kind, select_citations, who_to_ask
 from assistant.pipeline import resolve_follow_up
-from assistant.retrieve import Hit, expand_question, stem, tokenize
+from assistant.retrieve import Hit, Retrieval, expand_question, stem, tokenize
 from assistant.settings import Contacts
 from ingest.clauses import build_clauses
 from ingest.load import load_document, normalise_space
@@ -97,6 +97,10 @@ def _hit(clause, score, dense=0.6, lexical_raw=8.0):
     return Hit(clause, score, dense, 1.0, lexical_raw)
 
 
+def _found(hits, question=""):
+    return Retrieval(question, tuple(hits))
+
+
 def test_related_clauses_are_cited_only_when_nearly_as_strong():
     clauses = {c.clause_id: c for c in build_clauses(load_document(POLICY_PDF))}
     hits = [_hit(clauses["ZP-6"], 0.80), _hit(clauses["ZP-7"], 0.78), _hit(clauses["ZP-1"], 0.50)]
@@ -105,7 +109,7 @@ def test_related_clauses_are_cited_only_when_nearly_as_strong():
     hits = [_hit(clauses["UMP-4"], 0.80), _hit(clauses["UMP-4.a"], 0.79)]
     assert [c.clause_id for c in select_citations(hits)] == ["UMP-4"]
     assert not is_covered([_hit(clauses["ZP-6"], 0.30, dense=0.15, lexical_raw=1.0)])
-    answer = compose([_hit(clauses["UMP-4"], 0.8)], "staff", Contacts())
+    answer = compose(_found([_hit(clauses["UMP-4"], 0.8)]), "staff", Contacts())
     assert "end the conversation and cease reply" in answer.citations[0].text
 
 
@@ -121,21 +125,21 @@ def test_vocabulary_and_misspellings_meet_the_policys_words():
 def test_a_question_asking_for_an_amount_is_not_answered_by_a_clause_without_one():
     clauses = {c.clause_id: c for c in build_clauses(load_document(POLICY_PDF))}
     recording = [_hit(clauses["ZP-6"], 0.9, dense=0.8, lexical_raw=15.0)]
-    assert compose(recording, "parent", Contacts(), question_hint="how long do you keep zoom recordings?").route == "not_covered"
-    assert compose(recording, "parent", Contacts(), question_hint="are zoom sessions recorded?").route == "answer"
+    assert compose(_found(recording, "how long do you keep zoom recordings?"), "parent", Contacts()).route == "not_covered"
+    assert compose(_found(recording, "are zoom sessions recorded?"), "parent", Contacts()).route == "answer"
     accounts = [_hit(clauses["MOP-2"], 0.9, dense=0.8, lexical_raw=15.0)]
-    assert compose(accounts, "staff", Contacts(), question_hint="how many people should have the account password?").route == "answer"
+    assert compose(_found(accounts, "how many people should have the account password?"), "staff", Contacts()).route == "answer"
 
 
 def test_a_question_asking_for_a_password_number_or_frequency_needs_a_clause_that_states_one():
     clauses = {c.clause_id: c for c in build_clauses(load_document(POLICY_PDF))}
     accounts = [_hit(clauses["MOP-2"], 0.9, dense=0.8, lexical_raw=15.0)]
-    refused = compose(accounts, "staff", Contacts(dsl_phone="01234 567890"), question_hint="what's the instagram password?")
+    refused = compose(_found(accounts, "what's the instagram password?"), "staff", Contacts(dsl_phone="01234 567890"))
     assert refused.route == "not_covered" and refused.reason == "coverage:no_password" and "01234 567890" in refused.answer
-    assert compose(accounts, "staff", Contacts(), question_hint="how often should we change the social media passwords?").route == "not_covered"
+    assert compose(_found(accounts, "how often should we change the social media passwords?"), "staff", Contacts()).route == "not_covered"
     # Asking about passwords, not for one, is what the clause answers.
-    assert compose(accounts, "staff", Contacts(), question_hint="what's the rule on sharing social media passwords?").route == "answer"
-    assert compose(accounts, "staff", Contacts(), question_hint="are our social media accounts password protected?").route == "answer"
+    assert compose(_found(accounts, "what's the rule on sharing social media passwords?"), "staff", Contacts()).route == "answer"
+    assert compose(_found(accounts, "are our social media accounts password protected?"), "staff", Contacts()).route == "answer"
     lead = clauses["UMP-4.c"].full_text
     assert missing_answer_kind("whats the phone number for the safeguarding lead", lead) == "contact"
     assert missing_answer_kind("what is holly davis email address", clauses["ESV-4"].full_text) == "contact"

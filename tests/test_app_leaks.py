@@ -25,7 +25,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant import app as A
+from assistant.ui import app as A
 from assistant.feedback import RATINGS, FeedbackRefused, feedback_path, read_feedback, record_feedback
 from assistant.settings import Settings
 
@@ -87,9 +87,7 @@ def test_a_canary_disclosure_through_the_running_app_is_written_and_logged_nowhe
         tmp_path, monkeypatch, caplog, capfd, no_network):
     from gradio_client import Client
 
-    from assistant.embedding import document_embedder
-    from assistant.pipeline import build_assistant
-    from ingest.index import ingest
+    from assistant.pipeline import open_assistant
 
     policy_dir, data_dir = tmp_path / "policy_docs", tmp_path / "data"
     gradio_tmp, python_tmp = tmp_path / "gradio-tmp", tmp_path / "tmp"
@@ -104,8 +102,7 @@ def test_a_canary_disclosure_through_the_running_app_is_written_and_logged_nowhe
     _every_logger_at_debug(caplog, attached)
     demo = None
     try:
-        ingest(settings, document_embedder(settings))
-        assistant = build_assistant(settings)  # the real router and query embedder
+        assistant = open_assistant(settings)  # ingests; the real router and query embedder
         demo = A.create_app(assistant, settings)
         url = A.start(demo, settings, port=free_port(), block=False, quiet=False)
         assert url.startswith("http://127.0.0.1:"), url

@@ -21,7 +21,8 @@ import pytest
 
 from assistant.retrieve import Retriever
 from assistant.settings import Settings
-from ingest.index import REGISTRY_SUFFIX, ingest, open_client, open_live_index, read_pointer
+from ingest.index import ingest, open_live_index
+from ingest.store import REGISTRY_SUFFIX, open_client, read_pointer
 
 from conftest import KeywordEmbedder
 
@@ -60,7 +61,7 @@ SLOW_INGEST = textwrap.dedent(
             time.sleep(600)
 
         Collection.add = add
-    ingest(settings, SlowEmbedder())
+    ingest(settings.policy_dir, settings.store, SlowEmbedder())
     print("finished")
     """
 )
@@ -74,19 +75,19 @@ def _forget_clients() -> None:
 
 
 def _ranked(settings: Settings) -> list[list[str]]:
-    collection, live = open_live_index(settings)
+    collection, live = open_live_index(settings.store)
     retriever = Retriever(collection, live.clauses, KeywordEmbedder())
-    return [[hit.clause.clause_id for hit in retriever.search(q)] for q in QUESTIONS]
+    return [[hit.clause.clause_id for hit in retriever.search(q).hits] for q in QUESTIONS]
 
 
 def _collections(settings: Settings) -> set[str]:
-    return {c if isinstance(c, str) else c.name for c in open_client(settings).list_collections()}
+    return {c if isinstance(c, str) else c.name for c in open_client(settings.store).list_collections()}
 
 
 @pytest.mark.parametrize("phase", ["embedding", "filled"])
 def test_a_reindex_killed_part_way_leaves_the_previous_index_answering(settings, tmp_path, phase):
-    ingest(settings, KeywordEmbedder())
-    pointer, before = read_pointer(open_client(settings), settings), _ranked(settings)
+    ingest(settings.policy_dir, settings.store, KeywordEmbedder())
+    pointer, before = read_pointer(open_client(settings.store), settings.store), _ranked(settings)
     _forget_clients()
 
     script = tmp_path / "slow_ingest.py"
@@ -109,25 +110,25 @@ def test_a_reindex_killed_part_way_leaves_the_previous_index_answering(settings,
     assert process.returncode == -signal.SIGKILL and b"finished" not in out
 
     _forget_clients()
-    assert read_pointer(open_client(settings), settings) == pointer
-    _, live = open_live_index(settings)
+    assert read_pointer(open_client(settings.store), settings.store) == pointer
+    _, live = open_live_index(settings.store)
     assert live.collection == pointer["collection"] and live.model == "fake-keywords" and len(live.clauses) == 67
     assert _ranked(settings) == before
     if phase == "filled":  # the killed build's collection exists, complete but never pointed at
         assert len(_collections(settings)) == 3
 
     # The next ingest finishes the job and leaves only the live collection and the registry.
-    report = ingest(settings, type("Again", (KeywordEmbedder,), {"model_id": "fake-keywords-v2"})())
+    report = ingest(settings.policy_dir, settings.store, type("Again", (KeywordEmbedder,), {"model_id": "fake-keywords-v2"})())
     assert not report.up_to_date and report.embedded == 67
     assert _collections(settings) == {report.collection, settings.collection + REGISTRY_SUFFIX}
-    assert open_live_index(settings)[1].model == "fake-keywords-v2"
+    assert open_live_index(settings.store)[1].model == "fake-keywords-v2"
 
 
 def test_an_unchanged_reingest_never_touches_the_live_collection(settings):
-    ingest(settings, KeywordEmbedder())
-    pointer = read_pointer(open_client(settings), settings)
-    report = ingest(settings, KeywordEmbedder())
-    assert report.up_to_date and read_pointer(open_client(settings), settings) == pointer
+    ingest(settings.policy_dir, settings.store, KeywordEmbedder())
+    pointer = read_pointer(open_client(settings.store), settings.store)
+    report = ingest(settings.policy_dir, settings.store, KeywordEmbedder())
+    assert report.up_to_date and read_pointer(open_client(settings.store), settings.store) == pointer
 
 
 # --- feedback writes -----------------------------------------------------------------------------

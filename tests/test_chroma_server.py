@@ -26,7 +26,8 @@ import pytest
 from assistant.pipeline import Assistant
 from assistant.retrieve import Retriever
 from assistant.settings import Settings
-from ingest.index import REGISTRY_SUFFIX, ingest, open_client, open_live_index
+from ingest.index import ingest, open_live_index
+from ingest.store import REGISTRY_SUFFIX, open_client
 
 import test_answer
 import test_index
@@ -105,12 +106,12 @@ del _module, _name, _test
 
 
 def _names(settings: Settings) -> set[str]:
-    return {c if isinstance(c, str) else c.name for c in open_client(settings).list_collections()}
+    return {c if isinstance(c, str) else c.name for c in open_client(settings.store).list_collections()}
 
 
 def test_settings_really_use_the_server(settings, chroma_server, fake_embedder):
-    ingest(settings, fake_embedder)
-    client_settings = open_client(settings).get_settings()
+    ingest(settings.policy_dir, settings.store, fake_embedder)
+    client_settings = open_client(settings.store).get_settings()
     assert "fastapi" in client_settings.chroma_api_impl.lower()  # the HTTP client, not the embedded one
     assert str(client_settings.chroma_server_http_port) == chroma_server.rsplit(":", 1)[1]
     assert not settings.index_dir.exists()  # nothing embedded on disk: the server holds the index
@@ -118,23 +119,23 @@ def test_settings_really_use_the_server(settings, chroma_server, fake_embedder):
 
 
 def test_ingest_and_answer_over_the_server(settings, fake_embedder):
-    report = ingest(settings, fake_embedder)
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
     assert report.clauses == 67 and not report.skipped
-    collection, live = open_live_index(settings)
+    collection, live = open_live_index(settings.store)
     assistant = Assistant(settings, FakeRouter(), Retriever(collection, live.clauses, fake_embedder))
     answer = assistant.ask("do you allow any recording of zoom sessions?")
     assert answer.route == "answer" and answer.citations[0].clause_id == "ZP-6"
-    assert ingest(settings, fake_embedder).up_to_date
+    assert ingest(settings.policy_dir, settings.store, fake_embedder).up_to_date
 
 
 def test_server_and_embedded_store_rank_identically(settings, fake_embedder):
     questions = ["will the zoom sessions be recorded?", "can I email a child?", "photos", "mobile phones", "passwords"]
 
     def ranked(s):
-        ingest(s, fake_embedder)
-        collection, live = open_live_index(s)
+        ingest(s.policy_dir, s.store, fake_embedder)
+        collection, live = open_live_index(s.store)
         retriever = Retriever(collection, live.clauses, fake_embedder)
-        return [[(h.clause.clause_id, round(h.score, 6)) for h in retriever.search(q)] for q in questions]
+        return [[(h.clause.clause_id, round(h.score, 6)) for h in retriever.search(q).hits] for q in questions]
 
     assert ranked(settings) == ranked(replace(settings, chroma_url=""))
 
@@ -145,25 +146,25 @@ def test_two_organisations_never_see_each_others_clauses(settings, tmp_path, fak
     folder_b.mkdir()
     (folder_b / "lone-working.md").write_text(ORG_B_POLICY, encoding="utf-8")
     org_b = replace(settings, collection="org-b", policy_dir=folder_b)
-    ingest(org_a, fake_embedder)
-    ingest(org_b, fake_embedder)
+    ingest(org_a.policy_dir, org_a.store, fake_embedder)
+    ingest(org_b.policy_dir, org_b.store, fake_embedder)
 
     def live(s):
-        collection, index = open_live_index(s)
+        collection, index = open_live_index(s.store)
         return collection, index, Retriever(collection, index.clauses, fake_embedder)
 
     _, index_a, retriever_a = live(org_a)
     _, index_b, retriever_b = live(org_b)
     assert {c.document for c in index_a.clauses} == {POLICY_PDF.name}
     assert {c.document for c in index_b.clauses} == {"lone-working.md"}
-    assert all(h.clause.document == "lone-working.md" for h in retriever_b.search("will the zoom sessions be recorded?"))
-    assert all(h.clause.document == POLICY_PDF.name for h in retriever_a.search("home visit buddy number"))
+    assert all(h.clause.document == "lone-working.md" for h in retriever_b.search("will the zoom sessions be recorded?").hits)
+    assert all(h.clause.document == POLICY_PDF.name for h in retriever_a.search("home visit buddy number").hits)
 
     # Re-indexing one organisation (and dropping its stale collections) leaves the other untouched.
     text = POLICY_TXT.read_text(encoding="utf-8").replace("set to private", "set to private and hidden")
     (org_a.policy_dir / POLICY_PDF.name).unlink()
     (org_a.policy_dir / "online-safety-policy.txt").write_text(text, encoding="utf-8")
-    ingest(org_a, fake_embedder)
+    ingest(org_a.policy_dir, org_a.store, fake_embedder)
     assert [c.clause_id for c in live(org_b)[1].clauses] == [c.clause_id for c in index_b.clauses]
     assert {n for n in _names(settings) if n.startswith("org-")} == {
         live(org_a)[1].collection, "org-a" + REGISTRY_SUFFIX, index_b.collection, "org-b" + REGISTRY_SUFFIX}
@@ -177,12 +178,12 @@ def test_an_organisation_named_as_a_prefix_of_another_leaves_it_alone(settings, 
     (folder / "lone-working.md").write_text(ORG_B_POLICY, encoding="utf-8")
     a = replace(settings, collection=first)
     b = replace(settings, collection=second, policy_dir=folder)
-    ingest(a, fake_embedder)
-    before = open_live_index(a)[1]
-    ingest(b, fake_embedder)
+    ingest(a.policy_dir, a.store, fake_embedder)
+    before = open_live_index(a.store)[1]
+    ingest(b.policy_dir, b.store, fake_embedder)
     (folder / "lone-working.md").write_text(ORG_B_POLICY + "- Visits end by 8pm.\n", encoding="utf-8")
-    ingest(b, fake_embedder)  # a real rebuild: b drops its stale collections
-    after = open_live_index(a)[1]
+    ingest(b.policy_dir, b.store, fake_embedder)  # a real rebuild: b drops its stale collections
+    after = open_live_index(a.store)[1]
     assert after.collection == before.collection and after.clauses == before.clauses
 
 

@@ -8,7 +8,8 @@ from dataclasses import replace
 import pytest
 
 from evals.metrics import citation_is_exact, hit_at_k, percentile, reciprocal_rank, resolve_gold, router_rates
-from evals.run import DATA, check_floors, load_jsonl
+from evals.data_files import DATA, load_jsonl
+from evals.run import check_floors
 
 from conftest import ROOT
 

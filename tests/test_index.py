@@ -7,15 +7,16 @@ from dataclasses import replace
 
 import pytest
 
-from ingest.index import NothingToIndexError, ingest, open_live_index, read_pointer, open_client
+from ingest.index import ingest, open_live_index
+from ingest.store import NothingToIndexError, open_client, read_pointer
 
 from conftest import KeywordEmbedder, POLICY_TXT
 
 
 def test_first_ingest_indexes_every_clause_with_its_metadata(settings, fake_embedder):
-    report = ingest(settings, fake_embedder)
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
     assert report.clauses == 67 and report.embedded == 67 and not report.skipped
-    collection, live = open_live_index(settings)
+    collection, live = open_live_index(settings.store)
     assert len(live.clauses) == 67
     got = collection.get(ids=["online-safety-policy.pdf::ZP-6"], include=["metadatas", "documents"])
     meta = got["metadatas"][0]
@@ -25,50 +26,50 @@ def test_first_ingest_indexes_every_clause_with_its_metadata(settings, fake_embe
 
 
 def test_reingest_of_unchanged_documents_does_no_embedding_work(settings, fake_embedder):
-    ingest(settings, fake_embedder)
+    ingest(settings.policy_dir, settings.store, fake_embedder)
     calls = fake_embedder.calls
-    report = ingest(settings, fake_embedder)
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
     assert report.up_to_date and report.embedded == 0
     assert fake_embedder.calls == calls
 
 
 def test_changed_document_replaces_its_clauses_and_reuses_unchanged_vectors(settings, fake_embedder, policy_dir):
-    ingest(settings, fake_embedder)
+    ingest(settings.policy_dir, settings.store, fake_embedder)
     text = POLICY_TXT.read_text(encoding="utf-8").replace(
         "Any social media groups will be set to private", "Any social media groups will be set to private and closed"
     )
     (policy_dir / "online-safety-policy.pdf").unlink()
     (policy_dir / "online-safety-policy.txt").write_text(text, encoding="utf-8")
-    report = ingest(settings, fake_embedder)
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
     assert report.embedded == 67  # a new document name: nothing to carry over
     (policy_dir / "online-safety-policy.txt").write_text(text.replace("and closed", "and hidden"), encoding="utf-8")
     fake_embedder.texts_embedded = 0
-    report = ingest(settings, fake_embedder)
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
     assert report.embedded == 1 and report.reused == 66 and fake_embedder.texts_embedded == 1
-    _, live = open_live_index(settings)
+    _, live = open_live_index(settings.store)
     texts = [c.text for c in live.clauses]
     assert "Any social media groups will be set to private and hidden" in texts
     assert not any("and closed" in t for t in texts)
     assert len(texts) == 67 and {c.document for c in live.clauses} == {"online-safety-policy.txt"}
     # Only the live collection (and the registry) remain in the store.
-    names = {c.name for c in open_client(settings).list_collections()}
+    names = {c.name for c in open_client(settings.store).list_collections()}
     assert names == {live.collection, settings.collection + "-registry"}
 
 
 def test_a_different_embedding_model_rebuilds_everything(settings, fake_embedder):
-    ingest(settings, fake_embedder)
+    ingest(settings.policy_dir, settings.store, fake_embedder)
     other = KeywordEmbedder(keywords=("zoom", "email"))
     other.model_id = "another-model"
-    report = ingest(settings, other)
+    report = ingest(settings.policy_dir, settings.store, other)
     assert report.embedded == 67 and report.reused == 0
-    assert read_pointer(open_client(settings), settings)["model"] == "another-model"
+    assert read_pointer(open_client(settings.store), settings.store)["model"] == "another-model"
 
 
 def test_bad_files_are_skipped_with_reasons_and_the_rest_ingests(settings, fake_embedder, policy_dir):
     (policy_dir / "scan.pdf").write_bytes(b"%PDF-1.4 garbage")
     (policy_dir / "budget.xlsx").write_bytes(b"PK")
     shutil.copy(policy_dir / "online-safety-policy.pdf", policy_dir / "copy-of-policy.pdf")
-    report = ingest(settings, fake_embedder)
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
     assert report.clauses == 67
     reasons = dict(report.skipped)
     # Files are read in name order, so the later of two identical documents is the one skipped.
@@ -78,23 +79,23 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_ingests(settings, fake_
 
 
 def test_empty_folder_keeps_the_previous_index(settings, fake_embedder, policy_dir):
-    ingest(settings, fake_embedder)
-    _, before = open_live_index(settings)
+    ingest(settings.policy_dir, settings.store, fake_embedder)
+    _, before = open_live_index(settings.store)
     (policy_dir / "online-safety-policy.pdf").unlink()
     with pytest.raises(NothingToIndexError, match="previous index is unchanged"):
-        ingest(settings, fake_embedder)
-    _, after = open_live_index(settings)
+        ingest(settings.policy_dir, settings.store, fake_embedder)
+    _, after = open_live_index(settings.store)
     assert after == before
 
 
 def test_a_previously_indexed_document_that_is_now_unreadable_keeps_its_clauses(settings, fake_embedder, policy_dir):
     (policy_dir / "photos.md").write_text("# Photos\n\nWe ask before taking photos.\n", encoding="utf-8")
-    ingest(settings, fake_embedder)
+    ingest(settings.policy_dir, settings.store, fake_embedder)
     (policy_dir / "photos.md").write_bytes(b"")  # a bad replacement
     (policy_dir / "zoom.md").write_text("# Zoom\n\nCameras stay on.\n", encoding="utf-8")
-    report = ingest(settings, fake_embedder)
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
     assert "its previously indexed version is kept" in dict(report.skipped)["photos.md"]
-    _, live = open_live_index(settings)
+    _, live = open_live_index(settings.store)
     texts = {c.text for c in live.clauses}
     assert {"We ask before taking photos.", "Cameras stay on."} <= texts
 
@@ -103,9 +104,9 @@ def test_a_line_repeated_across_documents_is_embedded_once(settings, fake_embedd
     shared = "- Report every concern to the Designated Safeguarding Lead on the same day."
     for name, own in (("trips.md", "- Carry a first aid kit on every trip."), ("sport.md", "- Check the pitch before play.")):
         (policy_dir / name).write_text(f"# {name[:-3].title()} Policy\n\n## Rules\n\n{shared}\n{own}\n", encoding="utf-8")
-    report = ingest(settings, fake_embedder)
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
     assert report.embedded == 67 + 4 and report.texts_embedded == 67 + 3
-    _, live = open_live_index(settings)
+    _, live = open_live_index(settings.store)
     repeated = [c for c in live.clauses if c.text == shared[2:]]
     assert [c.document for c in repeated] == ["sport.md", "trips.md"]  # both cited, one embedding
 
@@ -135,15 +136,15 @@ def test_an_unchanged_folder_is_known_current_without_parsing_and_a_changed_one_
                                                                                       policy_dir, monkeypatch):
     import ingest.index as index_module
 
-    ingest(settings, fake_embedder)
+    ingest(settings.policy_dir, settings.store, fake_embedder)
     parsed = []
     real_collect = index_module.collect_clauses
     monkeypatch.setattr(index_module, "collect_clauses", lambda folder: parsed.append(folder) or real_collect(folder))
-    assert index_module.index_is_current(settings, fake_embedder.model_id)
+    assert index_module.index_is_current(settings.policy_dir, settings.store, fake_embedder.model_id)
     assert parsed == []  # names, sizes and times were enough
 
     (policy_dir / "trips.md").write_text("# Trips Policy\n\n## Coaches\n\n- A first aider on every coach.\n", encoding="utf-8")
-    assert not index_module.index_is_current(settings, fake_embedder.model_id)
-    assert not index_module.index_is_current(settings, "another-model")
-    ingest(settings, fake_embedder)
-    assert index_module.index_is_current(settings, fake_embedder.model_id)
+    assert not index_module.index_is_current(settings.policy_dir, settings.store, fake_embedder.model_id)
+    assert not index_module.index_is_current(settings.policy_dir, settings.store, "another-model")
+    ingest(settings.policy_dir, settings.store, fake_embedder)
+    assert index_module.index_is_current(settings.policy_dir, settings.store, fake_embedder.model_id)

@@ -1,7 +1,7 @@
 """Load: fifty people asking at once, through the real app on 127.0.0.1, the real router and retrieval.
 
 ``policy-assistant serve`` runs in its own process over the real policy with the real pipeline
-(``build_assistant``: the real router, the bundled model's ONNX query embedder; ingested with
+(``open_assistant``: the real router, the bundled model's ONNX query embedder; ingested with
 ``fast_ingest_embedding`` so the index builds in seconds). Fifty ``gradio_client.Client`` instances,
 one per thread, each built inside its thread (building one fetches the app's config), wait at a
 barrier and then ask four questions in their own session: policy questions, out-of-scope questions
@@ -29,7 +29,8 @@ from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
 
-from assistant import app as A
+from assistant.ui import app as A
+from assistant.ui.handlers import EXAMPLES
 
 from conftest import POLICY_PDF, serving
 
@@ -220,7 +221,7 @@ def test_fifty_concurrent_sessions_route_every_disclosure_and_answer_the_rest(re
 
 @pytest.mark.parametrize("role, question", [
     pytest.param(role, q, id=f"{role}-{i}")
-    for role, examples in A.EXAMPLES.items() for i, q in enumerate(examples)
+    for role, examples in EXAMPLES.items() for i, q in enumerate(examples)
 ])
 def test_the_apps_own_example_questions_are_answered_not_routed(real_app, no_network, role, question):
     client = real_app.client()  # a new session each: no earlier turn to lean on

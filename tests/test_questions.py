@@ -5,12 +5,13 @@ from __future__ import annotations
 import shutil
 
 from assistant.answer import compose, is_covered
-from assistant.cli import render_ingest_report
+from assistant.calibration import WITH_EXAMPLES
 from assistant.retrieve import Hit, Retriever, examples_score
 from assistant.settings import Contacts
 from conftest import POLICY_TXT, ROOT, KeywordEmbedder
 from ingest.clauses import build_clauses
-from ingest.index import QUESTIONS_SUFFIX, ingest, open_client, open_live_index
+from ingest.index import ingest, open_live_index
+from ingest.store import QUESTIONS_SUFFIX, open_client
 from ingest.load import load_document
 from ingest.questions import load_questions
 
@@ -57,7 +58,7 @@ questions = ["no clause_starts"]
 ''')
     _write(policy_dir, '["ZP-1"]\nclause_starts = "Our"\nquestions = ["x"]\n', name="another-policy.toml")
     _write(policy_dir, "this is [not toml", name="broken.toml")
-    report = ingest(settings, fake_embedder)
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
     assert report.questions == 2 and report.clauses == 67
     problems = "\n".join(report.question_warnings)
     assert "has no clause ZP-99" in problems
@@ -65,26 +66,28 @@ questions = ["no clause_starts"]
     assert "clause_starts is missing" in problems
     assert "no indexed document is named another-policy.*" in problems
     assert "broken.toml: cannot be read" in problems
-    shown = render_ingest_report(report)
+    shown = report.render()
     assert "2 example questions" in shown and "has no clause ZP-99" in shown
 
 
 def test_an_example_question_finds_its_clause_and_the_answer_quotes_only_the_clause(policy_dir, settings):
     embedder = KeywordEmbedder()
-    ingest(settings, embedder)
-    collection, live = open_live_index(settings)
-    before = Retriever(collection, live.clauses, embedder).search(ODD_QUESTION)[0].clause.clause_id
+    ingest(settings.policy_dir, settings.store, embedder)
+    collection, live = open_live_index(settings.store)
+    before = Retriever(collection, live.clauses, embedder).search(ODD_QUESTION).hits[0].clause.clause_id
 
     _write(policy_dir, ZP6)
-    report = ingest(settings, embedder)
+    report = ingest(settings.policy_dir, settings.store, embedder)
     assert report.questions == 2 and report.embedded == 0  # the clauses' vectors were reused
-    collection, live = open_live_index(settings)
+    collection, live = open_live_index(settings.store)
     assert len(live.questions) == 2
-    hits = Retriever(collection, live.clauses, embedder, questions=live.questions).search(ODD_QUESTION)
+    found = Retriever(collection, live.clauses, embedder, questions=live.questions,
+                      calibration=WITH_EXAMPLES).search(ODD_QUESTION)
+    hits = found.hits
     # Found through its example question, not its own words.
     assert before != "ZP-6" and hits[0].clause.clause_id == "ZP-6" and hits[0].asked > hits[0].dense + 0.3
 
-    answer = compose(hits, "staff", Contacts())
+    answer = compose(found, "staff", Contacts(), WITH_EXAMPLES)
     assert answer.route == "answer" and answer.citations[0].clause_id == "ZP-6"
     assert ODD_QUESTION not in answer.answer and "screen record" not in answer.answer
     assert answer.citations[0].text.startswith("We do not allow any recording of our Zoom sessions")
@@ -92,23 +95,23 @@ def test_an_example_question_finds_its_clause_and_the_answer_quotes_only_the_cla
 
 def test_changing_the_questions_rebuilds_and_drops_the_old_question_collection(policy_dir, settings, fake_embedder):
     _write(policy_dir, ZP6)
-    first = ingest(settings, fake_embedder)
-    again = ingest(settings, fake_embedder)
+    first = ingest(settings.policy_dir, settings.store, fake_embedder)
+    again = ingest(settings.policy_dir, settings.store, fake_embedder)
     assert again.up_to_date
 
     _write(policy_dir, ZP6.replace("can I screen record the session?", "can I film the zoom?"))
     calls = fake_embedder.texts_embedded
-    second = ingest(settings, fake_embedder)
+    second = ingest(settings.policy_dir, settings.store, fake_embedder)
     assert not second.up_to_date and second.collection != first.collection
     assert fake_embedder.texts_embedded - calls == 1  # only the new question was embedded
-    names = {c if isinstance(c, str) else c.name for c in open_client(settings).list_collections()}
+    names = {c if isinstance(c, str) else c.name for c in open_client(settings.store).list_collections()}
     assert second.collection + QUESTIONS_SUFFIX in names and first.collection + QUESTIONS_SUFFIX not in names
 
     shutil.rmtree(policy_dir / "questions")
-    third = ingest(settings, fake_embedder)
-    _, live = open_live_index(settings)
+    third = ingest(settings.policy_dir, settings.store, fake_embedder)
+    _, live = open_live_index(settings.store)
     assert third.questions == 0 and live.questions == ()
-    names = {c if isinstance(c, str) else c.name for c in open_client(settings).list_collections()}
+    names = {c if isinstance(c, str) else c.name for c in open_client(settings.store).list_collections()}
     assert not any(n.endswith(QUESTIONS_SUFFIX) for n in names)
 
 
@@ -121,8 +124,8 @@ def test_with_example_questions_coverage_needs_a_closer_match(settings):
     # Scores that clear the bar for an index without example questions...
     assert is_covered([_hit(clause, 0.50, dense=0.50, asked=None)])
     # ...do not when every question finds some example question nearby.
-    assert not is_covered([_hit(clause, 0.50, dense=0.30, asked=0.50)])
-    assert is_covered([_hit(clause, 0.70, dense=0.30, asked=0.75)])
+    assert not is_covered([_hit(clause, 0.50, dense=0.30, asked=0.50)], WITH_EXAMPLES)
+    assert is_covered([_hit(clause, 0.70, dense=0.30, asked=0.75)], WITH_EXAMPLES)
 
 
 def test_a_clause_several_examples_resemble_beats_one_lucky_match():

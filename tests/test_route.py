@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.route import LAYERS, ROUTES, Lexicon, RouteDecision, Router, load_router
+from assistant.route import DECISIONS, LAYERS, Lexicon, RouteDecision, Router, load_router
 from assistant.train_router import DATA_PATH, split_of
 from evals import floors
 
@@ -129,7 +129,7 @@ def test_a_long_harmless_message_is_answered(router: Router) -> None:
 @pytest.mark.parametrize("message", ["", "   ", "\x00\x07\x1b[31m", "😀😀😀", "мой отчим бьет меня", "?!?!", "'", '"', "|||"])
 def test_odd_input_never_raises(router: Router, message: str) -> None:
     decision = router.route(message)
-    assert decision.route in ROUTES
+    assert decision.route in DECISIONS
     assert decision.layer in LAYERS
 
 
@@ -201,7 +201,7 @@ def test_a_child_writing_gets_the_child_audience(router: Router) -> None:
 def test_any_text_gives_a_well_formed_decision(router: Router, text: str) -> None:
     decision = router.route(text, history=[text[:50]])
     assert isinstance(decision, RouteDecision)
-    assert decision.route in ROUTES
+    assert decision.route in DECISIONS
     assert decision.layer in LAYERS
     assert REASON_GRAMMAR.match(decision.reason), decision.reason
     assert 0.0 <= decision.score <= 1.0
@@ -243,7 +243,7 @@ def test_router_meets_the_floors_on_the_test_split(router: Router) -> None:
 
 def test_the_apps_example_questions_are_answered_not_routed():
     """The questions the app suggests to each role must never send that user to the notice."""
-    from assistant.app import EXAMPLES
+    from assistant.ui.handlers import EXAMPLES
 
     router = load_router()
     routed = [q for examples in EXAMPLES.values() for q in examples if router.route(q).is_disclosure]

@@ -1,0 +1,45 @@
+"""The numbers that tune ranking and abstention, chosen once when the assistant is built.
+
+An index with example questions (``ingest.questions``) behaves differently from one without: every
+question, in scope or not, finds a closer match and a higher fused score, and the dense signal is the
+stronger one. So there are two calibrations, both measured on evals/data/questions.jsonl (see
+evals/README.md), and ``for_index`` picks one from what the live index holds.
+
+What this module does not do: rank (``assistant.retrieve``) or decide coverage (``assistant.answer``);
+they take a ``Calibration``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The bar a best clause must clear: this close in meaning with a fused score this high, or sharing
+    this much vocabulary (BM25) when few of the question's words are foreign to the policy."""
+
+    min_dense: float
+    min_fused: float
+    min_lexical_raw: float
+    max_unknown_share: float = 0.3
+
+
+@dataclass(frozen=True)
+class Calibration:
+    name: str
+    dense_weight: float  # weight of the dense score in the fused score; BM25 gets the rest
+    coverage: Coverage
+    # A further clause is cited only when it scores at least this share of the first: it completes
+    # or qualifies it, rather than padding the answer.
+    related_min_ratio: float = 0.93
+
+
+PLAIN = Calibration("clauses", dense_weight=0.7, coverage=Coverage(min_dense=0.44, min_fused=0.34, min_lexical_raw=6.0))
+WITH_EXAMPLES = Calibration(
+    "clauses+examples", dense_weight=0.8, coverage=Coverage(min_dense=0.57, min_fused=0.695, min_lexical_raw=8.0)
+)
+
+
+def for_index(has_examples: bool) -> Calibration:
+    return WITH_EXAMPLES if has_examples else PLAIN

@@ -1,0 +1,271 @@
+"""The lexicon: harm families and context cues kept as data (``assistant/data/router_lexicon.toml``),
+compiled once, and ``Lexicon.analyse``, which finds them in normalised text.
+
+``analyse`` returns an ``Analysis``: every family ``Match`` with its flags (first person, a person of the
+writer's, quoted, inside a hypothetical or permission scope) and the message-level context cues
+(procedural, fiction, generic, report, event, ...). Positions and flags only, never the text.
+
+What this module does not do: decide a route (``assistant.route.router``) or score (``assistant.route.scorer``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from assistant.route.normalise import Normaliser
+
+LEXICON_PATH = Path(__file__).resolve().parents[1] / "data" / "router_lexicon.toml"
+
+
+class LexiconError(Exception):
+    """The lexicon data file cannot be used (a bad pattern, an unknown macro, a missing section)."""
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    category: str
+    weight: float
+    strong: re.Pattern | None
+    weak: re.Pattern | None
+    direct: re.Pattern | None  # strong, and a disclosure even when asked as a question about procedure
+
+
+@dataclass(frozen=True)
+class Match:
+    family: str
+    strong: bool
+    direct: bool  # a "direct" pattern: only fiction, or a hypothetical in a question, clears it
+    start: int
+    end: int
+    first_person: bool  # the writer is the one harmed ("hits me", "i am being ...")
+    possessive: bool  # a specific person of the writer's ("my son", "my stepdad") is involved
+    quoted: bool  # inside quotation marks: reported speech, not the writer's own words
+    hypothetical: bool  # inside a hypothetical scope ("if a child ...", "what if ...")
+    about_others: bool  # that hypothetical is about someone else ("if a child ...", not "if i ...")
+    permission: bool  # inside a permission question ("can the tutor ...", "is it ok to ...")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the rule layers found in one normalised message (positions and flags, never the text)."""
+
+    hits: tuple[Match, ...]
+    procedural: bool  # a question about procedure, policy, definitions or permission
+    fiction: bool  # fiction, training material, news, research
+    generic: bool  # talk about people in general ("children who ...", "often")
+    benign: bool  # a benign secret (surprise party, secret santa): clears secrecy matches only
+    question: bool  # reads as a question (a question mark, or opens with a question word)
+    report: bool  # a specific report outside hypothetical scope ("a child told me", "she said")
+    event: bool  # a specific time outside hypothetical scope ("today", "last night")
+    recurrence: bool  # something that keeps happening ("keeps", "again", "every night"): weaker than a time
+    possessive: bool  # a hit involves "my son", "my dad" ... outside hypothetical scope
+    first_person: bool  # the writer speaks of themselves as the one harmed, in some hit
+    figurative: bool  # an idiom was blanked ("kill the zoom call"): the scorer uses its stricter bar
+    joking: bool  # laughter or "jk": clears weak signals only, never a strong match
+    heavy: bool  # heavy harm vocabulary anywhere (for the DSL signpost on procedural questions)
+    child_cues: int
+    adult_cues: int
+
+    @property
+    def framed(self) -> bool:
+        return self.procedural or self.fiction or self.generic
+
+    @property
+    def specific(self) -> bool:
+        return self.report or self.event or self.possessive or self.first_person
+
+    def families(self, strong: bool | None = None) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for h in self.hits:
+            if strong is None or h.strong == strong:
+                seen.setdefault(h.family, None)
+        return tuple(seen)
+
+
+def _compile(patterns: Sequence[str], macros: dict[str, str], where: str) -> re.Pattern | None:
+    if not patterns:
+        return None
+    expanded = [_expand(p, macros, where).strip() for p in patterns]
+    try:
+        return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in expanded) + r")(?!\w)")
+    except re.error as exc:
+        for p in expanded:
+            try:
+                re.compile(p)
+            except re.error as inner:
+                raise LexiconError(f"{where}: bad pattern {p!r}: {inner}") from None
+        raise LexiconError(f"{where}: {exc}") from None
+
+
+_MACRO_RE = re.compile(r"%([A-Z_]+)%")
+
+
+def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
+    for _ in range(5):  # macros may use macros; five levels is plenty
+        if "%" not in pattern:
+            return pattern
+        def sub(m: re.Match) -> str:
+            if m.group(1) not in macros:
+                raise LexiconError(f"{where}: unknown macro %{m.group(1)}%")
+            return macros[m.group(1)]
+        pattern = _MACRO_RE.sub(sub, pattern)
+    return pattern
+
+
+_FIRST_PERSON_WORDS = frozenset({"me", "myself", "us"})
+_FIRST_PERSON_BEFORE = re.compile(
+    r"\b(?:i|we) (?:am|was|were|get|got|have been|had been|keep|kept|feel|felt|have|had|do not|did not|can not|"
+    r"am being|was being|just|always|still|never|really|will|would|want|wanna|think i)\b|\b(?:i|me|myself)$"
+)
+_POSSESSIVE_WORDS = frozenset({"my", "our"})
+_QUESTION_OPENERS = frozenset(
+    "what how who where when why which can could should would will do does did is are am was were may must shall "
+    "any anyone whats hows".split()
+)
+# A hypothetical about someone else: "if a child ...", "a young person who ...", not "if i ...".
+_ABOUT_OTHERS = re.compile(
+    r"(?:(?:what )?if|when|whenever|suppose|supposing|imagine|say|in case|should|were|unless)? ?"
+    r"(?:a|an|any|every|the|one|someone|somebody|anyone|they|their|he|she|his|her|kids|children|young|people|parents?)\b"
+)
+class Lexicon:
+    """Compiled lexicon families and context cues, loaded from the data file."""
+
+    def __init__(self, data: dict):
+        try:
+            macros = dict(data.get("macros", {}))
+            for name in list(macros):
+                macros[name] = _expand(macros[name], macros, f"macro {name}")
+            norm = data.get("normalise", {})
+            ctx = data["context"]
+            fams = data["families"]
+        except (KeyError, TypeError) as exc:
+            raise LexiconError(f"lexicon data is missing a section: {exc}") from None
+        words = set(norm.get("keep_doubles", []))
+        for fam in fams.values():
+            for p in fam.get("strong", []) + fam.get("weak", []):
+                words.update(w for w in re.findall(r"[a-z]+", p) if re.search(r"([a-z])\1", w))
+        self.normalise = Normaliser(norm.get("map", {}), words)
+        c = lambda key: _compile(ctx.get(key, []), macros, f"context.{key}")  # noqa: E731
+        self.hypothetical = c("hypothetical")
+        self.permission = c("permission")
+        self.procedural = c("procedural")
+        self.fiction = c("fiction")
+        self.generic = c("generic")
+        self.benign = c("benign")
+        self.figurative = c("figurative")
+        self.report = c("report")
+        self.event = c("event")
+        self.recurrence = c("recurrence")
+        self.child_speaker = c("child_speaker")
+        self.adult_speaker = c("adult_speaker")
+        self.heavy = c("heavy")
+        self.joking = c("joking")
+        self.families: tuple[Family, ...] = tuple(
+            Family(
+                name=name,
+                category=str(f.get("category", name)),
+                weight=float(f.get("weight", 0.5)),
+                strong=_compile(f.get("strong", []), macros, f"families.{name}.strong"),
+                weak=_compile(f.get("weak", []), macros, f"families.{name}.weak"),
+                direct=_compile(f.get("direct", []), macros, f"families.{name}.direct"),
+            )
+            for name, f in fams.items()
+        )
+        self.weights = {f.name: f.weight for f in self.families}
+
+    @classmethod
+    def load(cls, path: Path | str = LEXICON_PATH) -> "Lexicon":
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise LexiconError(f"{path}: {exc}") from None
+        return cls(data)
+
+    def analyse(self, norm: str, question_mark: bool = False) -> Analysis:
+        """Find families and context cues in normalised text (see the module docstring)."""
+        # Context cues are read from the whole text; harm matches from the text with figurative and
+        # benign phrases blanked (same length, so positions stay valid).
+        cues = norm
+        plain = norm.replace(' " ', " ").replace('" ', "").replace(' "', "")  # frames read across quotes
+        if self.figurative is not None:
+            norm = self.figurative.sub(lambda m: "_" * len(m.group(0)), norm)
+        hypo = self._scopes(self.hypothetical, norm)
+        others = [(a, b) for a, b in hypo if _ABOUT_OTHERS.match(norm, a)]
+        perm = self._scopes(self.permission, norm)
+        quotes = _quoted(norm)
+
+        def outside(pattern: re.Pattern | None) -> bool:
+            if pattern is None:
+                return False
+            return any(not _inside(m.start(), hypo) for m in pattern.finditer(cues))
+
+        def found(pattern: re.Pattern | None) -> bool:
+            return pattern is not None and pattern.search(plain) is not None
+
+        hits: list[Match] = []
+        for fam in self.families:
+            for kind, pattern in (("direct", fam.direct), ("strong", fam.strong), ("weak", fam.weak)):
+                strong = kind != "weak"
+                if pattern is None:
+                    continue
+                for m in pattern.finditer(norm):
+                    span_words = set(m.group(0).split())
+                    clause_start = max(norm.rfind("|", 0, m.start()), norm.rfind(",", 0, m.start())) + 1
+                    before_words = norm[max(clause_start, m.start() - 30):m.start()].split()[-3:]
+                    quoted = _inside(m.start(), quotes)
+                    asked = len(before_words) >= 2 and before_words[-1] == "i" and before_words[-2] in _QUESTION_OPENERS
+                    first = not quoted and (bool(span_words & _FIRST_PERSON_WORDS) or (
+                        not asked and bool(_FIRST_PERSON_BEFORE.search(" ".join(before_words)))))
+                    poss = not quoted and bool((span_words | set(before_words)) & _POSSESSIVE_WORDS)
+                    hits.append(Match(fam.name, strong, kind == "direct", m.start(), m.end(), first, poss, quoted,
+                                    _inside(m.start(), hypo), _inside(m.start(), others), _inside(m.start(), perm)))
+                    if not strong:
+                        break  # one weak match per family is enough
+        return Analysis(
+            hits=tuple(hits),
+            procedural=found(self.procedural),
+            fiction=found(self.fiction),
+            generic=found(self.generic),
+            benign=found(self.benign),
+            question=question_mark or first_word_is_question(cues) or found(self.procedural),
+            report=outside(self.report),
+            event=outside(self.event),
+            recurrence=outside(self.recurrence),
+            possessive=any(h.possessive and not (h.hypothetical or h.permission) for h in hits),
+            first_person=any(h.first_person and not h.permission for h in hits),
+            heavy=found(self.heavy),
+            joking=found(self.joking),
+            figurative=self.figurative is not None and norm != cues,
+            child_cues=len(self.child_speaker.findall(norm)) if self.child_speaker else 0,
+            adult_cues=len(self.adult_speaker.findall(norm)) if self.adult_speaker else 0,
+        )
+
+    @staticmethod
+    def _scopes(pattern: re.Pattern | None, norm: str) -> list[tuple[int, int]]:
+        """ConText-style scopes: from a trigger to the end of its clause (or a "but")."""
+        if pattern is None:
+            return []
+        scopes = []
+        for m in pattern.finditer(norm):
+            ends = [i for i in (norm.find("|", m.start()), norm.find(",", m.start()), norm.find(" but ", m.start())) if i >= 0]
+            scopes.append((m.start(), min(ends) if ends else len(norm)))
+        return scopes
+
+
+def first_word_is_question(norm: str) -> bool:
+    """Any clause opening with a question word (the "?" itself is gone after normalisation)."""
+    return any(clause.split(" ", 1)[0] in _QUESTION_OPENERS for clause in norm.split(" | ") if clause)
+
+
+def _quoted(norm: str) -> list[tuple[int, int]]:
+    marks = [m.start() for m in re.finditer(r'"', norm)]
+    return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+
+
+def _inside(pos: int, scopes: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in scopes)

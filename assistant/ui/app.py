@@ -1,0 +1,341 @@
+"""The Gradio chat app: ask the policy, see the clauses behind each answer, and the safeguarding notice.
+
+``create_app(assistant, settings)`` builds the ``gr.Blocks`` (nothing starts); ``start(app, ...)``
+launches it with the page's styles and the ``/policy`` page; ``serve(assistant, settings, ...)`` runs
+it until interrupted (the ``policy-assistant serve`` command builds the assistant first). This is the
+only module that imports gradio: the handlers (``assistant.ui.handlers``) and renderers
+(``assistant.ui.render``, ``assistant.ui.pages``) are plain Python, wired to components here.
+
+What the person sees:
+- Ask: a role choice (staff, parent, volunteer, participant) with example questions for that role;
+  each answer in the chat carries its cited clauses as cards; a card opens ``/policy#clause-<id>``,
+  the whole policy with that clause highlighted. "Not covered" answers are a plain, differently
+  styled statement with who to ask. A disclosure fills the notice panel above the chat
+  (role="alert"), which then stays for the rest of the session. Feedback buttons record feedback.
+- Volunteer induction: the policy section by section, then a short quiz built from the clauses.
+- Admin (only when ``admin_password`` is set; otherwise the tab does not exist): re-ingest, upload a
+  new policy version, the clauses that changed, feedback and the not-covered questions users flagged.
+
+Privacy: Gradio's run history is off (it would keep inputs in the browser), there is no flagging,
+analytics are off (``GRADIO_ANALYTICS_ENABLED=False`` via ``apply_offline_switches``), and the theme
+uses system fonts so the page fetches nothing from outside.
+
+Concurrency: the Gradio queue runs at most ``DEFAULT_CONCURRENCY_LIMIT`` (8) events at once. An
+answer takes milliseconds of CPU, so eight at a time keeps a 2-core machine responsive while a
+burst of users waits in the queue rather than piling up threads. Re-ingesting swaps the assistant
+under a lock (``assistant.library``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+# Imported at module top on purpose: only `serve` (and the app's tests) import this module, and
+# everything here needs gradio (about 3.4 s to import), which `--help` and `ask` never pay.
+import gradio as gr
+
+from assistant.library import Library
+from assistant.quiz import QUIZ_MAX_QUESTIONS
+from assistant.settings import ROLES, Settings
+from assistant.ui.handlers import EXAMPLES, ROLE_LABELS, Conversation, Handlers
+from assistant.ui.pages import header_html, policy_page_html, quiz_intro
+from assistant.ui.render import POLICY_ROUTE
+from ingest.load import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
+
+DEFAULT_CONCURRENCY_LIMIT = 8  # see the module docstring
+STATIC = Path(__file__).parent / "static"
+
+
+def _static(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+def _theme():
+    # System fonts only: the default theme's web font would be fetched from the internet.
+    return gr.themes.Default(
+        primary_hue="blue", neutral_hue="slate",
+        font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+        font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
+    )
+
+
+def create_app(assistant, settings: Settings, *, opener: Callable[..., object] | None = None) -> gr.Blocks:
+    """Build the app (nothing starts). ``opener(reingest=...)`` rebuilds the assistant for the admin's
+    re-ingest; it defaults to ``assistant.pipeline.open_assistant`` with the settings."""
+    if opener is None:
+        from assistant.pipeline import open_assistant
+
+        def opener(reingest: bool = False):
+            return open_assistant(settings, reingest=reingest)
+
+    library = Library(settings, assistant, opener)
+    handlers = Handlers(library, settings)
+    scroll_js = _static("app.js")
+
+    # -- adapters from handlers to components (gr.update only here) -----------------------------------
+
+    def respond(question, role, conversation):
+        conversation = handlers.respond(question, role, conversation)
+        return conversation.transcript, conversation.notice_html, conversation, ""
+
+    def feedback_controls(conversation):
+        shown = conversation is not None and conversation.last is not None
+        return gr.update(visible=shown), gr.update(value="")
+
+    def give_feedback(rating, conversation):
+        keep, status, conversation = handlers.give_feedback(rating, conversation)
+        return gr.update(visible=keep), status, conversation
+
+    def change_role(role, conversation):
+        examples, conversation = handlers.change_role(role, conversation)
+        return (*[gr.update(value=q) for q in examples], conversation.notice_html, conversation)
+
+    def new_conversation(conversation):
+        conversation = handlers.new_conversation(conversation)
+        return [], conversation.notice_html, conversation, gr.update(visible=False), ""
+
+    def induction_show(index):
+        step = handlers.induction(index)
+        return step.html, step.index, gr.update(interactive=step.can_go_back), gr.update(interactive=step.can_go_on)
+
+    def quiz_load():
+        quiz = handlers.quiz()
+        updates = []
+        for i in range(QUIZ_MAX_QUESTIONS):
+            if i < len(quiz):
+                updates.append(gr.update(label=f"Question {i + 1}: {quiz[i].prompt}", choices=quiz[i].choices(),
+                                         value=None, visible=True))
+            else:
+                updates.append(gr.update(visible=False, value=None, choices=[]))
+        return (quiz, quiz_intro(quiz), *updates, "", gr.update(visible=False, value=None))
+
+    def quiz_submit(quiz, *chosen):
+        result, record = handlers.quiz_submit(quiz, chosen)
+        return result, gr.update(value=record, visible=record is not None)
+
+    def admin_views():
+        view = handlers.admin_view()
+        docs = view.documents
+        return (view.documents_markdown, view.changes_html, view.feedback_rows, view.uncovered_rows,
+                gr.update(choices=[("(a new, additional document)", "")] + [(d, d) for d in docs],
+                          value=docs[0] if len(docs) == 1 else ""))
+
+    def admin_unlock(password):
+        if not handlers.password_ok(password):
+            return (False, gr.update(visible=False), '<p role="alert">That password is not right.</p>', "",
+                    "", "", [], [], gr.update())
+        return (True, gr.update(visible=True), '<p role="status">Admin area unlocked.</p>', "", *admin_views())
+
+    def admin_lock():
+        return False, gr.update(visible=False), '<p role="status">Admin area locked.</p>', "", "", [], []
+
+    def require(unlocked):
+        if not unlocked:
+            raise gr.Error("The admin area is locked.")
+
+    def admin_reingest(unlocked):
+        require(unlocked)
+        return handlers.reingest(), *admin_views()
+
+    def admin_upload(unlocked, upload, replaces):
+        require(unlocked)
+        return handlers.upload(upload, replaces), *admin_views()
+
+    def admin_refresh(unlocked):
+        require(unlocked)
+        return admin_views()
+
+    # -- layout ---------------------------------------------------------------------------------------
+
+    with gr.Blocks(title="Safeguarding policy assistant", analytics_enabled=False) as demo:
+        conversation = gr.State(Conversation())  # per browser session, in memory only
+
+        gr.HTML(header_html(settings), elem_id="pa-header", padding=False)
+        notice_panel = gr.HTML("", elem_id="pa-notice-panel", padding=False)
+
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask"):
+                role = gr.Radio(
+                    choices=[(ROLE_LABELS[r], r) for r in ROLES], value="staff", label="I am a\u2026",
+                    info="This changes who the answers point you to, and the safeguarding notice.",
+                    elem_id="pa-role",
+                )
+                with gr.Row(elem_classes=["pa-examples"]):
+                    example_buttons = [gr.Button(q, size="sm", variant="secondary", elem_classes=["pa-example"])
+                                       for q in EXAMPLES["staff"]]
+                chatbot = gr.Chatbot(
+                    label="Conversation", elem_id="pa-chat", height=None, min_height=320, max_height="75vh",
+                    latex_delimiters=[], layout="panel",
+                    buttons=["copy"], feedback_options=None, group_consecutive_messages=False,
+                    placeholder="Ask a question about the policy, or pick an example above.",
+                )
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(
+                        label="Your question", placeholder="e.g. Can I record a Zoom session?", lines=1,
+                        max_lines=6, scale=5, elem_id="pa-question", autofocus=False,
+                    )
+                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="pa-ask")
+                with gr.Column(visible=False, elem_id="pa-feedback") as feedback_row:
+                    gr.Markdown("Was this answer right? Your choice saves the question and the clause ids for the "
+                                "policy team. Please do not use it to report a concern.",
+                                elem_classes=["pa-feedback-note"])
+                    with gr.Row():
+                        up = gr.Button("\U0001F44D Helpful", size="sm", elem_id="pa-fb-up")
+                        down = gr.Button("\U0001F44E Not helpful", size="sm", elem_id="pa-fb-down")
+                        wrong = gr.Button("Wrong clause", size="sm", elem_id="pa-fb-wrong")
+                feedback_status = gr.HTML("", elem_id="pa-feedback-status", padding=False)
+                clear = gr.Button("Start a new conversation", size="sm", variant="secondary")
+
+            with gr.Tab("Volunteer induction", id="induction"):
+                gr.Markdown("### Your induction: the online-safety policy\nRead the policy a section at a time, "
+                            "then check what you remember with a short quiz. Nothing about you is stored.")
+                section_index = gr.State(0)
+                section_view = gr.HTML(elem_id="pa-induction-section", padding=False)
+                with gr.Row():
+                    prev_btn = gr.Button("\u2190 Previous section", size="sm", interactive=False)
+                    next_btn = gr.Button("Next section \u2192", size="sm")
+                gr.Markdown("### Quiz")
+                # Built now so the quiz works without a page load (API clients); refreshed on each page
+                # load so a re-ingested policy gives new sessions its own quiz.
+                quiz = handlers.quiz()
+                quiz_state = gr.State(quiz)
+                quiz_intro_md = gr.Markdown(quiz_intro(quiz))
+                quiz_radios = [
+                    gr.Radio(choices=quiz[i].choices() if i < len(quiz) else [],
+                             label=f"Question {i + 1}: {quiz[i].prompt}" if i < len(quiz) else f"Question {i + 1}",
+                             visible=i < len(quiz), elem_classes=["pa-quiz-q"])
+                    for i in range(QUIZ_MAX_QUESTIONS)
+                ]
+                quiz_submit_btn = gr.Button("Check my answers", variant="primary")
+                quiz_result = gr.HTML(elem_id="pa-quiz-result", padding=False)
+                quiz_download = gr.DownloadButton("Download the result for your induction record", visible=False)
+
+            if settings.admin_password:
+                with gr.Tab("Admin", id="admin"):
+                    unlocked = gr.State(False)
+                    with gr.Row(equal_height=True):
+                        password = gr.Textbox(label="Admin password", type="password", scale=4)
+                        unlock = gr.Button("Unlock", scale=1)
+                    admin_status = gr.HTML(padding=False)
+                    with gr.Column(visible=False) as admin_area:
+                        docs_md = gr.Markdown()
+                        reingest_btn = gr.Button("Re-ingest the policy folder")
+                        gr.Markdown("#### Upload a new policy version\nPDF, Word (.docx), Markdown or text, up to "
+                                    f"{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB. It is saved into the policy folder and "
+                                    "ingested; the file it replaces is archived.")
+                        upload = gr.File(label="Policy file", file_types=list(SUPPORTED_SUFFIXES), type="filepath")
+                        replaces = gr.Dropdown(label="This is a new version of", choices=[("(a new, additional document)", "")],
+                                               value="")
+                        upload_btn = gr.Button("Upload and ingest", variant="primary")
+                        admin_report = gr.Textbox(label="Result", lines=6, interactive=False)
+                        gr.Markdown("#### Clauses changed since the previous version")
+                        changes_view = gr.HTML(padding=False)
+                        gr.Markdown("#### Feedback\nOnly what users chose to send. Disclosures are never recorded.")
+                        feedback_table = gr.Dataframe(
+                            headers=["time (UTC)", "rating", "route", "role", "question", "clauses cited"],
+                            datatype=["str"] * 6, interactive=False, wrap=True,
+                        )
+                        gr.Markdown("#### Questions the policy did not cover (flagged through feedback)")
+                        uncovered_table = gr.Dataframe(headers=["time (UTC)", "role", "question"], datatype=["str"] * 3,
+                                                       interactive=False, wrap=True)
+                        with gr.Row():
+                            refresh_btn = gr.Button("Refresh", size="sm")
+                            lock_btn = gr.Button("Lock", size="sm")
+
+                    views = [docs_md, changes_view, feedback_table, uncovered_table, replaces]
+                    unlock_outputs = [unlocked, admin_area, admin_status, password, *views]
+                    unlock.click(admin_unlock, [password], unlock_outputs, api_name="admin_unlock")
+                    password.submit(admin_unlock, [password], unlock_outputs, api_visibility="private")
+                    lock_btn.click(admin_lock, None, [unlocked, admin_area, admin_status, password, docs_md,
+                                                      feedback_table, uncovered_table], api_visibility="private")
+                    reingest_btn.click(admin_reingest, [unlocked], [admin_report, *views], api_name="admin_reingest")
+                    upload_btn.click(admin_upload, [unlocked, upload, replaces], [admin_report, *views],
+                                     api_name="admin_upload")
+                    refresh_btn.click(admin_refresh, [unlocked], views, api_visibility="private")
+
+        # -- events ---------------------------------------------------------------------------------------
+        ask_outputs = [chatbot, notice_panel, conversation, question]
+        feedback_outputs = [feedback_row, feedback_status]
+        question.submit(respond, [question, role, conversation], ask_outputs, api_name="ask").then(
+            feedback_controls, [conversation], feedback_outputs, api_visibility="private").then(
+            None, js=scroll_js, api_visibility="private")
+        ask.click(respond, [question, role, conversation], ask_outputs, api_visibility="private").then(
+            feedback_controls, [conversation], feedback_outputs, api_visibility="private").then(
+            None, js=scroll_js, api_visibility="private")
+        for button in example_buttons:
+            (button.click(respond, [button, role, conversation], ask_outputs, api_visibility="private")
+             .then(feedback_controls, [conversation], feedback_outputs, api_visibility="private")
+             .then(None, js=scroll_js, api_visibility="private"))
+        for button, rating in ((up, "up"), (down, "down"), (wrong, "wrong_clause")):
+            button.click(lambda c, _r=rating: give_feedback(_r, c), [conversation],
+                         [feedback_row, feedback_status, conversation], api_name=f"feedback_{rating}")
+        role.change(change_role, [role, conversation], [*example_buttons, notice_panel, conversation],
+                    api_visibility="private")
+        clear_outputs = [chatbot, notice_panel, conversation, feedback_row, feedback_status]
+        clear.click(new_conversation, [conversation], clear_outputs, api_visibility="private")
+        chatbot.clear(new_conversation, [conversation], clear_outputs, api_visibility="private")
+
+        step_outputs = [section_view, section_index, prev_btn, next_btn]
+        prev_btn.click(lambda i: induction_show(int(i or 0) - 1), [section_index], step_outputs, api_visibility="private")
+        next_btn.click(lambda i: induction_show(int(i or 0) + 1), [section_index], step_outputs, api_visibility="private")
+        quiz_submit_btn.click(quiz_submit, [quiz_state, *quiz_radios], [quiz_result, quiz_download], api_name="quiz_submit")
+        demo.load(induction_show, [section_index], step_outputs, api_visibility="private")
+        demo.load(quiz_load, None, [quiz_state, quiz_intro_md, *quiz_radios, quiz_result, quiz_download],
+                  api_visibility="private")
+
+    demo.queue(default_concurrency_limit=DEFAULT_CONCURRENCY_LIMIT)
+    demo.policy_library = library  # read by `start` to serve /policy from the live clauses
+    return demo
+
+
+def policy_routes(library: Library) -> list:
+    """The plain HTML policy page, served beside the app at /policy."""
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    async def policy_page(request):
+        return HTMLResponse(policy_page_html(library.clauses, library.settings.contacts.organisation),
+                            headers={"Cache-Control": "no-store"})
+
+    return [Route(f"/{POLICY_ROUTE}", policy_page, methods=["GET"]),
+            Route(f"/{POLICY_ROUTE}/", policy_page, methods=["GET"])]
+
+
+def start(app: gr.Blocks, settings: Settings, *, host: str | None = None, port: int | None = None,
+          inbrowser: bool = False, block: bool = True, quiet: bool = False) -> str:
+    """Launch the app with its styles and the /policy page. Returns the local URL (when not blocking)."""
+    library: Library = app.policy_library
+    app.launch(
+        server_name=host or settings.host,
+        server_port=port or settings.port,
+        inbrowser=inbrowser,
+        prevent_thread_lock=not block,
+        quiet=quiet,
+        show_error=False,
+        footer_links=[],  # no API/settings links for the public; the API stays available to clients
+        run_history=False,  # Gradio would otherwise keep every question in the browser's storage
+        enable_monitoring=False,
+        ssr_mode=False,
+        mcp_server=False,
+        max_file_size=MAX_DOCUMENT_BYTES,
+        theme=_theme(),
+        css=_static("app.css"),
+        app_kwargs={"routes": policy_routes(library)},
+    )
+    return app.local_url
+
+
+def _has_display() -> bool:
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
+def serve(assistant, settings: Settings, *, host: str, port: int, open_browser: bool = True) -> None:
+    """Run the app until interrupted, opening a browser tab unless told not to, in CI or with no display."""
+    app = create_app(assistant, settings)
+    inbrowser = open_browser and not os.environ.get("CI") and _has_display()
+    start(app, settings, host=host, port=port, inbrowser=inbrowser, block=True)

@@ -1,0 +1,65 @@
+"""The policy folder as ingest reads it: its documents' clauses, and a cheap stamp of whether it changed.
+
+What this module does not do: embed or store anything (``ingest.index``), or parse a document itself
+(``ingest.load``, ``ingest.clauses``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ingest.clauses import PARSER_VERSION, Clause, build_clauses
+from ingest.load import LoadError, find_documents, load_document
+from ingest.questions import QUESTIONS_FOLDER
+from ingest.store import NothingToIndexError
+
+# Bump when what gets embedded changes (see ingest.index.embedding_text): every index then rebuilds.
+INDEX_VERSION = "2"
+
+
+def folder_stamp(policy_dir: Path, model: str) -> str:
+    """Names, sizes and modification times of the policy folder's files and example questions, with
+    the model and versions: equal stamps mean the index built from the folder is still current,
+    known without parsing a document (parsing the shipped PDF takes about 0.4 s of a one-shot ask)."""
+    folder = Path(policy_dir)
+    digest = hashlib.sha256(f"parser={PARSER_VERSION}\nindex={INDEX_VERSION}\nmodel={model}\n".encode())
+    paths = find_documents(folder) if folder.is_dir() else []
+    if (folder / QUESTIONS_FOLDER).is_dir():
+        paths += sorted((folder / QUESTIONS_FOLDER).glob("*.toml"))
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(folder)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:20]
+
+
+def collect_clauses(policy_dir: Path) -> tuple[list[Clause], list[tuple[str, str]], list[str]]:
+    """Load and parse every document in the folder. Returns clauses, skipped (name, reason), documents."""
+    folder = Path(policy_dir)
+    if not folder.is_dir():
+        raise NothingToIndexError(f"policy folder {folder} does not exist; create it and put the policy documents in it")
+    clauses: list[Clause] = []
+    skipped: list[tuple[str, str]] = []
+    documents: list[str] = []
+    seen: dict[str, str] = {}
+    for path in find_documents(folder):
+        try:
+            document = load_document(path)
+        except LoadError as exc:
+            skipped.append((path.name, str(exc)))
+            continue
+        parsed = build_clauses(document)
+        if not parsed:
+            skipped.append((path.name, f"{path.name}: no clauses found; check it is the right file"))
+            continue
+        content = hashlib.sha256("\n".join(c.full_text for c in parsed).encode()).hexdigest()
+        if content in seen:
+            skipped.append((path.name, f"{path.name}: same text as {seen[content]}; remove one copy from the folder"))
+            continue
+        seen[content] = path.name
+        documents.append(path.name)
+        clauses.extend(parsed)
+    return clauses, skipped, documents
