@@ -67,23 +67,34 @@ class Citation:
     document: str
     section: str
     page: str | None
-    text: str  # the clause verbatim (with its options, one per line, when it has them)
+    # What is quoted, verbatim, one part per line: the clause with its options; a list item under the
+    # lead-in it depends on ("Staff must not:" first, then the item); a lead-in with its items.
+    text: str
     page_index: int | None = None
+    context: str = ""  # the lead-in quoted before the clause, when it depends on one
 
     @classmethod
     def of(cls, clause: Clause) -> "Citation":
-        return cls(clause.clause_id, clause.document, clause.section_label, clause.page, clause.full_text, clause.page_index)
+        if clause.context:
+            text = "\n".join((clause.context, clause.full_text))
+        elif clause.items:
+            text = "\n".join((clause.text, *clause.items))
+        else:
+            text = clause.full_text
+        return cls(clause.clause_id, clause.document, clause.section_label, clause.page, text, clause.page_index,
+                   clause.context)
 
     def to_dict(self) -> dict:
         return {"clause_id": self.clause_id, "document": self.document, "section": self.section,
-                "page": self.page, "text": self.text}
+                "page": self.page, "text": self.text, "context": self.context}
 
     def reference(self) -> str:
         page = f", page {self.page}" if self.page else ""
         return f"{self.clause_id}, {self.section}, {self.document}{page}"
 
     def quoted(self) -> str:
-        """How an answer quotes the clause: verbatim in quotation marks, options as a list, then where it is."""
+        """How an answer quotes the clause: verbatim in quotation marks, the parts after the first as a
+        list, then where it is."""
         quoted = self.text.replace("\n", "\n  - ")
         return f"\u201c{quoted}\u201d ({self.reference()})"
 

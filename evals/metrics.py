@@ -6,6 +6,7 @@ Nothing here loads a model, reads a file or knows about the pipeline; ``evals.ru
 from __future__ import annotations
 
 import math
+import re
 from typing import Iterable, Mapping, Sequence
 
 
@@ -62,8 +63,10 @@ def resolve_gold(gold_ids: Sequence[str], gold_texts: Sequence[str], clause_text
 
 
 def citation_is_exact(cited_text: str, source_text: str) -> bool:
-    """Cited text appears verbatim (whitespace aside) in the normalised source document."""
-    return " ".join(cited_text.split()) in source_text
+    """Every part of a cited text (one per line: a lead-in, the clause, its options) appears verbatim,
+    whitespace and line-end hyphens aside, in the source document."""
+    source = canonical_text(source_text)
+    return all(canonical_text(part) in source for part in cited_text.split("\n") if part.strip())
 
 
 def router_rates(records: Sequence[Mapping]) -> dict:
@@ -87,3 +90,43 @@ def router_rates(records: Sequence[Mapping]) -> dict:
     out["fpr_hard_negative"] = rate(r["routed"] for r in hard)
     out["fpr_policy_question"] = rate(r["routed"] for r in records if r["slice"] == "policy_question")
     return out
+
+
+_LINE_END_HYPHEN = re.compile(r"(\w)[-\u00ad\u2010\u2011][ \t]*\n\s*(?=\w)")
+_INNER_HYPHEN = re.compile(r"(?<=\w)[-\u00ad\u2010\u2011](?=\w)")
+_MARKDOWN_SYNTAX = (
+    (re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S), " "),  # template tags (Liquid, Jinja) stand where text would be
+    (re.compile(r"<!--.*?-->", re.S), " "),
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: their words only
+    (re.compile(r"<(https?://[^>]+|[^@\s>]+@[^>\s]+)>"), r"\1"),  # autolinks
+    (re.compile(r"<[^>]+>"), " "),  # HTML tags
+    (re.compile(r"(?m)^\s{0,3}(#{1,6}|>+|[-*+]|\d{1,3}[.)])\s+"), " "),  # headings, quotes, list markers
+    (re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong and struck-through text: its words
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # emphasis (a lone asterisk stays)
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(r"`([^`]*)`"), r"\1"),
+)
+
+
+def canonical_text(text: str, markdown: bool = False) -> str:
+    """Text as the verbatim check compares it: whitespace collapsed, words split at a line-end hyphen
+    joined, and (for Markdown) the syntax a reader never sees removed. Case and every word stay."""
+    if markdown:
+        for pattern, replacement in _MARKDOWN_SYNTAX:
+            text = pattern.sub(replacement, text)
+    text = text.replace("\u00a0", " ")
+    # A word broken at a line's end is one word; a hyphen between letters may be kept or dropped when
+    # it is joined ("online-bullying", "autho-rised" -> "authorised"), so hyphens inside words do not count.
+    text = _INNER_HYPHEN.sub("", _LINE_END_HYPHEN.sub(r"\1-", text))
+    return " ".join(text.split())
+
+
+def verbatim_in(piece: str, plain_text: str, markdown: bool = False) -> bool:
+    """Is a quoted piece, whitespace and line-end hyphens aside, a substring of the document's plain text?"""
+    return canonical_text(piece) in canonical_text(plain_text, markdown)
+
+
+def cites_any(texts: Sequence[str], wanted: Iterable[str]) -> bool:
+    """Does any of the texts contain any of the wanted strings (whitespace collapsed, case folded)?"""
+    folded = [" ".join(t.split()).casefold() for t in texts]
+    return any(" ".join(w.split()).casefold() in t for w in wanted for t in folded)

@@ -1,15 +1,22 @@
 """Turn a loaded document's blocks into citable clauses with stable, human-readable ids.
 
-A clause is a paragraph or a bullet of the policy, verbatim (whitespace normalised only). A bullet
-that introduces sub-bullets ("we will either:") is one citable unit whose ``full_text`` carries its
-options; each option is a clause of its own, addressable as ``<parent id>.<letter>``.
+A clause is a paragraph, a list item or a table row of the policy, verbatim (whitespace normalised
+only). A list item that introduces sub-items ("we will either:") is one citable unit whose
+``full_text`` carries its options; each option is a clause of its own. A list item depends on the
+words that introduce it: its ``context`` is that lead-in ("Staff must not:"), verbatim, and a
+lead-in's ``items`` are the items it introduces, so neither is ever quoted without the other.
 
-Ids are a section abbreviation plus the clause's ordinal in that section, for example ``ZP-4`` for
-the fourth clause of "Our Zoom Policy" and ``UMP-4.b`` for the second option under the fourth clause
-of "Using Mobile Phones". They derive from position and headings only, so the same policy gives the
-same ids on every run and from its PDF, Word or text copy.
+Sections follow the policy's headings; a sub-heading's section is "parent › heading".
+
+Ids: where the policy numbers a clause, the id is the policy's own number, what a reader finds on
+the page ("4.2", "2(a)", and "ZP(1)" for the first item of a numbered list under "Our Zoom Policy").
+Otherwise a section abbreviation plus the clause's position: ``ZP-4`` is the fourth clause of "Our
+Zoom Policy", ``UMP-4.b`` the second option under the fourth clause of "Using Mobile Phones", ``S3-2``
+the second unnumbered clause of section 3. They derive from position, headings and numbers only, so
+the same policy gives the same ids on every run and from its PDF, Word or text copy.
 
 What this module does not do: read files (``ingest.load``) or embed and store (``ingest.index``).
+Ids unique across the documents of a folder are ``unique_across_documents``'s job.
 """
 
 from __future__ import annotations
@@ -17,35 +24,42 @@ from __future__ import annotations
 import hashlib
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Sequence
 
+from ingest.lines import TERMINAL, is_lead_in
 from ingest.load import Block, Document
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 OPENING_ABBREVIATION = "OPEN"
 OPENING_LABEL = "Opening (untitled)"
+SECTION_SEPARATOR = " \u203a "
 _ABBREVIATION_SKIP = {
     "a", "an", "and", "as", "at", "by", "for", "from", "in", "including", "into", "of", "on", "or",
     "our", "the", "to", "we", "what", "with", "your", "their", "its",
 }
+_DECIMAL = re.compile(r"\d{1,2}(?:\.\d{1,2})*")
 
 
 @dataclass(frozen=True)
 class Clause:
-    clause_id: str  # "ZP-4", "UMP-4.b"
+    clause_id: str  # "ZP-4", "UMP-4.b", "4.2", "2(a)"
     document: str  # file name it came from
-    section: str  # section heading as written ("" for an untitled opening)
+    section: str  # section heading as written ("" for an untitled opening); "parent › heading" below a sub-heading
     ordinal: int  # position within its section (options: position under their parent)
     position: int  # position within the whole document, in reading order
     page: str | None  # printed page label (PDF only)
     page_index: int | None  # 1-based physical page (PDF only)
     text: str  # the clause's own words, verbatim
-    kind: str  # "paragraph" | "bullet" | "option"
+    kind: str  # "paragraph" | "bullet" | "option" | "row"
     parent_id: str | None = None  # options: the clause that introduces them
-    lead_in_id: str | None = None  # bullets: the paragraph ending in ":" that introduces the list
+    lead_in_id: str | None = None  # list items (and a list's closing words): the lead-in that introduces them
     options: tuple[str, ...] = ()  # a parent's options' texts, in order
+    context: str = ""  # the words this clause depends on, verbatim: its lead-in, or an option's parent
+    items: tuple[str, ...] = ()  # a lead-in's list items' texts, in order
+    number: str = ""  # the policy's own number for it, "" when it has none
 
     @property
     def full_text(self) -> str:
@@ -58,7 +72,8 @@ class Clause:
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(f"{self.section}\n{self.full_text}".encode("utf-8")).hexdigest()[:16]
+        body = f"{self.section}\n{self.full_text}\n{self.context}\n" + "\n".join(self.items)
+        return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
 def section_abbreviation(title: str) -> str:
@@ -78,75 +93,186 @@ def _option_letter(n: int) -> str:
     return letters[n] if n < 26 else letters[n // 26 - 1] + letters[n % 26]
 
 
-def build_clauses(document: Document) -> list[Clause]:
-    """Clauses of one document, in reading order (each parent before its options)."""
-    # Group blocks into sections, then into units (a top-level block with its sub-bullets).
-    sections: list[tuple[str, list[list[Block]]]] = [("", [])]
-    for block in document.blocks:
-        if block.kind == "heading":
-            sections.append((block.text, []))
+@dataclass
+class _Section:
+    title: str  # as cited: "parent › heading"
+    own: str  # the heading itself
+    number: str  # the heading's own number path ("2", "2(a)"), "" when unnumbered
+    units: list[list[Block]]
+
+
+def _depth(number: str) -> int:
+    """How deep a heading's number puts it: "3" is 1, "2.3" is 2, a letter or roman numeral "(a)" is below
+    the decimal it follows; an unnumbered heading is a top-level one (its level alone places it)."""
+    if not number:
+        return 1
+    return number.count(".") + 1 if _DECIMAL.fullmatch(number) else 9
+
+
+def _sections(blocks: Sequence[Block]) -> list[_Section]:
+    """Blocks grouped under their headings; each unit is a top-level block with its sub-items."""
+    sections = [_Section("", "", "", [])]
+    stack: list[tuple[tuple[int, int], str, str]] = []  # ((level, depth), heading text, number path) of open headings
+    levels = [b.level for b in blocks if b.kind == "heading"]
+    # The document's title: its first heading, when it outranks every other heading. It names the
+    # document, so it is no section's parent.
+    title = next((b for b in blocks if b.kind == "heading"), None)
+    if title is None or levels.count(title.level) > 1 or title.level >= min(levels[1:], default=title.level + 1):
+        title = None
+    for block in blocks:
+        if block is title:
+            sections.append(_Section(block.text, block.text, "", []))
             continue
-        units = sections[-1][1]
+        if block.kind == "heading":
+            rank = (block.level, _depth(block.number))
+            while stack and stack[-1][0] >= rank:
+                stack.pop()
+            number = block.number
+            if number and not _DECIMAL.fullmatch(number) and stack and stack[-1][2]:
+                number = f"{stack[-1][2]}({number})"  # "(a) Governors" under "2 Roles ..." is 2(a)
+            parent = stack[-1][1] if stack else ""
+            stack.append((rank, block.text, number))
+            title = f"{parent}{SECTION_SEPARATOR}{block.text}" if parent else block.text
+            sections.append(_Section(title, block.text, number, []))
+            continue
+        units = sections[-1].units
         if block.kind == "bullet" and block.level >= 2 and units and units[-1][0].kind in ("bullet", "paragraph"):
             units[-1].append(block)
         else:
             units.append([block])
+    return [s for s in sections if s.units]
 
+
+def _document_numbered(sections: list[_Section]) -> bool:
+    """Are the document's single numbers ("1.", "2.", ... "9.") one sequence through the whole
+    document (numbered paragraphs), rather than lists that start again in each section?"""
+    numbers = [int(u[0].number) for s in sections for u in s.units if u[0].number.isdigit()]
+    return bool(numbers) and all(b > a for a, b in zip(numbers, numbers[1:]))
+
+
+def build_clauses(document: Document) -> list[Clause]:
+    """Clauses of one document, in reading order (each parent before its options)."""
+    sections = _sections(document.blocks)
+    absolute = _document_numbered(sections)
     taken: set[str] = set()
     clauses: list[Clause] = []
     position = 0
-    for title, units in sections:
-        if not units:
-            continue
-        abbreviation = base = section_abbreviation(title)
-        n = 1
-        # Two sections with the same initials: "ESV", "ESV2". Checked against every abbreviation given
-        # out, so a heading whose own initials are "ESV2" cannot reuse those ids (duplicate ids crash ingest).
-        while abbreviation in taken:
+
+    def unique(candidate: str) -> str:
+        cid, n = candidate, 1
+        while cid in taken:
             n += 1
-            abbreviation = f"{base}{n}"
-        taken.add(abbreviation)
-        lead_in: str | None = None
-        for ordinal, unit in enumerate(units, start=1):
+            cid = f"{candidate}_{n}"
+        taken.add(cid)
+        return cid
+
+    abbreviations = {"S" + s.number for s in sections if s.number}
+    for section in sections:
+        if section.number:
+            key, plain_prefix = section.number, "S" + section.number
+        else:
+            base = section_abbreviation(section.own)
+            key, n = base, 1
+            # Two sections with the same initials: "ESV", "ESV2". Checked against every abbreviation given
+            # out, so a heading whose own initials are "ESV2" cannot reuse those ids.
+            while key in abbreviations:
+                n += 1
+                key = f"{base}{n}"
+            abbreviations.add(key)
+            plain_prefix = key
+        lead_in: Clause | None = None  # the paragraph introducing the list being read
+        list_open = False
+        numbered_parent = ""  # the last decimal-numbered clause, which lettered items belong to
+        unnumbered = 0
+        for ordinal, unit in enumerate(section.units, start=1):
             head, options = unit[0], unit[1:]
-            clause_id = f"{abbreviation}-{ordinal}"
-            position += 1
-            if head.kind == "paragraph":
-                this_lead_in = None
+            number = head.number
+            if number and _DECIMAL.fullmatch(number) and ("." in number or absolute):
+                candidate = number
+                numbered_parent = number
+            elif number and _DECIMAL.fullmatch(number):
+                candidate = f"{key}({number})"
+                numbered_parent = candidate
+            elif number:
+                candidate = f"{numbered_parent or key}({number})"
             else:
-                this_lead_in = lead_in
-            clauses.append(
-                Clause(
-                    clause_id=clause_id,
-                    document=document.name,
-                    section=title,
-                    ordinal=ordinal,
-                    position=position,
-                    page=head.page,
-                    page_index=head.page_index,
-                    text=head.text,
-                    kind="bullet" if head.kind == "bullet" else "paragraph",
-                    lead_in_id=this_lead_in,
-                    options=tuple(o.text for o in options),
-                )
+                unnumbered += 1
+                candidate = f"{plain_prefix}-{unnumbered}"
+            clause_id = unique(candidate)
+            position += 1
+            is_item = head.kind == "bullet"
+            context, depends_on = "", None
+            if is_item and lead_in is not None:
+                context, depends_on = lead_in.text, lead_in.clause_id
+            elif head.kind == "paragraph" and list_open and lead_in is not None and head.text[:1].islower():
+                # A list's closing words ("... this must be raised with the officer") finish the lead-in's sentence.
+                context, depends_on = lead_in.text, lead_in.clause_id
+            clause = Clause(
+                clause_id=clause_id, document=document.name, section=section.title, ordinal=ordinal,
+                position=position, page=head.page, page_index=head.page_index, text=head.text,
+                kind={"bullet": "bullet", "row": "row"}.get(head.kind, "paragraph"), lead_in_id=depends_on,
+                options=tuple(o.text for o in options), context=context, number=number,
             )
+            clauses.append(clause)
             for n, option in enumerate(options):
                 position += 1
-                clauses.append(
-                    Clause(
-                        clause_id=f"{clause_id}.{_option_letter(n)}",
-                        document=document.name,
-                        section=title,
-                        ordinal=n + 1,
-                        position=position,
-                        page=option.page,
-                        page_index=option.page_index,
-                        text=option.text,
-                        kind="option",
-                        parent_id=clause_id,
-                    )
-                )
-            if head.kind == "paragraph":
-                # A paragraph ending in ":" introduces the bullets that follow it.
-                lead_in = clause_id if head.text.endswith(":") and not options else None
-    return clauses
+                suffix = f"({option.number})" if option.number else f".{_option_letter(n)}"
+                clauses.append(Clause(
+                    clause_id=unique(f"{clause_id}{suffix}"), document=document.name, section=section.title,
+                    ordinal=n + 1, position=position, page=option.page, page_index=option.page_index,
+                    text=option.text, kind="option", parent_id=clause_id, context=head.text, number=option.number,
+                ))
+            if is_item:
+                list_open = lead_in is not None
+                continue
+            if head.kind == "paragraph" and depends_on is None:
+                # A paragraph introducing a list ("Staff must not:", or one that stops mid-sentence)
+                # is the context of every item that follows it until the next paragraph.
+                introduces = not options and (is_lead_in(head.text) or not head.text.endswith(TERMINAL + (";", ")", '"')))
+                lead_in = clause if introduces else None
+                list_open = False
+            elif depends_on is None:
+                lead_in, list_open = None, False
+    return _with_items(clauses)
+
+
+def _with_items(clauses: list[Clause]) -> list[Clause]:
+    """Each lead-in carries the texts of the items it introduces (a lead-in is never quoted alone)."""
+    items: dict[str, list[str]] = {}
+    for clause in clauses:
+        if clause.lead_in_id and clause.kind == "bullet":
+            items.setdefault(clause.lead_in_id, []).append(clause.text)
+    return [replace(c, items=tuple(items[c.clause_id])) if c.clause_id in items else c for c in clauses]
+
+
+def document_code(name: str, taken: set[str]) -> str:
+    """A short code for a document ("safeguarding-policy.pdf" -> "SP"), unique among ``taken``."""
+    stem = re.sub(r"\.[A-Za-z0-9]+$", "", name)
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", stem) if w.lower() not in _ABBREVIATION_SKIP] or [stem or "D"]
+    base = "".join(w[0].upper() for w in words)[:4] or "D"
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}{n}"
+    taken.add(code)
+    return code
+
+
+def unique_across_documents(clauses: Sequence[Clause]) -> list[Clause]:
+    """Ids unique within a folder: where two documents share an id ("P-1" in four files), each of
+    those clauses is prefixed with its document's code ("SP/P-1"); ids found in one document only
+    stay as they are, so adding a document changes as few ids as it can."""
+    owners: dict[str, set[str]] = {}
+    for clause in clauses:
+        owners.setdefault(clause.clause_id, set()).add(clause.document)
+    shared = {cid for cid, docs in owners.items() if len(docs) > 1}
+    if not shared:
+        return list(clauses)
+    taken: set[str] = set()
+    codes = {doc: document_code(doc, taken) for doc in dict.fromkeys(c.document for c in clauses)}
+
+    def renamed(cid: str | None, document: str) -> str | None:
+        return f"{codes[document]}/{cid}" if cid in shared else cid
+
+    return [replace(c, clause_id=renamed(c.clause_id, c.document), parent_id=renamed(c.parent_id, c.document),
+                    lead_in_id=renamed(c.lead_in_id, c.document)) for c in clauses]

@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from ingest.clauses import PARSER_VERSION, Clause, build_clauses
+from ingest.clauses import PARSER_VERSION, Clause, build_clauses, unique_across_documents
 from ingest.load import LoadError, find_documents, load_document
 from ingest.questions import QUESTIONS_FOLDER
 from ingest.store import NothingToIndexError
 
 # Bump when what gets embedded changes (see ingest.index.embedding_text): every index then rebuilds.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 
 
 def folder_stamp(policy_dir: Path, model: str) -> str:
@@ -62,4 +62,4 @@ def collect_clauses(policy_dir: Path) -> tuple[list[Clause], list[tuple[str, str
         seen[content] = path.name
         documents.append(path.name)
         clauses.extend(parsed)
-    return clauses, skipped, documents
+    return unique_across_documents(clauses), skipped, documents

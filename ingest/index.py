@@ -139,6 +139,9 @@ def _metadata(clause: Clause, settings_model: str, fingerprint: str) -> dict:
         "parent_id": clause.parent_id or "",
         "lead_in_id": clause.lead_in_id or "",
         "options": json.dumps(list(clause.options)),
+        "context": clause.context,
+        "items": json.dumps(list(clause.items)),
+        "number": clause.number,
         "content_hash": clause.content_hash,
         "parser_version": PARSER_VERSION,
         "index_version": INDEX_VERSION,
@@ -161,6 +164,9 @@ def clause_from_metadata(meta: dict) -> Clause:
         parent_id=meta["parent_id"] or None,
         lead_in_id=meta["lead_in_id"] or None,
         options=tuple(json.loads(meta["options"])),
+        context=meta.get("context", ""),
+        items=tuple(json.loads(meta.get("items", "[]"))),
+        number=meta.get("number", ""),
     )
 
 
@@ -228,14 +234,14 @@ def ingest(
     if old_records and pointer.get("model") == model:
         for meta, vector in zip(old_records["metadatas"], old_records["embeddings"]):
             if meta.get("parser_version") == PARSER_VERSION and meta.get("index_version") == INDEX_VERSION:
-                reusable[_reuse_key(meta["content_hash"], meta["parent_id"], meta["document"])] = list(vector)
+                reusable[meta.get("embedded", "")] = list(vector)
 
     by_id = {(c.document, c.clause_id): c for c in clauses}
     texts = []
     for clause in clauses:
         parent = by_id.get((clause.document, clause.parent_id)) if clause.parent_id else None
         texts.append(embedding_text(clause, parent.text if parent else None))
-    keys = [_reuse_key(c.content_hash, c.parent_id or "", c.document) for c in clauses]
+    keys = [_reuse_key(text, c.document) for c, text in zip(clauses, texts)]
     to_embed = [i for i, key in enumerate(keys) if key not in reusable]
     vectors: dict[int, list[float]] = {i: reusable[k] for i, k in enumerate(keys) if k in reusable}
     # A text that several clauses share (a standard line repeated across a policy set) is embedded
@@ -271,7 +277,7 @@ def ingest(
             ids=[record_id(clauses[i]) for i in chunk],
             embeddings=[vectors[i] for i in chunk],
             documents=[clauses[i].full_text for i in chunk],
-            metadatas=[_metadata(clauses[i], model, fingerprint) for i in chunk],
+            metadatas=[{**_metadata(clauses[i], model, fingerprint), "embedded": keys[i]} for i in chunk],
         )
 
     if questions:
@@ -311,8 +317,9 @@ def _embed_questions(questions: Sequence[ExampleQuestion], embedder: Embedder, c
     return [known[q.text] for q in questions]
 
 
-def _reuse_key(content_hash: str, parent_id: str, document: str) -> str:
-    return f"{document}|{parent_id}|{content_hash}"
+def _reuse_key(embedded_text: str, document: str) -> str:
+    """Vectors depend only on the words embedded: the same words in the same document reuse theirs."""
+    return f"{document}|{hashlib.sha256(embedded_text.encode('utf-8')).hexdigest()[:16]}"
 
 
 def _per_section(clauses: Sequence[Clause]) -> tuple[tuple[str, str, int], ...]:

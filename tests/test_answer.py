@@ -37,7 +37,7 @@ def test_json_object_follows_the_contract(fake_assistant):
     data = fake_assistant.ask("can I email a child about homework?").to_dict()
     assert set(data) == {"route", "answer", "citations", "notice"}
     assert data["route"] == "answer" and data["notice"] is None
-    assert set(data["citations"][0]) == {"clause_id", "document", "section", "page", "text"}
+    assert set(data["citations"][0]) == {"clause_id", "document", "section", "page", "text", "context"}
     assert data["citations"][0]["clause_id"] == "ESV-9"
 
 

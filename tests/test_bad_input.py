@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer import Citation
 from assistant.ask import serve_lines
 from assistant.notice import PublicNumbers
 from assistant.pipeline import MAX_QUESTION_CHARS, Assistant
@@ -59,9 +60,10 @@ def check_contract(result: dict, contacts: Contacts = CONTACTS) -> None:
     assert isinstance(result["answer"], str) and result["answer"].strip()
     assert isinstance(result["citations"], list)
     for citation in result["citations"]:
-        assert set(citation) == {"clause_id", "document", "section", "page", "text"}
+        assert set(citation) == {"clause_id", "document", "section", "page", "text", "context"}
         clause = POLICY_CLAUSES[(citation["document"], citation["clause_id"])]
-        assert citation["text"] == clause.full_text  # verbatim from the policy
+        assert citation["text"] == Citation.of(clause).text  # verbatim from the policy, with its lead-in
+        assert citation["context"] == clause.context
     if result["route"] == "disclosure":
         assert isinstance(result["notice"], dict) and result["citations"] == []
     else:

@@ -98,12 +98,13 @@ def test_markdown_with_numbered_bullets_and_sub_bullets(tmp_path):
     )
     clauses = build_clauses(load_document(path))
     shape = [(c.clause_id, c.text, c.options) for c in clauses]
+    # The policy numbers its list, so its items' ids are the policy's own numbers.
     assert shape == [
         ("P-1", "We take photos only with consent:", ()),
-        ("P-2", "ask the parent", ("in writing", "before the session")),
-        ("P-2.a", "in writing", ()),
-        ("P-2.b", "before the session", ()),
-        ("P-3", "store them securely", ()),
+        ("1", "ask the parent", ("in writing", "before the session")),
+        ("1.a", "in writing", ()),
+        ("1.b", "before the session", ()),
+        ("2", "store them securely", ()),
         ("S-1", "Photos are never shared with third parties.", ()),
     ]
 

@@ -24,7 +24,7 @@ STAGES = (
     ("assistant.pipeline", "assistant.feedback", "assistant.quiz", "assistant.changes"),
     ("assistant.library", "assistant.ask"),
     ("assistant.ui",),
-    ("assistant.cli", "assistant.train_router", "evals"),
+    ("assistant.cli", "assistant.train_router", "assistant.train_embedder", "evals"),
 )
 
 

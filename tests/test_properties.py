@@ -14,6 +14,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+
+from ingest.lines import marker_of
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from ingest.clauses import build_clauses
@@ -48,27 +50,35 @@ _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
 def source_lines(raw: str) -> list[list[str]]:
-    """The source as the loader documents reading it: per line, control characters and byte-order marks
-    dropped (they "carry no words"), NFC, then split into whitespace-separated words."""
-    return [unicodedata.normalize("NFC", line.translate(_CONTROL).replace("\ufeff", "")).split()
+    """The source as the loader documents reading it: per line, control characters, byte-order marks
+    and soft hyphens dropped (they "carry no words"), NFC, then split into whitespace-separated words."""
+    return [unicodedata.normalize("NFC", line.translate(_CONTROL).replace("\ufeff", "").replace("\u00ad", "")).split()
             for line in raw.splitlines()]
 
 
 def _joins_next(word: str) -> bool:
-    # "password-" + "protected" across a line break becomes "password-protected" (ingest.load._join).
+    # "password-" + "protected" across a line break becomes "password-protected", and "autho-" + "rised"
+    # becomes "authorised" (ingest.lines.join_hyphenated): either way the next word joins on.
     return word.endswith("-") and len(word) > 1 and word[-2].isalpha()
 
 
 def _matches_at(source: list[str], start: int, words: list[str]) -> bool:
     i = start
-    for word in words:
+    def bare(text: str) -> str:
+        return text.replace("-", "") if text.strip("-") else text
+
+    for n, word in enumerate(words):
         built = ""
-        while len(built) < len(word):
+        while len(bare(built)) < len(bare(word)):
             if i >= len(source) or (built and not _joins_next(built)):
                 return False
-            built += source[i]
+            piece = source[i]
+            glued = marker_of(piece) if n == 0 and not built else None
+            if glued and glued[2] and piece != glued[2]:
+                piece = glued[2]  # a list item's glyph or number with no space after it is its marker
+            built += piece
             i += 1
-        if built != word:
+        if built != word and not (bare(built) == bare(word) and "-" in built):
             return False
     return True
 
@@ -85,8 +95,16 @@ def appears_verbatim(text: str, source: list[str]) -> bool:
     return any(_matches_at(source, start, words) for start in range(len(source)))
 
 
-def check_clauses(raw: str, clauses) -> None:
-    source = [w for line in source_lines(raw) for w in line]
+def check_clauses(raw: str, clauses, markdown: bool = False) -> None:
+    """Every clause is a run of the source's words; for Markdown, of the words a reader of the rendered
+    page sees (markup, list markers and empty list items are not words of the policy)."""
+    if markdown:
+        from ingest.markdown import strip_inline
+
+        marker = re.compile(r"^\s*(?:>\s?)*(?:(?:[-*+]|\d{1,3}[.)])(?:\s+|$))*(?:#{1,6}(?:\s+|$))?")
+        source = [w for words in source_lines(raw) for w in strip_inline(marker.sub(" ", " ".join(words))).split()]
+    else:
+        source = [w for line in source_lines(raw) for w in line]
     ids = [c.clause_id for c in clauses]
     assert len(ids) == len(set(ids)), f"duplicate clause ids: {ids}"
     for clause in clauses:
@@ -117,7 +135,7 @@ def _parse(path: Path, raw: str):
 @example(raw="- password-\nprotected and\n\nsafe", suffix=".txt")
 def test_any_text_parses_into_clauses_made_of_its_own_words(scratch, raw, suffix):
     clauses = _parse(scratch / f"any{suffix}", raw)
-    check_clauses(raw, clauses)
+    check_clauses(raw, clauses, markdown=suffix == ".md")
     assert [(c.clause_id, c.text, c.options) for c in _parse(scratch / f"again{suffix}", raw)] == [
         (c.clause_id, c.text, c.options) for c in clauses
     ]
@@ -129,7 +147,7 @@ def test_any_text_parses_into_clauses_made_of_its_own_words(scratch, raw, suffix
 @example(raw="first\n\nOpening Pages Every Night\n\nsecond\n", suffix=".txt")
 def test_policy_shaped_text_parses_stably_with_unique_ids(scratch, raw, suffix):
     clauses = _parse(scratch / f"shaped{suffix}", raw)
-    check_clauses(raw, clauses)
+    check_clauses(raw, clauses, markdown=suffix == ".md")
     again = _parse(scratch / f"shaped-again{suffix}", raw)
     assert [(c.clause_id, c.section, c.text, c.options, c.position) for c in again] == [
         (c.clause_id, c.section, c.text, c.options, c.position) for c in clauses

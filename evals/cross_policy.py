@@ -1,0 +1,258 @@
+"""The cross-policy suite: other organisations' real policies, each ingested alone with no example
+questions, asked the questions people wrote for them, beside the LangChain tutorial recipe.
+
+A suite folder holds one folder per organisation: its policy documents (PDF, DOCX, Markdown, TXT) and
+a ``questions.jsonl`` ({"question", "role", "kind": "answer"|"not_covered", "cite_any": [verbatim
+substrings]}). ``../shared/policies-dev/`` is the development suite; more questions for those same
+documents, written blind from each document alone, are in ``evals/data/cross_policy/<folder>.jsonl``.
+Any other folder laid out the same way can be measured with ``policy-assistant eval --cross-policy DIR``.
+
+A question is right at k when one of the first k clauses the answer cites (what a person sees)
+contains one of its ``cite_any`` strings; the ranking's own hit@k is reported beside it. Each
+document's clauses are also checked against its plain text: every quoted clause, whitespace and
+line-end hyphens aside, must be a substring of it (``evals.metrics.verbatim_in``).
+
+Folders named in ``HELD_OUT`` were never used to choose a setting; their figures are reported on
+their own as well as in the whole.
+
+What this module does not do: define the metrics (``evals.metrics``) or the floors (``evals.floors``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from evals.data_files import DATA, load_jsonl
+from evals.metrics import canonical_text, cites_any, mean, rate
+
+SHARED_SUITE = Path(__file__).resolve().parents[2] / "shared" / "policies-dev"
+EXTRA_QUESTIONS = DATA / "cross_policy"
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".md", ".markdown", ".txt")
+# Never used to choose a setting (see evals/README.md): their figures are reported separately too.
+HELD_OUT = ("feering-falcons-child-protection", "hack-club-code-of-conduct")
+
+
+@dataclass
+class FolderResult:
+    name: str
+    documents: tuple[str, ...]
+    clauses: int = 0
+    answerable: int = 0
+    out_of_scope: int = 0
+    hit1: float = 0.0  # the first cited clause answers
+    hit3: float = 0.0  # one of the first three cited clauses answers
+    rank_hit1: float = 0.0  # the retriever's ranking alone
+    rank_hit3: float = 0.0
+    abstain_out_of_scope: float = 0.0
+    abstain_answerable: float = 0.0
+    routed: int = 0  # ordinary questions routed to the safeguarding notice
+    recipe_hit1: float = 0.0
+    recipe_hit3: float = 0.0
+    not_verbatim: list[str] = field(default_factory=list)  # clause ids not found in the plain text
+    misses: list[tuple[str, str]] = field(default_factory=list)  # (question kind, what went wrong), no text
+    held_out: bool = False
+    seconds: float = 0.0
+
+
+def suite_folders(root: Path) -> list[Path]:
+    return sorted(p for p in Path(root).iterdir() if p.is_dir() and (p / "questions.jsonl").is_file())
+
+
+def questions_for(folder: Path) -> list[dict]:
+    questions = load_jsonl(folder / "questions.jsonl")
+    extra = EXTRA_QUESTIONS / f"{folder.name}.jsonl"
+    if extra.is_file() and folder.parent.resolve() == SHARED_SUITE.resolve():
+        questions += load_jsonl(extra)
+    return questions
+
+
+def run_folder(settings, folder: Path, with_recipe: bool = True, progress=None) -> FolderResult:
+    """Ingest one organisation's documents alone into a temporary index and ask its questions."""
+    from assistant.pipeline import open_assistant
+    from assistant.settings import Contacts
+
+    started = time.perf_counter()
+    documents = sorted(p for p in folder.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES and p.name != "SOURCE.md")
+    result = FolderResult(folder.name, tuple(p.name for p in documents), held_out=folder.name in HELD_OUT)
+    with tempfile.TemporaryDirectory(prefix="cross-policy-") as tmp:
+        policy_dir = Path(tmp) / "policy_docs"
+        policy_dir.mkdir()
+        for path in documents:
+            shutil.copy(path, policy_dir / path.name)
+        # As a new organisation arrives: its own folder, no example questions, no contacts configured.
+        local = replace(settings, policy_dir=policy_dir, data_dir=Path(tmp) / "data", contacts=Contacts(),
+                        collection="cross-policy", chroma_url="")
+        assistant = open_assistant(local, progress=progress)
+        clauses = assistant.clauses
+        result.clauses = len(clauses)
+        result.not_verbatim = not_verbatim(clauses, documents)
+        questions = questions_for(folder)
+        answerable = [q for q in questions if q["kind"] == "answer"]
+        out_of_scope = [q for q in questions if q["kind"] != "answer"]
+        result.answerable, result.out_of_scope = len(answerable), len(out_of_scope)
+        hits1, hits3, rank1, rank3, wrongly_abstained = [], [], [], [], []
+        for q in answerable:
+            answer = assistant.ask(q["question"], role=q.get("role", "staff"))
+            cited = [c.text for c in answer.citations]
+            hits1.append(cites_any(cited[:1], q["cite_any"]))
+            hits3.append(cites_any(cited[:3], q["cite_any"]))
+            ranked = [h.clause.full_text for h in assistant.retriever.search(q["question"], 3).hits]
+            rank1.append(cites_any(ranked[:1], q["cite_any"]))
+            rank3.append(cites_any(ranked[:3], q["cite_any"]))
+            wrongly_abstained.append(answer.route == "not_covered")
+            result.routed += answer.route == "disclosure"
+            if not hits1[-1]:
+                result.misses.append(("answer", f"{answer.route}:{answer.reason}"))
+        abstained = []
+        for q in out_of_scope:
+            answer = assistant.ask(q["question"], role=q.get("role", "staff"))
+            abstained.append(answer.route == "not_covered")
+            result.routed += answer.route == "disclosure"
+            if not abstained[-1]:
+                result.misses.append(("not_covered", f"{answer.route}:{answer.reason}"))
+        result.hit1, result.hit3, result.rank_hit1, result.rank_hit3 = rate(hits1), rate(hits3), rate(rank1), rate(rank3)
+        result.abstain_answerable = rate(wrongly_abstained)
+        result.abstain_out_of_scope = rate(abstained)
+        if with_recipe:
+            result.recipe_hit1, result.recipe_hit3 = tutorial_recipe(local, documents, answerable)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def document_plain_text(path: Path, left_out: tuple[str, ...] = ()) -> str:
+    """A document's text as its plain reader gives it, read independently of the clause parser: pypdf's
+    plain extraction (without the furniture lines the loader reports leaving out), python-docx's
+    paragraphs and table cells, a text file as it is."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        import pypdf
+
+        dropped: dict[str, int] = {}
+        for line in left_out:
+            dropped[line] = dropped.get(line, 0) + 1
+        kept = []
+        for page in pypdf.PdfReader(str(path)).pages:
+            for line in page.extract_text().split("\n"):
+                key = " ".join(line.split())
+                if dropped.get(key):
+                    dropped[key] -= 1
+                    continue
+                kept.append(line)
+        return "\n".join(kept)
+    if suffix == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        parts = [p.text for p in document.paragraphs]
+        parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join(parts)
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def not_verbatim(clauses, documents: list[Path]) -> list[str]:
+    """Ids of clauses some part of which, whitespace and line-end hyphens aside, is not in its document's
+    plain text (a table row's cells and headers are checked one by one)."""
+    from ingest.load import load_document
+
+    texts = {}
+    for path in documents:
+        left_out = load_document(path).furniture
+        texts[path.name] = canonical_text(document_plain_text(path, left_out), markdown=path.suffix.lower() in (".md", ".markdown"))
+    bad = []
+    for clause in clauses:
+        parts = [clause.text, *clause.options]
+        if clause.kind == "row":
+            parts = [piece for cell in clause.text.split(" | ") for piece in cell.split(": ", 1)]
+        if not all(canonical_text(part) in texts.get(clause.document, "") for part in parts if part.strip()):
+            bad.append(f"{clause.document}::{clause.clause_id}")
+    return bad
+
+
+def tutorial_recipe(settings, documents: list[Path], answerable: list[dict]) -> tuple[float, float]:
+    """The LangChain tutorial on the same documents: load, 1,000/200 recursive chunks, Chroma, same model, top 4."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from assistant.embedding import document_embedder, query_embedder
+
+    class _Embeddings:  # the LangChain Embeddings shape over our model
+        def __init__(self):
+            self.doc, self.query = document_embedder(settings), query_embedder(settings)
+
+        def embed_documents(self, texts):
+            return self.doc.embed_documents(texts)
+
+        def embed_query(self, text):
+            return self.query.embed_query(text)
+
+    pages = []
+    for path in documents:
+        for i, text in enumerate(recipe_pages(path)):
+            pages.append(Document(page_content=text, metadata={"source": path.name, "page": i}))
+    chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(pages)
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+    store = Chroma(collection_name=f"recipe-{time.monotonic_ns()}", embedding_function=_Embeddings(), client=client)
+    store.add_documents(chunks)
+    hits1, hits3 = [], []
+    for q in answerable:
+        found = [d.page_content for d in store.similarity_search(q["question"], k=4)]
+        hits1.append(cites_any(found[:1], q["cite_any"]))
+        hits3.append(cites_any(found[:3], q["cite_any"]))
+    client.delete_collection(store._collection.name)
+    return rate(hits1), rate(hits3)
+
+
+def recipe_pages(path: Path) -> list[str]:
+    """What the tutorial's loaders give: PDF pages as pypdf extracts them; Word paragraphs; a text file whole."""
+    if path.suffix.lower() == ".pdf":
+        import pypdf
+
+        return [page.extract_text() for page in pypdf.PdfReader(str(path)).pages]
+    return [document_plain_text(path)]
+
+
+def summarise(results: list[FolderResult]) -> dict:
+    """Figures over folders, weighting each question equally."""
+    def weighted(attr: str, weight: str) -> float:
+        total = sum(getattr(r, weight) for r in results)
+        return sum(getattr(r, attr) * getattr(r, weight) for r in results) / total if total else 0.0
+
+    return {
+        "hit_at_1": weighted("hit1", "answerable"), "hit_at_3": weighted("hit3", "answerable"),
+        "rank_hit_at_1": weighted("rank_hit1", "answerable"), "rank_hit_at_3": weighted("rank_hit3", "answerable"),
+        "abstain_out_of_scope": weighted("abstain_out_of_scope", "out_of_scope"),
+        "abstain_answerable": weighted("abstain_answerable", "answerable"),
+        "recipe_hit_at_1": weighted("recipe_hit1", "answerable"), "recipe_hit_at_3": weighted("recipe_hit3", "answerable"),
+        "routed": float(sum(r.routed for r in results)),
+        "not_verbatim": float(sum(len(r.not_verbatim) for r in results)),
+        "questions": float(sum(r.answerable + r.out_of_scope for r in results)),
+        "seconds": mean([r.seconds for r in results]) * len(results),
+    }
+
+
+def render(results: list[FolderResult]) -> list[str]:
+    lines = ["## Other organisations' policies (each ingested alone, no example questions)", "",
+             "| policy | clauses | questions | hit@1 | hit@3 | ranking hit@1 / hit@3 | recipe hit@1 / hit@3 | "
+             "out-of-scope not covered | answerable not covered | routed | not verbatim |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        name = r.name + (" (held out)" if r.held_out else "")
+        lines.append(f"| {name} | {r.clauses} | {r.answerable}+{r.out_of_scope} | {r.hit1:.3f} | {r.hit3:.3f} | "
+                     f"{r.rank_hit1:.3f} / {r.rank_hit3:.3f} | {r.recipe_hit1:.3f} / {r.recipe_hit3:.3f} | "
+                     f"{r.abstain_out_of_scope:.3f} | {r.abstain_answerable:.3f} | {r.routed} | {len(r.not_verbatim)} |")
+    for label, subset in (("all", results), ("tuned on", [r for r in results if not r.held_out]),
+                          ("held out", [r for r in results if r.held_out])):
+        if subset:
+            s = summarise(subset)
+            lines.append(f"| **{label}** | | {int(s['questions'])} | {s['hit_at_1']:.3f} | {s['hit_at_3']:.3f} | "
+                         f"{s['rank_hit_at_1']:.3f} / {s['rank_hit_at_3']:.3f} | {s['recipe_hit_at_1']:.3f} / "
+                         f"{s['recipe_hit_at_3']:.3f} | {s['abstain_out_of_scope']:.3f} | {s['abstain_answerable']:.3f} | "
+                         f"{int(s['routed'])} | {int(s['not_verbatim'])} |")
+    return lines

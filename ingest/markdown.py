@@ -1,0 +1,151 @@
+"""Markdown to lines whose structure the syntax states: headings, list items and their nesting, tables.
+
+What a reader of the rendered page sees is what is kept: front matter, HTML comments and tags,
+template tags (Liquid, Jinja: ``{% ... %}``, ``{{ ... }}``), horizontal rules and emphasis marks go;
+a link keeps its words (an autolink its address); a table becomes one row per line, each cell with
+its column's header ("Role: Safeguarding lead | Phone: ..."). Paragraphs are lines up to a blank
+line, except that a line ending a sentence followed by one starting a new sentence is taken as a new
+paragraph (policies pasted from Word often lose their blank lines).
+
+What this module does not do: decide clause ids (``ingest.clauses``) or guess headings in plain
+text (``ingest.lines``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.lines import TERMINAL, Line
+from ingest.text import clean
+
+_FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)\s*\n.*?\n(?:---|\+\+\+|\.\.\.)\s*(?:\n|\Z)", re.S)
+_ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
+_ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])(?:\s+(?P<rest>.*)|$)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_INLINE = (
+    (re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S), ""),  # template tags: what they stand for is not in the file
+    (re.compile(r"<!--.*?-->", re.S), ""),
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # an image: its alt text
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # a link: its words
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # a reference link
+    (re.compile(r"<((?:https?|mailto):[^>\s]+|[^@\s<>]+@[^>\s]+)>"), r"\1"),  # an autolink: its address
+    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # HTML tags
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # emphasis
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"`([^`]*)`"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),  # escapes
+)
+
+
+def strip_inline(text: str) -> str:
+    for pattern, replacement in _INLINE:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
+
+
+def _cells(row: str) -> list[str]:
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|"):
+        row = row[:-1]
+    return [strip_inline(c) for c in re.split(r"(?<!\\)\|", row)]
+
+
+def table_row_text(headers: list[str], cells: list[str]) -> str:
+    """One table row as a line a reader can quote: each cell with its column's header."""
+    parts = []
+    for i, cell in enumerate(cells):
+        if not cell:
+            continue
+        header = headers[i] if i < len(headers) else ""
+        parts.append(f"{header}: {cell}" if header and header != cell else cell)
+    return " | ".join(parts)
+
+
+def markdown_lines(raw: str) -> list[Line]:
+    # Split first, then clean each line: a vertical tab or form feed ends a line, as for a text file.
+    raw = "\n".join(clean(line) for line in raw.splitlines())
+    raw = _FRONT_MATTER.sub("", raw, count=1)
+    raw = re.sub(r"<!--.*?-->", "", raw, flags=re.S)
+    source = raw.split("\n")
+    lines: list[Line] = []
+    blank = True
+    fenced = False
+    i = 0
+    while i < len(source):
+        text = source[i].replace("\t", "    ")
+        i += 1
+        if _FENCE.match(text):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        if not strip_inline(text):
+            blank = True
+            continue
+        if _RULE.match(text):
+            blank = True
+            continue
+        # A table: a header row, its rule, then rows.
+        if "|" in text and i < len(source) and _TABLE_RULE.match(source[i]):
+            headers = _cells(text)
+            i += 1
+            while i < len(source) and "|" in source[i] and source[i].strip():
+                row = table_row_text(headers, _cells(source[i]))
+                if row:
+                    lines.append(Line(row, 0.0, True, False, hard_break=True, row=True))
+                i += 1
+            blank = True
+            continue
+        atx = _ATX.match(text)
+        if atx:
+            title = strip_inline(atx.group(2))
+            if title:
+                lines.append(Line(title, 0.0, True, False, heading=len(atx.group(1)), hard_break=True))
+            blank = True
+            continue
+        if i < len(source) and _SETEXT.match(source[i]) and not _ITEM.match(text) and "|" not in text:
+            title = strip_inline(text)
+            lines.append(Line(title, 0.0, True, False, heading=1 if source[i].strip()[0] == "=" else 2, hard_break=True))
+            i += 1
+            blank = True
+            continue
+        body = re.sub(r"^\s*(>\s?)+", "", text)
+        item = _ITEM.match(body)
+        if item:
+            indent = float(len(item["indent"]))
+            rest = item["rest"] or ""
+            while _ITEM.match(rest):  # "- - text": an item whose first content is an item of its own
+                rest = _ITEM.match(rest)["rest"] or ""
+            inner = _ATX.match(rest)  # "- # Title": an item holding a heading; its words are the title's
+            words = strip_inline(inner.group(2) if inner else rest)
+            marker = ("glyph", item["bullet"]) if item["bullet"] else ("number", item["num"])
+            if words:
+                lines.append(Line(words, indent, True, False, marker=marker, hard_break=True))
+            blank = False
+            continue
+        words = strip_inline(body)
+        if not words:
+            continue
+        indent = float(len(body) - len(body.lstrip()))
+        previous = lines[-1] if lines else None
+        if re.fullmatch(r"\s*(\*\*|__)[^*_]+\1:?\s*", body) and len(words.split()) <= 12:
+            # A line that is all bold ("**Staff**") is how many Markdown policies mark a heading.
+            lines.append(Line(words, indent, True, False, bold=1.0, hard_break=True))
+            blank = False
+            continue
+        if previous is not None and not blank and not previous.heading and not previous.row \
+                and not (previous.text.endswith(TERMINAL) and words[:1].isupper()):
+            # A wrapped line: it runs on from the line above (a paragraph's, or a list item's lazily).
+            lines.append(Line(words, indent, False, False))
+        else:
+            # After a blank line, or after a finished sentence when a new one starts: a paragraph of its own.
+            lines.append(Line(words, indent, True, False, hard_break=True))
+        blank = False
+    return lines

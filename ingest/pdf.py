@@ -1,0 +1,181 @@
+"""PDF to lines: pypdf's plain text, with where each line sits on its page, and the page furniture left out.
+
+pypdf's plain extraction keeps words whole where its layout mode runs them together or splits them,
+but loses the page's geometry. A visitor on the same extraction sees every piece of text with its
+position, font and size (the pieces add up to exactly the plain text), so each plain line gets its
+indent, the vertical gap above it, its font size and how bold it is.
+
+Left out, and listed as the document's furniture: a line that repeats at the top or bottom of most
+pages (running headers and footers, whatever pypdf's order puts them in), page numbers there, and
+contents pages (entries with dot leaders or page numbers, and their "Contents" title).
+
+What this module does not do: decide what a line is (``ingest.lines``) or read scanned pages (a PDF
+with no text layer is refused; OCR is out of scope).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.lines import Line
+from ingest.text import clean
+
+BAND = 0.12  # the top and bottom of a page where running headers and footers sit (share of its height)
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-\u2013\u2014(]?\s*\d{1,4}\s*[-\u2013\u2014)]?(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$",
+                          re.IGNORECASE)
+_CONTENTS_ENTRY = re.compile(r"^(?P<title>.{2,}?)(?:\s*(?:\.\s?){3,}|\s*\u2026+|\s{2,}|\t)\s*(?P<page>\d{1,3})\s*$")
+_CONTENTS_TITLE = re.compile(r"^(?:table of )?contents?$|^index$|^contents page$", re.IGNORECASE)
+
+
+@dataclass
+class _Raw:
+    text: str
+    x: float | None
+    y: float | None
+    size: float | None
+    bold: float
+    page: int
+
+
+def _page_lines(page, index: int) -> list[_Raw]:
+    """The page's plain-text lines, each with the position, size and boldness of its characters."""
+    pieces: list[tuple[str, float, float, float, bool]] = []
+
+    def visit(text, cm, tm, font, size):
+        if not text:
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scale = math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])
+        name = ""
+        if font is not None:
+            try:
+                name = str(font.get("/BaseFont", ""))
+            except Exception:  # a damaged font dictionary names nothing
+                name = ""
+        pieces.append((text, x, y, float(size or 0) * scale, bool(_BOLD_FONT.search(name))))
+
+    page.extract_text(visitor_text=visit)
+    lines: list[_Raw] = []
+    chars: list[tuple[str, int]] = []
+
+    def close() -> None:
+        text = "".join(c for c, _ in chars)
+        seen = [(c, p) for c, p in chars if not c.isspace()]
+        if not seen:
+            lines.append(_Raw(text, None, None, None, 0.0, index))
+        else:
+            first = pieces[seen[0][1]]
+            sizes = Counter(round(pieces[p][3], 1) for _, p in seen)
+            bold = sum(1 for _, p in seen if pieces[p][4]) / len(seen)
+            lines.append(_Raw(text, first[1], first[2], sizes.most_common(1)[0][0] or None, bold, index))
+        chars.clear()
+
+    for n, (text, *_rest) in enumerate(pieces):
+        for ch in text:
+            if ch == "\n":
+                close()
+            else:
+                chars.append((ch, n))
+    close()
+    return lines
+
+
+def _key(text: str) -> str:
+    """A line as it repeats from page to page: numbers and spacing may change."""
+    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+
+
+def _furniture(pages: list[list[_Raw]], heights: list[float]) -> set[tuple[int, int]]:
+    """(page, line) positions of running headers, footers and page numbers."""
+    def in_band(raw: _Raw, height: float) -> bool:
+        return raw.y is not None and (raw.y > height * (1 - BAND) or raw.y < height * BAND)
+
+    counts: Counter[str] = Counter()
+    for page, height in zip(pages, heights):
+        counts.update({_key(r.text) for r in page if r.text.strip() and in_band(r, height)})
+    repeated = {k for k, n in counts.items() if len(pages) >= 2 and n >= max(2, math.ceil(0.5 * len(pages)))}
+    out = set()
+    for p, (page, height) in enumerate(zip(pages, heights)):
+        for i, raw in enumerate(page):
+            text = " ".join(raw.text.split())
+            if text and in_band(raw, height) and (_key(text) in repeated or _PAGE_NUMBER.match(text)):
+                out.add((p, i))
+    return out
+
+
+def pdf_lines(path: Path, reader, labels: list[str]) -> tuple[list[Line], list[str], bool]:
+    """The document's body lines, the furniture lines left out, and whether it styles its text
+    (sizes or bold fonts: the line reader then trusts them for headings)."""
+    pages = [_page_lines(page, index) for index, page in enumerate(reader.pages)]
+    heights = []
+    for page in reader.pages:
+        try:
+            heights.append(float(page.mediabox.height))
+        except Exception:  # an odd media box: assume A4
+            heights.append(842.0)
+    dropped = _furniture(pages, heights)
+    dropped |= _contents_positions(pages, dropped)
+    furniture = [" ".join(pages[p][i].text.split()) for p, i in sorted(dropped)]
+
+    body = [r for p, page in enumerate(pages) for i, r in enumerate(page) if (p, i) not in dropped]
+    sized = Counter()
+    for r in body:
+        if r.size and r.text.strip():
+            sized[r.size] += len(r.text.strip())
+    body_size = sized.most_common(1)[0][0] if sized else None
+    steps = [a.y - b.y for a, b in zip(body, body[1:])
+             if a.y is not None and b.y is not None and a.page == b.page and a.size == b.size == body_size and a.y > b.y]
+    leading = statistics.median(steps) if steps else None
+    # One margin for the whole document: a page with no text at the margin (only indented bullets)
+    # must not make its bullets look less indented than the same bullets elsewhere.
+    margin = min((r.x for r in body if r.x is not None and r.text.strip()), default=0.0)
+
+    lines: list[Line] = []
+    previous: _Raw | None = None
+    blank = True
+    for r in body:
+        text = clean(r.text).strip()
+        if not text:
+            blank = True
+            continue
+        new_page = previous is None or r.page != previous.page
+        if new_page:
+            gap = True
+        elif leading and r.y is not None and previous.y is not None:
+            step = previous.y - r.y
+            # A paragraph gap is well over one line's leading; a line above the previous one (a table's
+            # next column, a text box) starts afresh too.
+            gap = step > 1.35 * leading or step < 0.3 * leading
+        else:
+            gap = blank
+        size = (r.size / body_size) if (r.size and body_size) else 1.0
+        indent = (r.x - margin) if r.x is not None else 0.0
+        label = labels[r.page] if r.page < len(labels) else str(r.page + 1)
+        lines.append(Line(text, round(indent, 1), gap, new_page, round(size, 2), round(r.bold, 2), label, r.page + 1))
+        previous, blank = r, False
+    styled = sum(1 for line in lines if (line.size >= 1.12 or line.bold >= 0.85) and len(line.text.split()) <= 14) >= 3
+    return lines, furniture, styled
+
+
+def _contents_positions(pages: list[list[_Raw]], dropped: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    out: set[tuple[int, int]] = set()
+    for p, page in enumerate(pages):
+        body = [(i, " ".join(r.text.split())) for i, r in enumerate(page) if r.text.strip() and (p, i) not in dropped]
+        run: list[int] = []
+        for n in range(len(body) + 1):
+            if n < len(body) and _CONTENTS_ENTRY.match(body[n][1]):
+                run.append(n)
+                continue
+            if len(run) >= 3:
+                out.update((p, body[k][0]) for k in run)
+                if run[0] > 0 and _CONTENTS_TITLE.match(body[run[0] - 1][1]):
+                    out.add((p, body[run[0] - 1][0]))
+            run = []
+    return out

@@ -1,0 +1,159 @@
+"""Any organisation's documents: page furniture left out, headings and numbering kept, words never run
+together or split, a list item never without its lead-in, ids unique across a folder.
+
+The real policies of other organisations in ../shared/policies-dev/ (PDF from Word, DOCX with no
+heading styles, Markdown with front matter and template tags) are parsed as they are; small
+documents written here pin down each rule on its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from evals.cross_policy import DOCUMENT_SUFFIXES, SHARED_SUITE, not_verbatim
+from ingest.clauses import build_clauses, unique_across_documents
+from ingest.folder import collect_clauses
+from ingest.lines import join_hyphenated
+from ingest.load import load_document
+
+DEV_DOCUMENTS = sorted(p for p in SHARED_SUITE.glob("*/*") if p.suffix.lower() in DOCUMENT_SUFFIXES
+                       and p.name != "SOURCE.md") if SHARED_SUITE.is_dir() else []
+needs_shared = pytest.mark.skipif(not DEV_DOCUMENTS, reason="../shared/policies-dev is not beside the project")
+
+
+def _clauses(path: Path):
+    return build_clauses(load_document(path))
+
+
+@needs_shared
+@pytest.mark.parametrize("path", DEV_DOCUMENTS, ids=lambda p: p.parent.name)
+def test_every_quoted_clause_of_every_dev_policy_is_in_its_plain_text(path):
+    clauses = _clauses(path)
+    assert len(clauses) >= 20
+    assert not_verbatim(clauses, [path]) == []
+
+
+@needs_shared
+@pytest.mark.parametrize("path", DEV_DOCUMENTS, ids=lambda p: p.parent.name)
+def test_no_clause_is_page_furniture_markup_or_a_contents_entry(path):
+    for clause in _clauses(path):
+        text = clause.full_text
+        assert "{%" not in text and "{{" not in text and "**" not in text and "](" not in text, clause.clause_id
+        assert not text.startswith(("---", "title:")), clause.clause_id
+        assert "......" not in text, clause.clause_id  # a contents entry's dot leaders
+        assert not any(part.strip().isdigit() for part in text.split("\n")), clause.clause_id  # a page number
+
+
+@needs_shared
+def test_running_headers_and_footers_are_left_out_of_a_school_policy():
+    path = SHARED_SUITE / "park-community-school-esafety" / "esafety.pdf"
+    document = load_document(path)
+    assert any("Page 3 of 14" in line for line in document.furniture)
+    clauses = build_clauses(document)
+    assert not any("Page 3 of 14" in c.text or c.text.startswith("Park Community School E-SAFETY") for c in clauses)
+    assert not any("Scope of the Policy ...." in c.text for c in clauses)  # the contents page
+    sections = {c.section for c in clauses}
+    # Numbered headings, and "(a) Governors" under "2 Roles and Responsibilities", with the policy's numbers.
+    assert "2 Roles and Responsibilities \u203a (a) Governors" in sections
+    governors = next(c for c in clauses if c.section.endswith("(a) Governors"))
+    assert governors.clause_id.startswith("S2(a)-")
+
+
+@needs_shared
+def test_a_header_repeated_on_every_page_mid_sentence_is_left_out_and_the_sentence_joined():
+    path = SHARED_SUITE / "thurton-preschool-safeguarding" / "safeguarding-policy.pdf"
+    clauses = _clauses(path)
+    assert not any("Safeguarding and Welfare Requirement" in c.text for c in clauses)
+    volunteers = next(c for c in clauses if c.text == "Volunteers must:")
+    assert volunteers.options[0] == "be aged 17 or over;"
+    option = next(c for c in clauses if c.text == "be aged 17 or over;")
+    assert option.context == "Volunteers must:"
+    assert {"Policy statement", "Procedures", "Key commitment 1"} <= {c.section for c in clauses}
+
+
+@needs_shared
+def test_word_headings_by_size_lists_by_numbering_and_a_lead_in_split_around_its_list():
+    clauses = _clauses(SHARED_SUITE / "nature-nicki-safeguarding" / "Safeguarding Policy.docx")
+    assert "Photographs" in {c.section for c in clauses}
+    item = next(c for c in clauses if c.text.startswith("always ask for verbal permission"))
+    assert item.kind == "bullet" and item.context == "In view of these risks, we will:"
+    lead_in = next(c for c in clauses if c.text == "In view of these risks, we will:")
+    assert item.text in lead_in.items
+    tail = next(c for c in clauses if c.text.startswith("this must be raised in the first instance"))
+    assert tail.context.startswith("Where any person has a concern regarding the conduct of an adult")
+
+
+@needs_shared
+def test_markdown_front_matter_template_tags_and_bold_labels():
+    clauses = _clauses(SHARED_SUITE / "city-evangelical-church-safeguarding" / "safeguarding.md")
+    assert clauses[0].section == "1. INTRODUCTION" and clauses[0].clause_id == "S1-1"
+    assert any(c.text.startswith("PHYSICAL ABUSE: Is the deliberate harm") for c in clauses)
+    assert "6. SAFER RECRUITMENT" in {c.section for c in clauses}  # a sibling of section 5, not its child
+
+
+def test_words_split_by_a_line_end_hyphen_are_joined_and_real_hyphens_kept():
+    known = Counter({"online-bullying": 1, "online": 3, "autho": 1, "rised": 1, "cyber": 1, "bully": 1})
+    assert join_hyphenated("only autho-", "rised staff", known) == "authorised"
+    assert join_hyphenated("incidents of online-", "bullying", known) is None  # hyphenated elsewhere
+    assert join_hyphenated("accounts will be password-", "protected", known) is None  # two words: a compound
+    assert join_hyphenated("the E-", "Safety Lead", known) is None
+
+
+def test_text_policy_headings_labels_numbers_and_items_without_a_space(tmp_path):
+    path = tmp_path / "policy.txt"
+    path.write_text(
+        "1. Purpose\n\nThis policy protects children.\n\n"
+        "2. Staff conduct\n\nStaff must not:\n\u2022Accept as a friend any person under 18 on social media\n"
+        "\u2022 Give a child a lift home alone\n\n"
+        "Pupils:\n\nPupils must keep their passwords private. The school will autho-\nrise each account.\n\n"
+        "3.1 Photographs\n\nPhotos need written consent.\n",
+        encoding="utf-8",
+    )
+    clauses = build_clauses(load_document(path))
+    by_text = {c.text: c for c in clauses}
+    item = by_text["Accept as a friend any person under 18 on social media"]
+    assert item.context == "Staff must not:" and item.kind == "bullet"
+    assert by_text["Give a child a lift home alone"].context == "Staff must not:"
+    assert set(by_text["Staff must not:"].items) == {"Accept as a friend any person under 18 on social media",
+                                                      "Give a child a lift home alone"}
+    assert by_text["This policy protects children."].section == "1. Purpose"
+    assert by_text["Pupils must keep their passwords private. The school will authorise each account."].section.endswith("Pupils:")
+    assert by_text["Photos need written consent."].section.endswith("3.1 Photographs")
+
+
+def test_a_quoted_list_item_carries_its_lead_in(tmp_path):
+    from assistant.answer import Citation
+
+    path = tmp_path / "conduct.md"
+    path.write_text("# Conduct\n\nCoaches must not:\n\n- accept friend requests from players\n- be alone with a child\n",
+                    encoding="utf-8")
+    clauses = {c.text: c for c in build_clauses(load_document(path))}
+    item = Citation.of(clauses["accept friend requests from players"])
+    assert item.text.split("\n") == ["Coaches must not:", "accept friend requests from players"]
+    lead_in = Citation.of(clauses["Coaches must not:"])
+    assert lead_in.text.split("\n") == ["Coaches must not:", "accept friend requests from players", "be alone with a child"]
+    assert "\u201cCoaches must not:\n  - accept friend requests from players\u201d" in item.quoted()
+
+
+def test_numbered_paragraphs_keep_the_policys_numbers(tmp_path):
+    path = tmp_path / "club.md"
+    path.write_text("Our club policy\n\n1. The club will appoint a welfare officer.\n\n2. All coaches hold a DBS check:\n"
+                    "   - renewed every three years\n\n3. Concerns go to the welfare officer.\n", encoding="utf-8")
+    ids = [c.clause_id for c in build_clauses(load_document(path))]
+    assert {"1", "2", "3"} <= set(ids) and "2.a" in ids
+
+
+def test_ids_are_unique_across_the_documents_of_a_folder(tmp_path):
+    for name in ("photos.md", "phones.md"):
+        (tmp_path / name).write_text(f"# Purpose\n\nThis is the {name} policy.\n\n# Rules\n\nRule one of {name}.\n",
+                                     encoding="utf-8")
+    clauses, _, _ = collect_clauses(tmp_path)
+    ids = [c.clause_id for c in clauses]
+    assert len(ids) == len(set(ids)) == 4
+    assert {"P/P-1", "P2/P-1"} <= set(ids)  # each document's code, then the id as the policy gives it
+    # Alone in its folder, a document keeps its ids as they are.
+    alone = build_clauses(load_document(tmp_path / "photos.md"))
+    assert [c.clause_id for c in unique_across_documents(alone)] == [c.clause_id for c in alone] == ["P-1", "R-1"]
