@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from assistant.settings import ROLES, ConfigError, Settings, apply_offline_switches, load_settings
+from assistant.settings import ROLES, ConfigError, Settings, apply_cache_dirs, apply_offline_switches, load_settings
 
 
 class CliProgress:
@@ -206,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides["port"] = args.port
     if overrides:
         settings = replace(settings, **overrides)
+    apply_cache_dirs(settings)
     try:
         return args.func(settings, args)
     except KeyboardInterrupt:
