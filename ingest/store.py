@@ -120,6 +120,9 @@ def explain(store: Store, exc: BaseException, *, answering: bool = False) -> Ind
                 f"The policy index is unavailable (Chroma server at {store.chroma_url} not answering){after}{hint}")
         return StoreUnavailableError(
             f"The policy index is unavailable (the Chroma server at {store.chroma_url} failed: {_detail(exc)}){after}")
+    if any(word in _detail(exc).lower() for word in ("database is locked", "busy")):  # another process writing
+        return StoreUnavailableError(f"The policy index at {store.index_dir} is busy ({_detail(exc)}); try again in a "
+                                     f"moment{after}")
     return IndexDamagedError(
         f"The policy index at {store.index_dir} cannot be read ({_detail(exc)}); if it is damaged, rebuild it: stop "
         f"the app, delete the folder {store.index_dir}, then run `policy-assistant ingest`{after}")

@@ -309,7 +309,7 @@ def test_two_served_instances_answer_throughout_while_another_process_reingests(
             if found:
                 versions.append(found)
 
-    rounds = 5
+    rounds = 3
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     with serving(tmp_path / "a", {**env, "POLICY_ASSISTANT_DATA_DIR": str(tmp_path / "a-data")}, 240) as (url_a, _), \
@@ -319,7 +319,7 @@ def test_two_served_instances_answer_throughout_while_another_process_reingests(
             thread.start()
         try:
             for round in range(1, rounds + 1):
-                time.sleep(1.0)
+                time.sleep(0.5)
                 for old in policy.glob("*.txt"):
                     old.unlink()
                 (policy / f"policy-v{round}.txt").write_text(text, encoding="utf-8")
