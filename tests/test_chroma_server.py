@@ -4,6 +4,11 @@ A ``chroma run`` server is started on a free loopback port for this module (boun
 heartbeat, killed at teardown). Settings point at it with ``chroma_url``; each test gets its own
 collection name, as each organisation does. The answer and index tests of test_answer.py and
 test_index.py are collected here a second time, with ``settings`` pointing at the server.
+
+At the end: a server stopped mid-session (a disclosure still gets its notice, a question an error
+a person can act on, and the same library answers again once the server is back), and two real
+``serve`` instances answering four users throughout while another process re-ingests changed
+content (the probe saw every later question fail in both).
 """
 
 from __future__ import annotations
@@ -283,7 +288,7 @@ def test_two_served_instances_answer_throughout_while_another_process_reingests(
     text = POLICY_TXT.read_text(encoding="utf-8")
     (policy / "policy-v0.txt").write_text(text, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_ASSISTANT_")}
-    env.update(POLICY_ASSISTANT_CHROMA_URL=chroma_server, POLICY_ASSISTANT_COLLECTION="org-shared",
+    env.update(POLICY_ASSISTANT_CHROMA_URL=chroma_server, POLICY_ASSISTANT_COLLECTION="shared-instances",
                POLICY_ASSISTANT_POLICY_DIR=str(policy), CI="true", PYTHONUNBUFFERED="1")
     command = [str(VENV_BIN / "policy-assistant"), "ingest"]
     built = subprocess.run(command, env={**env, "POLICY_ASSISTANT_DATA_DIR": str(tmp_path / "ingest-data")},
