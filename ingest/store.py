@@ -31,6 +31,7 @@ QUESTIONS_SUFFIX = "-questions"  # the example questions of a build live beside 
 GET_PAGE = 5000  # records per collection.get when reading a whole collection
 POINTER_ID = "active"
 HTTP_TIMEOUT_S = 60.0  # a Chroma server that accepts connections but never answers must not hang a question
+CONNECT_TIMEOUT_S = 5.0
 
 
 class IndexStoreError(Exception):
@@ -161,13 +162,19 @@ def open_client(store: Store):
         if not url.hostname:
             raise StoreUnavailableError(f"chroma_url {store.chroma_url!r} is not a URL like http://127.0.0.1:8000")
         with guarded(store):
+            # Chroma's client waits forever by default (no public setting in 1.5), its constructor
+            # included: a server that accepts connections but never answers is caught here first.
+            import urllib.request
+
+            base = f"{url.scheme}://{url.netloc}"
+            urllib.request.urlopen(f"{base}/api/v2/heartbeat", timeout=CONNECT_TIMEOUT_S).close()
             client = chromadb.HttpClient(host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
                                          ssl=url.scheme == "https", settings=chroma_settings)
         session = getattr(getattr(client, "_server", None), "_session", None)
-        if session is not None:  # Chroma's client waits forever by default (no public setting in 1.5)
+        if session is not None:
             import httpx
 
-            session.timeout = httpx.Timeout(HTTP_TIMEOUT_S, connect=5.0)
+            session.timeout = httpx.Timeout(HTTP_TIMEOUT_S, connect=CONNECT_TIMEOUT_S)
         return client
     try:
         store.index_dir.mkdir(parents=True, exist_ok=True)

@@ -257,6 +257,32 @@ def test_with_the_server_stopped_a_disclosure_gets_the_notice_and_a_question_an_
         server.stop()
 
 
+def test_a_server_that_stops_mid_session_without_closing_gives_an_error_within_the_timeout(
+        tmp_path, policy_dir, fake_embedder, monkeypatch):
+    """SIGSTOP: connections are accepted and never answered. Chroma's client alone would wait forever."""
+    import ingest.store
+    from ingest.store import StoreUnavailableError
+
+    monkeypatch.setattr(ingest.store, "HTTP_TIMEOUT_S", 2.0)
+    server = ChromaServer(tmp_path).start()
+    try:
+        settings = replace(Settings(), policy_dir=policy_dir, data_dir=tmp_path / "data", chroma_url=server.url)
+        from assistant.pipeline import open_assistant
+
+        assistant = open_assistant(settings, embedder=fake_embedder, router=FakeRouter())
+        server.process.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            with pytest.raises(StoreUnavailableError, match="not answering"):
+                assistant.ask(QUESTION)
+            assert time.monotonic() - started < 15
+            assert assistant.ask("canary: he hits me").route == "disclosure"
+        finally:
+            server.process.send_signal(signal.SIGCONT)
+    finally:
+        server.stop()
+
+
 # --- two app instances on one server while another process re-ingests -------------------------------
 
 QUESTION = "can I email a child about their homework?"

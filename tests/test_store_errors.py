@@ -68,6 +68,22 @@ def test_with_the_server_down_ask_says_so_and_still_recognises_a_disclosure(cli_
     assert "stepdad" not in err
 
 
+def test_a_server_that_accepts_connections_but_never_answers_does_not_hang_ask(cli_env, monkeypatch, capsys):
+    """Chroma's own client waits forever (a stopped or wedged server): ask gives up within seconds."""
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel completes the handshake; nobody ever reads or answers
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        monkeypatch.setenv("POLICY_ASSISTANT_CHROMA_URL", url)
+        started = time.monotonic()
+        status, out, err = _run(capsys, "ask", QUESTION)
+        assert time.monotonic() - started < 30
+    assert status == 1 and f"The policy index is unavailable (Chroma server at {url} not answering)" in err
+
+
 def test_with_the_server_down_ingest_and_serve_say_what_to_check(cli_env, monkeypatch, capsys):
     url = f"http://127.0.0.1:{free_port()}"
     monkeypatch.setenv("POLICY_ASSISTANT_CHROMA_URL", url)
