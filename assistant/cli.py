@@ -15,7 +15,7 @@ import argparse
 import sys
 from typing import Sequence
 
-from assistant.settings import ROLES, ConfigError, Settings, apply_offline_switches, load_settings
+from assistant.settings import ROLES, ConfigError, Settings, apply_cache_dirs, apply_offline_switches, load_settings
 
 
 class CliProgress:
@@ -40,10 +40,11 @@ class CliProgress:
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.embedding import EmbeddingModelError
     from assistant.pipeline import ingest_policies
-    from ingest.index import IndexStoreError
+    from ingest.store import IndexStoreError
 
     try:
-        report = ingest_policies(settings, progress=CliProgress())
+        # Another ingest of the same index: wait for it (saying so), or give up after --wait seconds.
+        report = ingest_policies(settings, progress=CliProgress(), wait=getattr(args, "wait", None))
     except (IndexStoreError, EmbeddingModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -61,12 +62,42 @@ def _open(settings: Settings):
     return assistant
 
 
+class IndexUnavailable:
+    """Stands in for the retriever when the index cannot be opened: the router still reads every
+    message first, so a disclosure still gets its notice; a question gets the store's error."""
+
+    clauses = ()
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def search(self, question: str, k: int = 8):
+        raise type(self.error)(f"{self.error}; disclosures are still recognised")
+
+
+def _library(settings: Settings):
+    """The live library for ``ask``: answers across re-indexes by other processes (assistant.library).
+    With the index unavailable, a router-only assistant: disclosures are still recognised."""
+    from assistant.embedding import EmbeddingModelError
+    from assistant.library import Library, opener_for
+    from assistant.pipeline import Assistant
+    from ingest.store import IndexStoreError
+
+    try:
+        assistant = _open(settings)
+    except (IndexStoreError, EmbeddingModelError) as exc:
+        from assistant.route import load_router
+
+        assistant = Assistant(settings, load_router(), IndexUnavailable(exc))
+    return Library(settings, assistant, opener_for(settings, progress=CliProgress()))
+
+
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     import json
 
     from assistant.ask import render_text, serve_lines
     from assistant.embedding import EmbeddingModelError
-    from ingest.index import IndexStoreError
+    from ingest.store import IndexStoreError
 
     if args.question is None:
         print('error: give a question, or "-" with --json to read JSON Lines from stdin', file=sys.stderr)
@@ -74,14 +105,14 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.question == "-" and not args.json:
         print('error: reading questions from stdin needs --json ("policy-assistant ask --json -")', file=sys.stderr)
         return 2
+    library = _library(settings)
+    if args.question == "-":
+        return serve_lines(library, sys.stdin, sys.stdout)
     try:
-        assistant = _open(settings)
+        answer = library.ask(args.question, role=args.role)
     except (IndexStoreError, EmbeddingModelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    if args.question == "-":
-        return serve_lines(assistant, sys.stdin, sys.stdout)
-    answer = assistant.ask(args.question, role=args.role)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
@@ -92,7 +123,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from assistant.embedding import EmbeddingModelError
     from assistant.notice import missing_contact_warning
-    from ingest.index import IndexStoreError
+    from ingest.store import IndexStoreError
 
     warning = missing_contact_warning(settings.contacts)
     if warning:
@@ -128,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="parse the policy folder into clauses and index them")
     p.add_argument("--policy-dir", help="folder of policy documents (default: policy_docs)")
+    p.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                   help="how long to wait while another ingest of the same index runs (default 600; 0: give up at once)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("ask", help="answer one question (or JSON Lines from stdin with --json -)")
@@ -173,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides["port"] = args.port
     if overrides:
         settings = replace(settings, **overrides)
+    apply_cache_dirs(settings)
     try:
         return args.func(settings, args)
     except KeyboardInterrupt:

@@ -112,10 +112,11 @@ class Assistant:
                        max_citations=self.settings.max_citations, signpost=signpost)
 
 
-def ingest_policies(settings: Settings, *, progress: Progress | None = None, client=None, embedder=None) -> IngestReport:
+def ingest_policies(settings: Settings, *, progress: Progress | None = None, client=None, embedder=None,
+                    wait: float | None = None) -> IngestReport:
     """Make the index match the policy folder (``policy-assistant ingest``). ``embedder`` defaults to
-    the configured document embedder."""
-    from ingest.index import ingest
+    the configured document embedder; ``wait``: seconds to wait for another ingest of the same index."""
+    from ingest.index import WAIT_S, ingest
 
     if embedder is None:
         from assistant.embedding import document_embedder
@@ -123,7 +124,8 @@ def ingest_policies(settings: Settings, *, progress: Progress | None = None, cli
         embedder = document_embedder(settings)
     if progress is not None:
         progress.note(f"Ingesting {settings.policy_dir} into {settings.store.where} ...")
-    return ingest(settings.policy_dir, settings.store, embedder, progress=progress, client=client)
+    return ingest(settings.policy_dir, settings.store, embedder, progress=progress, client=client,
+                  wait=WAIT_S if wait is None else wait)
 
 
 def open_assistant(settings: Settings, *, progress: Progress | None = None, reingest: bool = False, client=None,
@@ -136,7 +138,8 @@ def open_assistant(settings: Settings, *, progress: Progress | None = None, rein
     nothing can be) and ``EmbeddingModelError``.
     """
     from assistant.embedding import EmbeddingModelError
-    from ingest.index import IndexStoreError, index_is_current
+    from ingest.index import index_is_current
+    from ingest.store import IndexStoreError
     from ingest.store import open_client
 
     client = client if client is not None else open_client(settings.store)

@@ -153,6 +153,7 @@ class Retriever:
         self._collection = collection
         self.clauses = tuple(clauses)
         self._embedder = query_embedder
+        self.embedder = query_embedder  # the library reopens a re-indexed store with the same model
         self._vocabulary = vocabulary if vocabulary is not None else load_vocabulary()
         by_key = {(c.document, c.clause_id): c for c in self.clauses}
         self._row = {record_id(c): i for i, c in enumerate(self.clauses)}

@@ -36,6 +36,9 @@ OFFLINE_ENV = {
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
     "GRADIO_ANALYTICS_ENABLED": "False",
     "ANONYMIZED_TELEMETRY": "False",
+    # onnxruntime (1.32) otherwise queues usage events (device id, executable path, OS, CPU, memory)
+    # under the user's cache folder on every start, in its native code: Python's sockets never see it.
+    "ORT_DISABLE_TELEMETRY": "1",
     "TOKENIZERS_PARALLELISM": "false",
 }
 
@@ -212,3 +215,10 @@ def apply_offline_switches(environ: dict[str, str] | None = None) -> None:
     target = os.environ if environ is None else environ
     for key, value in OFFLINE_ENV.items():
         target.setdefault(key, value)
+
+
+def apply_cache_dirs(settings: Settings, environ: dict[str, str] | None = None) -> None:
+    """Keep dependencies' caches in the data folder, not the user's home: Gradio imports matplotlib on
+    every request (to choose its backend), and matplotlib then writes a font cache under ~/.cache."""
+    target = os.environ if environ is None else environ
+    target.setdefault("MPLCONFIGDIR", str(Path(settings.data_dir).resolve() / "cache" / "matplotlib"))

@@ -1,5 +1,10 @@
 """The policy folder as ingest reads it: its documents' clauses, and a cheap stamp of whether it changed.
 
+``read_document`` is the one way a file becomes clauses, within the bounds of ``ingest.limits``; a
+file that cannot (unreadable, over a bound, no clauses, or a parser failure) raises ``LoadError``
+with one line naming it. ``collect_clauses`` reads a whole folder, skipping such files with their
+reason; the app's upload check reads an uploaded file the same way.
+
 What this module does not do: embed or store anything (``ingest.index``), or parse a document itself
 (``ingest.load``, ``ingest.clauses``).
 """
@@ -9,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ingest import limits
 from ingest.clauses import PARSER_VERSION, Clause, build_clauses, unique_across_documents
 from ingest.load import LoadError, find_documents, load_document
 from ingest.questions import QUESTIONS_FOLDER
@@ -47,13 +53,9 @@ def collect_clauses(policy_dir: Path) -> tuple[list[Clause], list[tuple[str, str
     seen: dict[str, str] = {}
     for path in find_documents(folder):
         try:
-            document = load_document(path)
+            parsed = read_document(path)
         except LoadError as exc:
             skipped.append((path.name, str(exc)))
-            continue
-        parsed = build_clauses(document)
-        if not parsed:
-            skipped.append((path.name, f"{path.name}: no clauses found; check it is the right file"))
             continue
         content = hashlib.sha256("\n".join(c.full_text for c in parsed).encode()).hexdigest()
         if content in seen:
@@ -63,3 +65,22 @@ def collect_clauses(policy_dir: Path) -> tuple[list[Clause], list[tuple[str, str
         documents.append(path.name)
         clauses.extend(parsed)
     return unique_across_documents(clauses), skipped, documents
+
+
+def read_document(path: Path) -> list[Clause]:
+    """One file's clauses, within the bounds of ``ingest.limits``; LoadError with a one-line reason otherwise."""
+    path = Path(path)
+    try:
+        limits.check_file(path)
+        document = load_document(path)
+        limits.check_document(document)
+        clauses = build_clauses(document)
+    except LoadError:
+        raise
+    except Exception as exc:  # a parser failure on one file must not end the whole ingest with a traceback
+        raise LoadError(f"{path.name}: could not be parsed ({type(exc).__name__}); re-save it (or export it as PDF) "
+                        "and ingest again") from None
+    if not clauses:
+        raise LoadError(f"{path.name}: no clauses found; check it is the right file")
+    limits.check_clauses(path.name, clauses)
+    return clauses

@@ -1,13 +1,16 @@
 """Embed a policy folder's clauses into a store and switch the live index over only when the new one is complete.
 
-``ingest(policy_dir, store, embedder)`` parses every document, carries over the vectors of unchanged
-clauses, embeds the rest, writes the build into a new collection named after its content and then
-switches the store's registry to it (``ingest.store``). Re-indexing therefore never touches the
-collection that is answering: a build killed part-way leaves the pointer, and the old index, as
-they were. A changed document's old clauses disappear with the old collection.
+``ingest(policy_dir, store, embedder)`` takes the store's writer lock (``ingest.lock``: a second
+ingest waits, then gives up with a message naming the holder), parses every document, carries over
+the vectors of unchanged clauses, embeds the rest, writes the build into a new collection named after
+its content and then switches the store's registry to it (``ingest.store``). Re-indexing therefore
+never touches the collection that is answering until the switch: a build killed part-way leaves the
+pointer, and the old index, as they were. The replaced build is dropped right after the switch; a
+reader still holding it gets ``IndexMovedError`` and moves to the new one (``assistant.library``).
 
 ``open_live_index`` reads the live build back (its clauses and example questions);
-``index_is_current`` tells, cheaply, whether the live build still matches the folder.
+``index_is_current`` tells, cheaply, whether the live build still matches the folder. Every Chroma
+failure leaves this module as an ``IndexStoreError`` whose message says what to do.
 
 What this module does not do: parse documents (``ingest.load``, ``ingest.clauses``), rank anything,
 or know the product's settings: it takes a folder, a ``Store`` and anything with the ``Embedder``
@@ -26,15 +29,20 @@ from typing import Iterable, Protocol, Sequence
 from ingest.clauses import PARSER_VERSION, Clause
 from ingest.folder import INDEX_VERSION, collect_clauses, folder_stamp
 from ingest.questions import ExampleQuestion, load_questions
+from ingest.lock import Lease, writer_lock
+from ingest.report import IngestReport, per_section
 from ingest.store import (
     QUESTIONS_SUFFIX,
+    IndexMovedError,
     IndexNotBuiltError,
-    IndexStoreError,
+    IngestLockedError,
+    LiveCollection,
     NothingToIndexError,
     Store,
     drop_stale,
     exists,
     get_all,
+    guarded,
     max_batch,
     open_client,
     read_pointer,
@@ -43,6 +51,8 @@ from ingest.store import (
 
 _BATCH = 128
 _ADD_BATCH = 4096
+WAIT_S = 600.0  # how long an ingest waits for another one of the same index before giving up
+_OPEN_ATTEMPTS = 3  # a reader opening the live index while re-indexes switch it reads the pointer again
 
 
 class Embedder(Protocol):
@@ -64,48 +74,6 @@ class Progress(Protocol):
 
 
 @dataclass(frozen=True)
-class IngestReport:
-    documents: tuple[str, ...]
-    clauses_per_section: tuple[tuple[str, str, int], ...]  # (document, section label, clause count)
-    skipped: tuple[tuple[str, str], ...]  # (file name, one-line reason)
-    clauses: int
-    embedded: int  # clauses whose vectors were computed this run
-    reused: int  # clauses whose vectors were carried over from the previous index
-    seconds: float
-    up_to_date: bool  # nothing changed: no work done
-    collection: str
-    texts_embedded: int = 0  # distinct texts embedded: clauses with identical words share one embedding
-    questions: int = 0  # example questions indexed (ingest.questions)
-    question_warnings: tuple[str, ...] = ()  # example questions left out, one line each
-
-    def render(self) -> str:
-        """The report as a person reads it: what was indexed, per document and section, and what was not."""
-        lines = []
-        if self.up_to_date:
-            lines.append(f"Index up to date: {self.clauses} clauses, nothing to embed ({self.seconds:.1f} s).")
-        else:
-            lines.append(
-                f"Indexed {self.clauses} clauses from {len(self.documents)} document(s) in {self.seconds:.1f} s "
-                f"({self.embedded} embedded, {self.reused} reused"
-                + (f"; {self.texts_embedded} distinct texts" if self.texts_embedded < self.embedded else "")
-                + ")."
-            )
-        document = None
-        for doc, section, count in self.clauses_per_section:
-            if doc != document:
-                lines.append(f"  {doc}")
-                document = doc
-            lines.append(f"    {count:3d}  {section}")
-        if self.questions:
-            lines.append(f"  {self.questions} example questions help find the clauses (policy folder, questions/).")
-        for _, reason in self.skipped:
-            lines.append(f"Skipped: {reason}")
-        for warning in self.question_warnings:
-            lines.append(f"Example questions left out: {warning}")
-        return "\n".join(lines)
-
-
-@dataclass(frozen=True)
 class LiveIndex:
     collection: str
     fingerprint: str
@@ -114,6 +82,11 @@ class LiveIndex:
     clauses: tuple[Clause, ...] = field(default=())
     # Example questions and their vectors, for retrieval only (never quoted).
     questions: tuple[tuple[ExampleQuestion, Sequence[float]], ...] = field(default=(), compare=False)
+    built_at: float = 0.0  # when the build was switched in: a rebuild of the same content is another version
+
+    def is_live(self, pointer: dict | None) -> bool:
+        """Is this the build the registry's pointer names now?"""
+        return bool(pointer) and (pointer.get("collection"), pointer.get("built_at", 0.0)) == (self.collection, self.built_at)
 
 
 def embedding_text(clause: Clause, parent: str | None) -> str:
@@ -190,8 +163,18 @@ def ingest(
     embedder: Embedder,
     progress: Progress | None = None,
     client=None,
+    wait: float = WAIT_S,
 ) -> IngestReport:
-    """Parse the policy folder and make the index match it. Raises NothingToIndexError if nothing loads."""
+    """Parse the policy folder and make the index match it, holding the store's writer lock (waiting up
+    to ``wait`` seconds for another ingest). Raises NothingToIndexError if nothing loads,
+    IngestLockedError if the lock stays taken, and StoreUnavailableError when the store fails."""
+    client = client if client is not None else open_client(store)
+    with writer_lock(client, store, wait, progress.note if progress else None) as lease:
+        return _ingest_locked(policy_dir, store, embedder, progress, client, lease)
+
+
+def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress: Progress | None, client,
+                   lease: Lease) -> IngestReport:
     started = time.perf_counter()
     stamp = folder_stamp(policy_dir, embedder.model_id)  # before reading: a change while ingesting shows next time
     clauses, skipped, documents = collect_clauses(policy_dir)
@@ -199,13 +182,13 @@ def ingest(
         reasons = "; ".join(reason for _, reason in skipped) or "the folder is empty"
         raise NothingToIndexError(f"nothing to index in {policy_dir} ({reasons}); the previous index is unchanged")
 
-    client = client if client is not None else open_client(store)
     model = embedder.model_id
     pointer = read_pointer(client, store)
     old_records = None
-    if pointer and exists(client, pointer["collection"]):
-        old_records = get_all(client.get_collection(pointer["collection"], embedding_function=None),
-                              ["metadatas", "embeddings"])
+    with guarded(store):
+        if pointer and exists(client, pointer["collection"]):
+            old_records = get_all(client.get_collection(pointer["collection"], embedding_function=None),
+                                  ["metadatas", "embeddings"])
 
     # A document that was indexed before but cannot be read now (a corrupt or locked replacement)
     # keeps its previous clauses: a bad upload must not silently remove a policy from the answers.
@@ -221,11 +204,11 @@ def ingest(
     questions, question_warnings = load_questions(policy_dir, clauses)
     fingerprint = fingerprint_of(clauses, model, questions)
     name = store.build_name(fingerprint)
-    per_section = _per_section(clauses)
+    sections = per_section(clauses)
     if pointer and pointer.get("fingerprint") == fingerprint and old_records is not None:
         if pointer.get("folder_stamp") != stamp:  # touched but not changed: remember the folder as it is
             write_pointer(client, store, {**pointer, "folder_stamp": stamp})
-        return IngestReport(tuple(documents), per_section, tuple(skipped), len(clauses), 0, 0,
+        return IngestReport(tuple(documents), sections, tuple(skipped), len(clauses), 0, 0,
                             time.perf_counter() - started, True, pointer["collection"], 0,
                             len(questions), tuple(question_warnings))
 
@@ -255,12 +238,35 @@ def ingest(
     batches = [distinct[i : i + _BATCH] for i in range(0, len(distinct), _BATCH)]
     iterator = progress.track(batches, len(distinct)) if progress else batches
     for batch in iterator:
+        lease.renew()
         for text, vector in zip(batch, embedder.embed_documents(batch)):
             for i in sharing[text]:
                 vectors[i] = vector
 
-    question_vectors = _embed_questions(questions, embedder, client, pointer, model)
+    question_vectors = _embed_questions(questions, embedder, client, store, pointer, model, lease)
+    with guarded(store):
+        _write_build(client, name, fingerprint, model, clauses, vectors, keys, questions, question_vectors, lease)
 
+    # Still ours, and nobody switched meanwhile (a lease lost after a long pause): never silently win.
+    lease.renew(force=True)
+    if read_pointer(client, store) != pointer:
+        raise IngestLockedError(f"another ingest switched the policy index at {store.where} while this one ran; "
+                                "this build was not switched in: run `policy-assistant ingest` again")
+    # The switch: one upsert of one record. Until here, the previous index answered.
+    write_pointer(client, store, {"collection": name, "fingerprint": fingerprint, "model": model,
+                                  "parser_version": PARSER_VERSION, "built_at": time.time(), "clauses": len(clauses),
+                                  "questions": len(questions), "folder_stamp": stamp})
+    with guarded(store):
+        drop_stale(client, store, keep=name)
+    return IngestReport(tuple(documents), sections, tuple(skipped), len(clauses), len(to_embed),
+                        len(clauses) - len(to_embed), time.perf_counter() - started, False, name, len(distinct),
+                        len(questions), tuple(question_warnings))
+
+
+def _write_build(client, name: str, fingerprint: str, model: str, clauses: Sequence[Clause],
+                 vectors: dict[int, list[float]], keys: Sequence[str], questions: Sequence[ExampleQuestion],
+                 question_vectors: Sequence[list[float]], lease: Lease) -> None:
+    """Write a build's collections (its clauses, and its example questions beside them)."""
     for stale in (name, name + QUESTIONS_SUFFIX):  # a build of the same content that was interrupted: start afresh
         if exists(client, stale):
             client.delete_collection(stale)
@@ -272,6 +278,7 @@ def ingest(
     # Chroma's per-call cost dominates small batches: write as many records per call as it accepts.
     add_batch = max(_BATCH, min(_ADD_BATCH, max_batch(client, _BATCH)))
     for start in range(0, len(clauses), add_batch):
+        lease.renew()
         chunk = range(start, min(start + add_batch, len(clauses)))
         collection.add(
             ids=[record_id(clauses[i]) for i in chunk],
@@ -279,11 +286,11 @@ def ingest(
             documents=[clauses[i].full_text for i in chunk],
             metadatas=[{**_metadata(clauses[i], model, fingerprint), "embedded": keys[i]} for i in chunk],
         )
-
     if questions:
         asked = client.create_collection(name + QUESTIONS_SUFFIX, embedding_function=None,
                                          metadata={"hnsw:space": "cosine", "fingerprint": fingerprint, "model": model})
         for start in range(0, len(questions), add_batch):
+            lease.renew()
             chunk = questions[start : start + add_batch]
             asked.add(
                 ids=[f"{q.document}::{q.clause_id}::{start + n}" for n, q in enumerate(chunk)],
@@ -291,27 +298,20 @@ def ingest(
                 metadatas=[{"document": q.document, "clause_id": q.clause_id, "text": q.text} for q in chunk],
             )
 
-    # The switch: one upsert of one record. Until here, the previous index answered.
-    write_pointer(client, store, {"collection": name, "fingerprint": fingerprint, "model": model,
-                                  "parser_version": PARSER_VERSION, "built_at": time.time(), "clauses": len(clauses),
-                                  "questions": len(questions), "folder_stamp": stamp})
-    drop_stale(client, store, keep=name)
-    return IngestReport(tuple(documents), per_section, tuple(skipped), len(clauses), len(to_embed),
-                        len(clauses) - len(to_embed), time.perf_counter() - started, False, name, len(distinct),
-                        len(questions), tuple(question_warnings))
 
-
-def _embed_questions(questions: Sequence[ExampleQuestion], embedder: Embedder, client, pointer: dict | None,
-                     model: str) -> list[list[float]]:
+def _embed_questions(questions: Sequence[ExampleQuestion], embedder: Embedder, client, store: Store,
+                     pointer: dict | None, model: str, lease: Lease) -> list[list[float]]:
     """Vectors for the example questions, carrying over those the live index already has."""
     known: dict[str, list[float]] = {}
     if questions and pointer and pointer.get("model") == model and pointer.get("questions"):
         old = pointer["collection"] + QUESTIONS_SUFFIX
-        if exists(client, old):
-            got = get_all(client.get_collection(old, embedding_function=None), ["metadatas", "embeddings"])
-            known = {meta["text"]: list(vector) for meta, vector in zip(got["metadatas"], got["embeddings"])}
+        with guarded(store):
+            if exists(client, old):
+                got = get_all(client.get_collection(old, embedding_function=None), ["metadatas", "embeddings"])
+                known = {meta["text"]: list(vector) for meta, vector in zip(got["metadatas"], got["embeddings"])}
     missing = sorted({q.text for q in questions} - set(known), key=len)
     for start in range(0, len(missing), _BATCH):
+        lease.renew()
         batch = missing[start : start + _BATCH]
         known.update(zip(batch, embedder.embed_documents(batch)))
     return [known[q.text] for q in questions]
@@ -322,45 +322,66 @@ def _reuse_key(embedded_text: str, document: str) -> str:
     return f"{document}|{hashlib.sha256(embedded_text.encode('utf-8')).hexdigest()[:16]}"
 
 
-def _per_section(clauses: Sequence[Clause]) -> tuple[tuple[str, str, int], ...]:
-    counts: dict[tuple[str, str], int] = {}
-    for clause in clauses:
-        key = (clause.document, clause.section_label)
-        counts[key] = counts.get(key, 0) + 1
-    return tuple((doc, section, n) for (doc, section), n in counts.items())
+def open_live_index(store: Store, client=None) -> tuple[LiveCollection, LiveIndex]:
+    """The live collection and every clause in it. Raises IndexNotBuiltError before the first ingest.
 
-
-def open_live_index(store: Store, client=None) -> tuple[object, LiveIndex]:
-    """The live collection and every clause in it. Raises IndexNotBuiltError before the first ingest."""
+    A re-index may switch the pointer and drop the build while it is being read: the pointer is then
+    read again (a few times), so a reader always opens one whole build."""
     client = client if client is not None else open_client(store)
+    for attempt in range(_OPEN_ATTEMPTS):
+        try:
+            with guarded(store):
+                return _open_live(store, client)
+        except IndexMovedError:
+            if attempt == _OPEN_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _open_live(store: Store, client) -> tuple[LiveCollection, LiveIndex]:
     pointer = read_pointer(client, store)
-    if not pointer or not exists(client, pointer["collection"]):
+    if not pointer:
         raise IndexNotBuiltError("there is no index yet: run `policy-assistant ingest` first")
-    collection = client.get_collection(pointer["collection"], embedding_function=None)
+    try:
+        collection = client.get_collection(pointer["collection"], embedding_function=None)
+    except Exception as exc:
+        if "does not exist" not in str(exc):
+            raise
+        if read_pointer(client, store) != pointer:
+            raise IndexMovedError(f"the policy index was rebuilt while it was being opened ({exc})") from None
+        raise IndexNotBuiltError(f"the live index ({pointer['collection']}) is missing from {store.where}: "
+                                 "run `policy-assistant ingest` to rebuild it") from None
     got = get_all(collection, ["metadatas"])
     clauses = sorted((clause_from_metadata(m) for m in got["metadatas"]), key=lambda c: (c.document, c.position))
     questions = []
-    if pointer.get("questions") and exists(client, pointer["collection"] + QUESTIONS_SUFFIX):
+    if pointer.get("questions"):
         asked = client.get_collection(pointer["collection"] + QUESTIONS_SUFFIX, embedding_function=None)
         got = get_all(asked, ["metadatas", "embeddings"])
         # Rows as Chroma returns them (arrays): converting 1,000 vectors to tuples of floats cost ~0.1 s per start.
         questions = [(ExampleQuestion(m["document"], m["clause_id"], m["text"]), v)
                      for m, v in zip(got["metadatas"], got["embeddings"])]
+    if len(clauses) != pointer.get("clauses", len(clauses)):  # read while being dropped: not a whole build
+        raise IndexMovedError("the policy index was rebuilt while it was being opened")
     live = LiveIndex(pointer["collection"], pointer["fingerprint"], pointer["model"], pointer["parser_version"],
-                     tuple(clauses), tuple(questions))
-    return collection, live
+                     tuple(clauses), tuple(questions), pointer.get("built_at", 0.0))
+    return LiveCollection(collection, store, client, live.is_live), live
 
 
 def index_is_current(policy_dir: Path, store: Store, model: str, client=None) -> bool:
-    """Does the live index match the policy folder as it is now (same clauses, model and parser)?"""
+    """Does the live index match the policy folder as it is now (same clauses, model and parser)?
+    A store that cannot be read raises StoreUnavailableError: "out of date" would send a person the
+    wrong way."""
+    client = client if client is not None else open_client(store)
+    pointer = read_pointer(client, store)
+    if not pointer:
+        return False
+    with guarded(store):
+        live = exists(client, pointer["collection"])
+    if not live or pointer.get("folder_stamp") == folder_stamp(policy_dir, model):
+        return live  # no file changed since it was built
     try:
-        client = client if client is not None else open_client(store)
-        pointer = read_pointer(client, store)
-        if pointer and pointer.get("folder_stamp") == folder_stamp(policy_dir, model):
-            return exists(client, pointer["collection"])  # no file changed since it was built
         clauses, _, _ = collect_clauses(policy_dir)
-    except IndexStoreError:
+    except NothingToIndexError:
         return False
     questions, _ = load_questions(policy_dir, clauses)
-    return (bool(pointer) and pointer.get("fingerprint") == fingerprint_of(clauses, model, questions)
-            and exists(client, pointer["collection"]))
+    return pointer.get("fingerprint") == fingerprint_of(clauses, model, questions)

@@ -185,6 +185,7 @@ class SpyRetriever:
         self.inner = inner
         self.clauses = inner.clauses
         self.calibration = inner.calibration
+        self.embedder = inner.embedder
         self.queries = []
 
     def search(self, question, k=8):

@@ -109,9 +109,9 @@ class Served:
         self.embedder = KeywordEmbedder()
         self.spies: list[SpyRetriever] = []
 
-        def opener(reingest=False):
-            assistant = spied(open_assistant(self.settings, reingest=reingest, embedder=self.embedder,
-                                             router=FakeRouter()))
+        def opener(reingest=False, policy_dir=None):
+            settings = replace(self.settings, policy_dir=policy_dir) if policy_dir else self.settings
+            assistant = spied(open_assistant(settings, reingest=reingest, embedder=self.embedder, router=FakeRouter()))
             self.spies.append(assistant.retriever)
             return assistant
 

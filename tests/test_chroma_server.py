@@ -4,6 +4,11 @@ A ``chroma run`` server is started on a free loopback port for this module (boun
 heartbeat, killed at teardown). Settings point at it with ``chroma_url``; each test gets its own
 collection name, as each organisation does. The answer and index tests of test_answer.py and
 test_index.py are collected here a second time, with ``settings`` pointing at the server.
+
+At the end: a server stopped mid-session (a disclosure still gets its notice, a question an error
+a person can act on, and the same library answers again once the server is back), and two real
+``serve`` instances answering four users throughout while another process re-ingests changed
+content (the probe saw every later question fail in both).
 """
 
 from __future__ import annotations
@@ -49,37 +54,51 @@ ORG_B_POLICY = """# Lone Working Policy
 """
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory):
-    path = tmp_path_factory.mktemp("chroma-server")
-    port = free_port()
-    log = open(path / "server.log", "wb")
-    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
-    process = subprocess.Popen([str(VENV_BIN / "chroma"), "run", "--path", str(path / "db"), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env,
-                               start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
+class ChromaServer:
+    """`chroma run` on loopback, storing under ``path``; ``start`` waits (bounded) for its heartbeat."""
+
+    def __init__(self, path: Path, port: int | None = None) -> None:
+        self.path, self.port = path, port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "ChromaServer":
+        log = open(self.path / "server.log", "ab")
+        env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+        self.process = subprocess.Popen([str(VENV_BIN / "chroma"), "run", "--path", str(self.path / "db"), "--host",
+                                         "127.0.0.1", "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT,
+                                        env=env, start_new_session=True)
+        log.close()
         deadline = time.monotonic() + 60
         while True:
-            assert process.poll() is None, (path / "server.log").read_text(errors="replace")[-2000:]
+            assert self.process.poll() is None, (self.path / "server.log").read_text(errors="replace")[-2000:]
             try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2) as response:
+                with urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=2) as response:
                     if response.status == 200:
-                        break
+                        return self
             except OSError:
                 pass
             assert time.monotonic() < deadline, "the Chroma server did not answer its heartbeat within 60 s"
             time.sleep(0.2)
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
         try:
-            process.wait(timeout=10)
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory):
+    server = ChromaServer(tmp_path_factory.mktemp("chroma-server"))
+    try:
+        yield server.start().url
+    finally:
+        server.stop()
 
 
 def _collection_for(request) -> str:
@@ -204,3 +223,150 @@ def test_real_model_ingest_and_ask_through_the_cli_against_the_server(tmp_path, 
     result = json.loads(asked.stdout)
     assert result["route"] == "answer" and result["citations"][0]["clause_id"] == "ZP-6"
     assert not (tmp_path / "data" / "chroma").exists()  # the index lives on the server
+
+
+# --- the server stops answering ---------------------------------------------------------------------
+
+
+def test_with_the_server_stopped_a_disclosure_gets_the_notice_and_a_question_an_error_to_act_on(
+        tmp_path, policy_dir, fake_embedder, no_network):
+    from assistant.library import Library, opener_for
+    from assistant.route import load_router
+    from ingest.store import StoreUnavailableError
+
+    server = ChromaServer(tmp_path).start()
+    try:
+        settings = replace(Settings(), policy_dir=policy_dir, data_dir=tmp_path / "data", chroma_url=server.url)
+        opener = opener_for(settings, embedder=fake_embedder, router=load_router())  # the real router
+        library = Library(settings, opener(), opener)
+        assistant = library.assistant
+        assert assistant.ask(QUESTION).route == "answer"
+        server.stop()
+
+        for asker in (assistant.ask, library.ask):
+            answer = asker(DISCLOSURE, role="participant")
+            assert answer.route == "disclosure" and "999" in answer.notice.to_text()
+            with pytest.raises(StoreUnavailableError) as raised:
+                asker(QUESTION)
+            assert str(raised.value) == (f"The policy index is unavailable (Chroma server at {server.url} not answering); "
+                                         "disclosures are still recognised")
+
+        server.start()  # back on the same port: the same library answers again, no restart needed
+        assert library.ask(QUESTION).route == "answer"
+    finally:
+        server.stop()
+
+
+def test_a_server_that_stops_mid_session_without_closing_gives_an_error_within_the_timeout(
+        tmp_path, policy_dir, fake_embedder, monkeypatch):
+    """SIGSTOP: connections are accepted and never answered. Chroma's client alone would wait forever."""
+    import ingest.store
+    from ingest.store import StoreUnavailableError
+
+    monkeypatch.setattr(ingest.store, "HTTP_TIMEOUT_S", 2.0)
+    server = ChromaServer(tmp_path).start()
+    try:
+        settings = replace(Settings(), policy_dir=policy_dir, data_dir=tmp_path / "data", chroma_url=server.url)
+        from assistant.pipeline import open_assistant
+
+        assistant = open_assistant(settings, embedder=fake_embedder, router=FakeRouter())
+        server.process.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            with pytest.raises(StoreUnavailableError, match="not answering"):
+                assistant.ask(QUESTION)
+            assert time.monotonic() - started < 15
+            assert assistant.ask("canary: he hits me").route == "disclosure"
+        finally:
+            server.process.send_signal(signal.SIGCONT)
+    finally:
+        server.stop()
+
+
+# --- two app instances on one server while another process re-ingests -------------------------------
+
+QUESTION = "can I email a child about their homework?"
+DISCLOSURE = "my stepdad hits me when he has been drinking"
+SERVE_QUESTIONS = ("Can I record a Zoom session?", "Can I email a child about their homework?",
+                   "Will you ask before posting photos of my child?", "Can I use my phone during a session?")
+
+
+def _card_documents(chat) -> set[str]:
+    import re
+
+    reply = chat[-1]["content"]
+    text = "".join(p.get("text", "") for p in reply if isinstance(p, dict)) if isinstance(reply, list) else str(reply)
+    return {m.split(",")[0].strip() for m in re.findall(r'class="pa-card-source">([^<]+)<', text)}
+
+
+@pytest.mark.model
+def test_two_served_instances_answer_throughout_while_another_process_reingests(tmp_path, chroma_server):
+    """The probe: one `ingest` on a shared server broke both instances ("Collection ... does not exist"),
+    still failing 20 s later. Now: zero failed answers, and every answer cites one version."""
+    import threading
+
+    from gradio_client import Client
+
+    from conftest import serving
+
+    policy = tmp_path / "policy_docs"
+    policy.mkdir()
+    text = POLICY_TXT.read_text(encoding="utf-8")
+    (policy / "policy-v0.txt").write_text(text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICY_ASSISTANT_")}
+    env.update(POLICY_ASSISTANT_CHROMA_URL=chroma_server, POLICY_ASSISTANT_COLLECTION="shared-instances",
+               POLICY_ASSISTANT_POLICY_DIR=str(policy), CI="true", PYTHONUNBUFFERED="1")
+    command = [str(VENV_BIN / "policy-assistant"), "ingest"]
+    built = subprocess.run(command, env={**env, "POLICY_ASSISTANT_DATA_DIR": str(tmp_path / "ingest-data")},
+                           capture_output=True, timeout=300)
+    assert built.returncode == 0, built.stderr.decode(errors="replace")[-2000:]
+
+    failures: list[str] = []
+    versions: list[set[str]] = []
+    stop = threading.Event()
+
+    def user(url: str, n: int) -> None:
+        client = Client(url, verbose=False)
+        asked = 0
+        while not stop.is_set():
+            question = SERVE_QUESTIONS[(n + asked) % len(SERVE_QUESTIONS)]
+            asked += 1
+            try:
+                chat, _, _ = client.predict(question, "staff", api_name="/ask")
+            except Exception as exc:  # what the person sees as an error badge
+                failures.append(f"{url}: {type(exc).__name__}: {exc}")
+                continue
+            found = _card_documents(chat)
+            if found:
+                versions.append(found)
+
+    rounds = 3
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with serving(tmp_path / "a", {**env, "POLICY_ASSISTANT_DATA_DIR": str(tmp_path / "a-data")}, 240) as (url_a, _), \
+            serving(tmp_path / "b", {**env, "POLICY_ASSISTANT_DATA_DIR": str(tmp_path / "b-data")}, 240) as (url_b, _):
+        users = [threading.Thread(target=user, args=(url, n), daemon=True) for url in (url_a, url_b) for n in range(2)]
+        for thread in users:
+            thread.start()
+        try:
+            for round in range(1, rounds + 1):
+                time.sleep(0.5)
+                for old in policy.glob("*.txt"):
+                    old.unlink()
+                (policy / f"policy-v{round}.txt").write_text(text, encoding="utf-8")
+                done = subprocess.run(command, env={**env, "POLICY_ASSISTANT_DATA_DIR": str(tmp_path / "ingest-data")},
+                                      capture_output=True, timeout=300)
+                assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+            time.sleep(2.5)  # every instance looks at the pointer once a second
+            last = len(versions)
+            time.sleep(2.0)
+        finally:
+            stop.set()
+            for thread in users:
+                thread.join(timeout=60)
+    assert failures == [], failures[:5]
+    assert len(versions) >= 40
+    assert [v for v in versions if len(v) != 1] == []  # one version per answer, never a mix
+    assert set().union(*versions) <= {f"policy-v{n}.txt" for n in range(rounds + 1)}
+    assert len(set().union(*versions)) >= 3  # both instances moved along
+    assert all(v == {f"policy-v{rounds}.txt"} for v in versions[last:])  # and ended on the newest

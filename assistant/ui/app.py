@@ -37,7 +37,7 @@ from typing import Callable
 # everything here needs gradio (about 3.4 s to import), which `--help` and `ask` never pay.
 import gradio as gr
 
-from assistant.library import Library
+from assistant.library import Library, opener_for
 from assistant.quiz import QUIZ_MAX_QUESTIONS
 from assistant.settings import ROLES, Settings
 from assistant.ui.handlers import EXAMPLES, ROLE_LABELS, Conversation, Handlers
@@ -63,15 +63,9 @@ def _theme():
 
 
 def create_app(assistant, settings: Settings, *, opener: Callable[..., object] | None = None) -> gr.Blocks:
-    """Build the app (nothing starts). ``opener(reingest=...)`` rebuilds the assistant for the admin's
-    re-ingest; it defaults to ``assistant.pipeline.open_assistant`` with the settings."""
-    if opener is None:
-        from assistant.pipeline import open_assistant
-
-        def opener(reingest: bool = False):
-            return open_assistant(settings, reingest=reingest)
-
-    library = Library(settings, assistant, opener)
+    """Build the app (nothing starts). ``opener(reingest=..., policy_dir=...)`` rebuilds the assistant for
+    the admin's re-ingest and uploads; it defaults to ``assistant.pipeline.open_assistant`` with the settings."""
+    library = Library(settings, assistant, opener or opener_for(settings))
     handlers = Handlers(library, settings)
     scroll_js = _static("app.js")
 

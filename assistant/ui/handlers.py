@@ -125,7 +125,7 @@ class Handlers:
         if not question.strip():
             return conversation
         library = self.library
-        answer = library.assistant.ask(question, role=role, history=conversation.turns)
+        answer = library.ask(question, role=role, history=conversation.turns)  # on the live build, across re-indexes
         conversation.transcript = conversation.transcript + chat_messages(question, answer, self.anchors())
         # The pipeline reads earlier user turns (to resolve follow-ups and to keep a routed conversation
         # routed); the assistant's side is never used, so no notice text is kept for it.

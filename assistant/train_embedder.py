@@ -1,0 +1,178 @@
+"""`python -m assistant.train_embedder`: adapt the bundled all-MiniLM-L6-v2 to questions about policies.
+
+People ask about a policy in their own words ("can I add a kid on snap?"); a policy states rules in
+its own ("Staff will not friend or follow children ..."). The bundled model was trained on general
+text. This fine-tunes it, once, on the shipped policy's example questions paired with the clauses
+they ask for (``policy_docs/questions/``, written for this project from the policy text alone), with
+in-batch negatives (MultipleNegativesRankingLoss), then exports it to ONNX with its weights stored as
+int8 per output channel (computed in float: vectors within cosine 0.999 of the float model), the
+file ``assistant/data/policy-minilm-l6.onnx`` that embeds clauses and questions for every policy.
+
+It is judged only on other organisations' policies (``evals.cross_policy``): the shipped policy's
+figures cannot tell whether it generalises, because its example questions are what it learnt from.
+Deterministic: fixed seeds, one thread, data in file order. Needs torch and sentence-transformers
+(dependencies of the project); nothing downloads.
+
+What this module does not do: run at ingest or answer time (the app only reads the exported file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+import tempfile
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+MODEL_FILE = DATA / "policy-minilm-l6.onnx"
+META_FILE = DATA / "policy-minilm-l6.json"
+EPOCHS = 1
+LEARNING_RATE = 2e-5
+BATCH = 32
+SCALE = 20.0  # cosine similarities times this are the loss's logits (sentence-transformers' default)
+SEED = 0
+
+
+def training_pairs(policy_dir: Path) -> list[tuple[str, str]]:
+    """(question, clause text) for every example question of every document in the folder."""
+    from ingest.clauses import build_clauses
+    from ingest.load import find_documents, load_document
+    from ingest.questions import QUESTIONS_FOLDER
+
+    pairs = []
+    for path in find_documents(policy_dir):
+        table = policy_dir / QUESTIONS_FOLDER / f"{path.stem}.toml"
+        if not table.is_file():
+            continue
+        clauses = {c.clause_id: c.full_text for c in build_clauses(load_document(path))}
+        for clause_id, entry in tomllib.loads(table.read_text(encoding="utf-8")).items():
+            if clause_id in clauses:
+                pairs += [(q, clauses[clause_id]) for q in entry["questions"]]
+    return pairs
+
+
+def fine_tune(pairs: list[tuple[str, str]], epochs: int = EPOCHS, lr: float = LEARNING_RATE, log=print):
+    # Imported here: torch and sentence-transformers take seconds to import; only training needs them.
+    import numpy as np
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from assistant.embedding import bundled_model_path
+
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+    torch.set_num_threads(2)  # two threads, always: the same result on any machine with the same libraries
+    model = SentenceTransformer(str(bundled_model_path()), device="cpu", local_files_only=True)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr)
+    order = list(pairs)
+    model.train()
+    started = time.perf_counter()
+    for epoch in range(epochs):
+        random.shuffle(order)
+        for start in range(0, len(order), BATCH):
+            batch = order[start : start + BATCH]
+            questions = torch.nn.functional.normalize(model(model.tokenize([q for q, _ in batch]))["sentence_embedding"], dim=1)
+            clauses = torch.nn.functional.normalize(model(model.tokenize([c for _, c in batch]))["sentence_embedding"], dim=1)
+            logits = SCALE * questions @ clauses.T
+            # Two questions about one clause in a batch: neither is the other's negative.
+            same = torch.tensor([[a[1] == b[1] for b in batch] for a in batch]) & ~torch.eye(len(batch), dtype=torch.bool)
+            loss = torch.nn.functional.cross_entropy(logits.masked_fill(same, -1e4), torch.arange(len(batch)))
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+        log(f"epoch {epoch + 1} of {epochs}: loss {float(loss):.3f} ({time.perf_counter() - started:.0f} s)")
+    model.eval()
+    return model
+
+
+def export_onnx(model, target: Path) -> None:
+    """The transformer as ONNX (last hidden state; the embedder pools and normalises), then int8 weights."""
+    import torch
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, transformer) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.transformer(input_ids=input_ids, attention_mask=attention_mask,
+                                    token_type_ids=token_type_ids).last_hidden_state
+
+    transformer = model[0].auto_model
+    features = model.tokenize(["a question", "a longer clause of a policy"])
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = Path(tmp) / "model.onnx"
+        names = ["input_ids", "attention_mask", "token_type_ids"]
+        torch.onnx.export(Encoder(transformer), tuple(features[n] for n in names), str(plain), input_names=names,
+                          output_names=["last_hidden_state"], opset_version=17, dynamo=False,
+                          dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["last_hidden_state"]})
+        weight_only_int8(plain, target)
+
+
+def weight_only_int8(source: Path, target: Path, min_size: int = 4096) -> None:
+    """Store each large float matrix as int8 with one float scale per output column; a Cast and a Mul
+    turn it back into float when the model loads (onnxruntime folds them), so the arithmetic stays
+    float: a quarter of the size, vectors within cosine 0.999 of the float model."""
+    import numpy as np
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    model = onnx.load(str(source))
+    graph = model.graph
+    initializers, nodes = [], []
+    for init in graph.initializer:
+        values = numpy_helper.to_array(init)
+        if values.dtype != np.float32 or values.ndim != 2 or values.size < min_size:
+            initializers.append(init)
+            continue
+        scale = np.abs(values).max(axis=0) / 127.0
+        scale[scale == 0] = 1.0
+        quantised = np.clip(np.round(values / scale), -127, 127).astype(np.int8)
+        initializers += [numpy_helper.from_array(quantised, init.name + "_int8"),
+                         numpy_helper.from_array(scale.astype(np.float32), init.name + "_scale")]
+        nodes += [helper.make_node("Cast", [init.name + "_int8"], [init.name + "_float"], to=TensorProto.FLOAT),
+                  helper.make_node("Mul", [init.name + "_float", init.name + "_scale"], [init.name])]
+    del graph.initializer[:]
+    graph.initializer.extend(initializers)
+    body = nodes + list(graph.node)
+    del graph.node[:]
+    graph.node.extend(body)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, str(target))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant.train_embedder", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--policy-dir", default=str(ROOT / "policy_docs"), help="folder with documents and questions/")
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--lr", type=float, default=LEARNING_RATE)
+    parser.add_argument("--out", default=str(MODEL_FILE))
+    args = parser.parse_args(argv)
+    from assistant.settings import apply_offline_switches
+
+    apply_offline_switches()
+    pairs = training_pairs(Path(args.policy_dir))
+    if not pairs:
+        print(f"error: no example questions in {args.policy_dir}/questions", file=sys.stderr)
+        return 2
+    print(f"Fine-tuning on {len(pairs)} question and clause pairs ...", file=sys.stderr)
+    model = fine_tune(pairs, args.epochs, args.lr, log=lambda m: print(m, file=sys.stderr))
+    out = Path(args.out)
+    export_onnx(model, out)
+    digest = hashlib.sha256("\n".join(f"{q}\t{c}" for q, c in pairs).encode("utf-8")).hexdigest()[:16]
+    META_FILE.write_text(json.dumps({"base": "all-MiniLM-L6-v2", "pairs": len(pairs), "pairs_sha256": digest,
+                                     "epochs": args.epochs, "lr": args.lr, "batch": BATCH, "scale": SCALE,
+                                     "seed": SEED}, indent=1) + "\n", encoding="utf-8")
+    print(f"Written {out} ({out.stat().st_size / 1e6:.1f} MB) and {META_FILE.name}.", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
