@@ -25,7 +25,7 @@ from ingest.load import Block, Document
 PARSER_VERSION = "1"
 
 OPENING_ABBREVIATION = "OPEN"
-OPENING_LABEL = "Opening (untitled)"
+OPENING_LABEL = "Introduction"
 _ABBREVIATION_SKIP = {
     "a", "an", "and", "as", "at", "by", "for", "from", "in", "including", "into", "of", "on", "or",
     "our", "the", "to", "we", "what", "with", "your", "their", "its",
