@@ -103,8 +103,9 @@ class Settings:
     port: int = 7860
     # Admin area password; empty means there is no admin area at all (and no file upload endpoint).
     admin_password: str = ""
-    # The app answers at most this many questions a minute from one client (by its address); more get
-    # a message to slow down (a disclosure among them is still recognised). 0 means no bound.
+    # The app answers at most this many questions a minute from one browser session, and ten times as
+    # many from one address (many people can share one); more get a message to wait (a disclosure
+    # among them is still recognised). 0 means no bound.
     max_questions_per_minute: int = 30
     # Where the app's "Quick exit" button goes: a neutral page, replacing the app in the tab's history.
     quick_exit_url: str = "https://www.bbc.co.uk/weather"

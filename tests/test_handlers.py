@@ -99,6 +99,8 @@ def test_feedback_on_any_answer_keeps_the_question_only_when_ticked(handlers, se
     assert "pa-fb-turn-0" in c.transcript[1]["content"] and "pa-fb-turn-1" in c.transcript[3]["content"]
     status, c = handlers.give_feedback("down 0", c)  # the first answer, box not ticked
     assert "Thank you" in status and "marked not helpful" in c.transcript[1]["content"]
+    shown = c.transcript[1]["content"]
+    assert shown.count("<div") == shown.count("</div>") and "pa-fb-btn" not in shown and "pa-card" in shown
     status, c = handlers.give_feedback("up 1 question", c)  # the second, question included
     entries = read_feedback(settings.data_dir)
     assert [(e.rating, e.question) for e in entries] == [

@@ -59,3 +59,13 @@ def test_many_wrong_passwords_from_anyone_lock_the_admin_area_for_everyone():
 
 def test_no_password_configured_opens_nothing():
     assert not L.PasswordGate("", Clock()).check("a", "").ok
+
+
+def test_questions_are_bounded_per_session_and_more_widely_per_address():
+    clock = Clock()
+    bound = L.QuestionBound(3, clock)
+    assert [bound.allow("10.0.0.1", "tab-a") for _ in range(4)] == [True, True, True, False]
+    assert bound.allow("10.0.0.1", "tab-b")  # another person behind the same address
+    # A script opening a new session for every question is still bounded by its address.
+    answered = sum(bound.allow("10.0.0.9", f"session-{i}") for i in range(100))
+    assert answered == 3 * L.ADDRESS_FACTOR

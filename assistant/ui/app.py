@@ -83,6 +83,11 @@ def _client(request: gr.Request | None) -> str:
     return str(getattr(client, "host", "") or "")
 
 
+def _session(request: gr.Request | None) -> str:
+    """The browser session asking (Gradio's session hash)."""
+    return str(getattr(request, "session_hash", "") or "")
+
+
 def create_app(assistant, settings: Settings, *, opener: Callable[..., object] | None = None) -> gr.Blocks:
     """Build the app (nothing starts). ``opener(reingest=...)`` rebuilds the assistant for the admin's
     re-ingest; it defaults to ``assistant.pipeline.open_assistant`` with the settings."""
@@ -101,7 +106,7 @@ def create_app(assistant, settings: Settings, *, opener: Callable[..., object] |
     # -- adapters from handlers to components (gr.update only here) -----------------------------------
 
     def respond(question, role, conversation, request: gr.Request = None):
-        conversation = handlers.respond(question, role, conversation, _client(request))
+        conversation = handlers.respond(question, role, conversation, _client(request), _session(request))
         return conversation.transcript, conversation.notice_html, conversation, ""
 
     def give_feedback(feedback_request, conversation):

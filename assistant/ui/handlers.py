@@ -35,9 +35,10 @@ from assistant.notice import Notice, build_notice
 from assistant.quiz import QuizQuestion, build_quiz, grade_quiz
 from assistant.sections import policy_sections
 from assistant.settings import ROLES, Settings
-from assistant.ui.limits import RateLimit
+from assistant.ui.limits import QuestionBound
 from assistant.ui.pages import induction_section_html, quiz_print_html, quiz_record_html
-from assistant.ui.render import chat_messages, clause_anchors, error_html, feedback_html, notice_html, user_text
+from assistant.ui.render import (answer_html, chat_messages, clause_anchors, error_html, feedback_html, notice_html,
+                                 user_text)
 from ingest.store import IndexStoreError
 
 ROLE_LABELS = {
@@ -110,7 +111,7 @@ class Handlers:
     def __init__(self, library: Library, settings: Settings) -> None:
         self.library = library
         self.settings = settings
-        self.rate = RateLimit(settings.max_questions_per_minute)
+        self.rate = QuestionBound(settings.max_questions_per_minute)
         self._anchors: tuple[object, dict[tuple[str, str], str]] = (None, {})
         # One folder for every quiz record this app writes, removed when the app goes (or the process ends).
         self.records = Path(tempfile.mkdtemp(prefix="policy-assistant-records-"))
@@ -136,7 +137,10 @@ class Handlers:
         conversation.notice_open = True
         return notice
 
-    def respond(self, question: str, role: str, conversation: Conversation | None, client: str = "") -> Conversation:
+    def respond(self, question: str, role: str, conversation: Conversation | None, client: str = "",
+                session: str = "") -> Conversation:
+        """The answer (or the notice) for one question. ``client`` is the address it came from and
+        ``session`` the browser session: together they bound questions a minute."""
         question = question or ""
         role = role if role in ROLES else "staff"
         conversation = replace(conversation) if conversation is not None else Conversation()
@@ -144,7 +148,7 @@ class Handlers:
             return conversation
         assistant = self.library.assistant
         history = conversation.turns
-        if not self.rate.allow(client):
+        if not self.rate.allow(client, session):
             # Over the bound: no retrieval, but a disclosure is still recognised (the router is cheap).
             user_turns = [t["content"] for t in history if t.get("role") == "user"]
             if not assistant.router.route(question, user_turns).is_disclosure:
@@ -208,14 +212,13 @@ class Handlers:
         return "Thank you for your feedback.", conversation
 
     def _close_feedback(self, conversation: Conversation, index: int, done: str) -> None:
+        """The answer shown again with what became of its feedback in place of the buttons."""
         turn = conversation.answers[index]
         answers = list(conversation.answers)
         answers[index] = replace(turn, feedback=done)
         transcript = list(conversation.transcript)
-        position = 2 * index + 1  # every turn is a question and its answer
-        transcript[position] = {"role": "assistant", "content": re.sub(
-            r'<div class="pa-feedback pa-fb-turn-\d+".*?</div></div>', lambda _: feedback_html(index, done),
-            transcript[position]["content"], count=1)}
+        transcript[2 * index + 1] = {  # every turn is a question and its answer
+            "role": "assistant", "content": answer_html(turn.answer, self.anchors(), feedback_html(index, done))}
         conversation.answers, conversation.transcript = answers, transcript
 
     def get_help(self, role: str, conversation: Conversation | None) -> Conversation:

@@ -1,7 +1,9 @@
 """Bounds on what one client can make the app do: questions a minute, and guesses at the admin password.
 
 ``RateLimit`` counts each client's questions over the last minute (a sliding window) and says when
-one more is too many. ``PasswordGate`` checks the admin password with a delay that doubles after
+one more is too many. ``QuestionBound`` applies one to each browser session and a wider one
+(``ADDRESS_FACTOR`` times) to each address: a script that opens a new session for every question
+is still bounded, while many people behind one proxy or one school's network still get answers. ``PasswordGate`` checks the admin password with a delay that doubles after
 each wrong guess from a client and a lockout after too many, for that client and, after many more
 from anyone, for everyone. Neither sleeps: a refused request is answered at once, so a guessing
 loop holds no worker and never slows anyone else's answers. Both take a clock, so tests need no
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 MAX_CLIENTS = 10_000  # clients remembered at once; the longest-idle are forgotten first
+ADDRESS_FACTOR = 10  # one address may ask this many times a session's bound (many sessions share an address)
 
 # Admin password: the first wrong guess costs 1 s before the next is checked, then 2, 4, 8 ... up to
 # a minute; ten wrong in a row lock that client out for 15 minutes, and fifty from anyone within 15
@@ -72,6 +75,18 @@ class RateLimit:
                 return False
             stamps.append(now)
             return True
+
+
+class QuestionBound:
+    """``per_minute`` questions a minute from one session, and ``ADDRESS_FACTOR`` times that from one address."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = max(0, int(per_minute))
+        self._sessions = RateLimit(self.per_minute, clock)
+        self._addresses = RateLimit(self.per_minute * ADDRESS_FACTOR, clock)
+
+    def allow(self, address: str, session: str) -> bool:
+        return self._sessions.allow(f"{address}/{session}") and self._addresses.allow(address)
 
 
 @dataclass
