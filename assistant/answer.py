@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Sequence, get_args
 
 from assistant.calibration import PLAIN, Calibration
-from assistant.notice import Notice
+from assistant.notice import Notice, dsl_reference, dsl_with_role
 from assistant.retrieve import Hit, Retrieval
 from assistant.settings import Contacts
 from ingest.clauses import Clause
@@ -156,9 +156,10 @@ def _contains(outer: Clause, inner: Clause) -> bool:
 
 def who_to_ask(role: str, contacts: Contacts, online_presence: bool = False) -> str:
     """The line naming who to ask; contact details only where configuration gives them."""
-    dsl = f"{contacts.dsl_name} (Designated Safeguarding Lead){_reach(contacts.dsl_phone, contacts.dsl_email)}"
-    if online_presence:
-        person = f"{contacts.online_name}, who manages the online presence{_reach(contacts.online_phone, contacts.online_email)}"
+    dsl = f"{dsl_with_role(contacts)}{_reach(contacts.dsl_phone, contacts.dsl_email)}"
+    if online_presence and (contacts.online_name or contacts.online_phone or contacts.online_email):
+        who = contacts.online_name or "the person"
+        person = f"{who}, who manages the online presence{_reach(contacts.online_phone, contacts.online_email)}"
         target = f"{person}, or {dsl}"
     else:
         target = dsl
@@ -201,7 +202,7 @@ def compose(
         online = any(w in question_hint.lower() for w in ("social media", "facebook", "instagram", "website", "post"))
         lines = [NOT_COVERED, who_to_ask(role, contacts, online_presence=online)]
         if signpost:
-            lines.append(SIGNPOST.format(dsl=contacts.dsl_name, reach=_reach(contacts.dsl_phone, contacts.dsl_email)))
+            lines.append(SIGNPOST.format(dsl=dsl_reference(contacts), reach=_reach(contacts.dsl_phone, contacts.dsl_email)))
         reason = f"coverage:no_{missing}" if missing else "coverage:below_threshold"
         return Answer("not_covered", "\n".join(lines), (), None, reason)
 
@@ -212,7 +213,7 @@ def compose(
     online = any(w in c.full_text.lower() or c.section.lower().endswith("online presence") for c in clauses for w in _ONLINE_WORDS)
     lines.append(who_to_ask(role, contacts, online_presence=online))
     if signpost:
-        lines.append(SIGNPOST.format(dsl=contacts.dsl_name, reach=_reach(contacts.dsl_phone, contacts.dsl_email)))
+        lines.append(SIGNPOST.format(dsl=dsl_reference(contacts), reach=_reach(contacts.dsl_phone, contacts.dsl_email)))
     return Answer("answer", "\n".join(lines), citations, None, f"retrieval:top={citations[0].clause_id}")
 
 

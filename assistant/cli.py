@@ -1,4 +1,4 @@
-"""The ``policy-assistant`` command: ingest, ask, serve, eval and bench as thin adapters over the stages.
+"""The ``policy-assistant`` command: init, ingest, ask, serve, eval and bench as thin adapters over the stages.
 
 Each subcommand parses its arguments, builds what it needs from the settings (the assistant through
 ``assistant.pipeline.open_assistant``), calls one plain function and prints the result. This is the
@@ -15,7 +15,8 @@ import argparse
 import sys
 from typing import Sequence
 
-from assistant.settings import ROLES, ConfigError, Settings, apply_cache_dirs, apply_offline_switches, load_settings
+from assistant.settings import (ROLES, ConfigError, Contacts, Settings, apply_cache_dirs, apply_offline_switches,
+                                config_file, load_settings)
 
 
 class CliProgress:
@@ -35,6 +36,113 @@ class CliProgress:
             yield batch
             bar.update(len(batch))
         bar.close()
+
+
+# `init`: (contact field, question, kind) in the order asked; kind picks the check an answer must pass.
+INIT_QUESTIONS = (
+    ("organisation", "Your organisation's name", "text"),
+    ("dsl_name", "Designated Safeguarding Lead's name", "text"),
+    ("dsl_phone", "Designated Safeguarding Lead's phone number", "phone"),
+    ("dsl_email", "Designated Safeguarding Lead's email address", "email"),
+    ("deputy_name", "Deputy Designated Safeguarding Lead's name (Enter for none)", "text"),
+    ("deputy_phone", "Deputy's phone number (Enter for none)", "phone"),
+    ("deputy_email", "Deputy's email address (Enter for none)", "email"),
+)
+
+
+def _init_check(kind: str, value: str) -> str:
+    """Why an answer cannot be used ("" when it can): the notice shows these words as they are."""
+    import re
+
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return "no control characters, please"
+    if not value or kind == "text":
+        return ""
+    if kind == "phone" and not (re.fullmatch(r"\+?[\d ()-]+", value) and len(re.sub(r"\D", "", value)) >= 3):
+        return "a phone number has digits, spaces, brackets or dashes only (for example 01632 960000)"
+    if kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        return "an email address looks like name@example.org"
+    return ""
+
+
+def _toml_value(value) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def cmd_init(settings: Settings | None, args: argparse.Namespace, ask=input) -> int:
+    """Write the configuration's [contacts] from a few questions (or the options given), keeping any
+    other setting already in the file. Refuses to overwrite an existing file without --force."""
+    import os
+    import tempfile
+    import tomllib
+    from dataclasses import fields
+
+    path = config_file(config_path=args.config)
+    existing: dict = {}
+    if path.exists():
+        if not args.force:
+            print(f"error: {path} already exists; run `policy-assistant init --force` to replace its contacts.",
+                  file=sys.stderr)
+            return 1
+        try:
+            existing = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            existing = {}  # --force: a file that cannot be read is replaced whole
+    contacts = {k: str(v) for k, v in (existing.get("contacts") or {}).items()}
+    interactive = _interactive() and not args.no_input
+    if interactive:
+        print(f"Setting up the safeguarding contacts in {path}. Press Enter to keep the value in brackets.")
+    for name, question, kind in INIT_QUESTIONS:
+        value = getattr(args, name)
+        if value is None and interactive:
+            while True:
+                shown = f" [{contacts[name]}]" if contacts.get(name) else ""
+                try:
+                    value = ask(f"{question}{shown}: ").strip() or contacts.get(name, "")
+                except EOFError:
+                    value = contacts.get(name, "")
+                problem = _init_check(kind, value)
+                if not problem:
+                    break
+                print(f"  {problem}")
+        if value is None:
+            continue
+        problem = _init_check(kind, value.strip())
+        if problem:
+            print(f"error: --{name.replace('_', '-')}: {problem}", file=sys.stderr)
+            return 2
+        contacts[name] = value.strip()
+    known = {f.name for f in fields(Contacts)}
+    lines = ["# The policy assistant's configuration, written by `policy-assistant init`.",
+             "# Every setting is described in policy-assistant.example.toml.", ""]
+    lines += [f"{key} = {_toml_value(value)}" for key, value in existing.items() if key != "contacts"
+              and not isinstance(value, dict)]
+    lines += ["", "[contacts]"]
+    lines += [f"{key} = {_toml_value(value)}" for key, value in contacts.items() if key in known]
+    text = "\n".join(lines).replace("\n\n\n", "\n\n") + "\n"
+    written = Contacts(**{k: v for k, v in contacts.items() if k in known})
+    tomllib.loads(text)  # what we write must read back
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # created 0600: it may hold a password
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+    who = written.dsl_name or "your Designated Safeguarding Lead (no name given)"
+    print(f"Wrote {path}. The safeguarding notice now names {who}.")
+    if written.missing():
+        names = ", ".join(name.replace("_", " ") for name in written.missing())
+        print(f"Still to fill in under [contacts] in {path} (see policy-assistant.example.toml): {names}.")
+    return 0
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
@@ -157,6 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="TOML configuration file (default: ./policy-assistant.toml if present)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    p = sub.add_parser("init", help="write the configuration's safeguarding contacts from a few questions")
+    for name, question, _ in INIT_QUESTIONS:
+        p.add_argument(f"--{name.replace('_', '-')}", dest=name, help=question.split(" (")[0])
+    p.add_argument("--force", action="store_true", help="replace the contacts of an existing configuration file")
+    p.add_argument("--no-input", action="store_true", help="ask nothing: use only the options given")
+    p.set_defaults(func=cmd_init, needs_settings=False)
+
     p = sub.add_parser("ingest", help="parse the policy folder into clauses and index them")
     p.add_argument("--policy-dir", help="folder of policy documents (default: policy_docs)")
     p.add_argument("--wait", type=float, default=None, metavar="SECONDS",
@@ -189,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if not getattr(args, "needs_settings", True):  # init writes the configuration; a broken one must not stop it
+        return args.func(None, args)
     try:
         settings = load_settings(config_path=args.config)
     except ConfigError as exc:

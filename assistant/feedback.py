@@ -1,9 +1,13 @@
-"""Feedback a user chose to give on one answer: thumbs up, thumbs down or "wrong clause".
+"""Feedback a user chose to give on one answer: helpful, not helpful or "wrong clause".
 
 Each entry is one JSON line in ``<data_dir>/feedback.jsonl`` with the time, the rating, the route,
-the role, the question and the ids of the clauses cited. Pressing a feedback button is the only way a
-question is ever written down: the app records nothing on its own, so the administrator's list of
-questions the policy did not cover is built from ``not_covered`` feedback alone.
+the role and the ids of the clauses cited. The question's text is kept only when the person ticked
+the box to include it (the caller passes ``question`` only then; it is off by default): a question
+can carry a name or a disclosure the router missed, so by default nothing the person typed is
+written. Ticking that box
+with a feedback button is the only way a question is ever written down: the app records nothing on
+its own, so the administrator's list of questions the policy did not cover is built from
+``not_covered`` feedback whose question was included.
 
 Disclosures are refused here, not only hidden in the UI: an answer routed as a disclosure, or any
 answer in a conversation that has routed (it carries the safeguarding notice), raises
@@ -43,7 +47,7 @@ class FeedbackEntry:
     rating: str  # one of RATINGS
     route: str  # "answer" | "not_covered"
     role: str
-    question: str
+    question: str  # "" unless the person chose to include it
     cited: tuple[str, ...]  # clause ids, in the order the answer cited them
 
     def to_json(self) -> str:
@@ -68,9 +72,11 @@ def check_recordable(answer, rating: str) -> None:
         raise FeedbackRefused(f"feedback is recorded only for {' and '.join(RECORDABLE_ROUTES)} answers")
 
 
-def record_feedback(data_dir: Path, *, question: str, answer, role: str, rating: str,
+def record_feedback(data_dir: Path, *, answer, role: str, rating: str, question: str | None = None,
                     now: datetime | None = None) -> FeedbackEntry:
-    """Append one entry atomically. Raises FeedbackRefused for disclosures and unknown ratings."""
+    """Append one entry atomically: the rating and the cited clause ids, and the question's text only
+    when the caller passes it (the person ticked the box to include it; by default nothing they typed
+    is kept). Raises FeedbackRefused for disclosures and unknown ratings."""
     check_recordable(answer, rating)
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
     entry = FeedbackEntry(
@@ -78,7 +84,7 @@ def record_feedback(data_dir: Path, *, question: str, answer, role: str, rating:
         rating=rating,
         route=answer.route,
         role=role,
-        question=question,
+        question=question or "",
         cited=tuple(c.clause_id for c in answer.citations),
     )
     path = feedback_path(data_dir)
@@ -127,5 +133,6 @@ def read_feedback(data_dir: Path) -> list[FeedbackEntry]:
 
 
 def not_covered_questions(entries: list[FeedbackEntry]) -> list[FeedbackEntry]:
-    """The questions users flagged on a "the policy does not cover this" answer, newest first."""
-    return [e for e in reversed(entries) if e.route == "not_covered"]
+    """The questions users flagged on a "the policy does not cover this" answer and chose to include,
+    newest first."""
+    return [e for e in reversed(entries) if e.route == "not_covered" and e.question]

@@ -8,6 +8,11 @@ concern is about a member of staff or the DSL, public helplines, and an honest l
 assistant does with the message. ``Notice.to_dict()`` is the structured object of the ``ask`` JSON
 contract; ``Notice.to_text()`` is the CLI's plain text.
 
+With no contacts configured it names no one: it says "your Designated Safeguarding Lead" and points
+to the organisation's office (``dsl_reference``, ``dsl_with_role``, ``office``; the answers' who-to-ask
+line uses the same words). ``missing_contact_warning`` and ``setup_hint`` tell the administrator how
+to set the contacts.
+
 What it deliberately does not do: it does not decide whether a message is a disclosure (that is
 ``assistant.route``), it never sees or quotes the message, it stores and sends nothing, and it does
 not read the environment (contacts are passed in). It never promises confidentiality, and it uses
@@ -120,15 +125,55 @@ class Notice:
         return "\n".join(lines)
 
 
+# With no name configured the assistant names no one: it says this, and points to the office.
+NO_DSL_NAME = "your Designated Safeguarding Lead"
+SET_UP_CONTACTS = (
+    "Run `policy-assistant init`, or copy policy-assistant.example.toml to policy-assistant.toml and fill in "
+    "[contacts]; then restart the app."
+)
+
+
+def office(contacts: Contacts) -> str:
+    """Where someone who does not know the DSL can ask: the organisation's office."""
+    organisation = contacts.organisation.strip()
+    return f"the office at {organisation}" if organisation else "your organisation's office"
+
+
+def dsl_reference(contacts: Contacts) -> str:
+    """The DSL inside a sentence: the configured name, or "your Designated Safeguarding Lead"."""
+    return contacts.dsl_name or NO_DSL_NAME
+
+
+def dsl_with_role(contacts: Contacts) -> str:
+    """The DSL named with the role; with no name and no way to reach them, where to ask who it is."""
+    if contacts.dsl_name:
+        return f"{contacts.dsl_name} (Designated Safeguarding Lead)"
+    if contacts.dsl_phone or contacts.dsl_email:
+        return NO_DSL_NAME
+    return f"{NO_DSL_NAME} ({office(contacts)} can tell you who that is)"
+
+
 def missing_contact_warning(contacts: Contacts) -> str | None:
     """A one-line warning for the app and CLI to show at start when the notice lacks contact details."""
     missing = contacts.missing()
     if not missing:
         return None
     names = ", ".join(name.replace("_", " ") for name in missing)
+    shows = contacts.dsl_name or f'"{NO_DSL_NAME}"'
     return (
-        f"Safeguarding notice is missing contact details ({names}); it will show names without "
-        "numbers. Fill them in under [contacts] in policy-assistant.toml."
+        f"Safeguarding notice is missing contact details ({names}); until they are set it shows {shows} "
+        f"with no number. {SET_UP_CONTACTS}"
+    )
+
+
+def setup_hint(contacts: Contacts) -> str | None:
+    """What the app tells its administrator while the notice can neither name nor reach the DSL."""
+    if contacts.dsl_name and (contacts.dsl_phone or contacts.dsl_email):
+        return None
+    lacking = "name or contact details" if not contacts.dsl_name else "phone number or email address"
+    return (
+        f"For this app's administrator: the safeguarding notice has no {lacking} for the Designated "
+        f"Safeguarding Lead, so it tells people to ask {office(contacts)}. {SET_UP_CONTACTS}"
     )
 
 
@@ -147,10 +192,7 @@ def build_notice(
 
 
 def _dsl_line(contacts: Contacts) -> ContactLine:
-    return ContactLine(
-        "Designated Safeguarding Lead", contacts.dsl_name or "The Designated Safeguarding Lead",
-        contacts.dsl_phone, contacts.dsl_email,
-    )
+    return ContactLine("Designated Safeguarding Lead", contacts.dsl_name, contacts.dsl_phone, contacts.dsl_email)
 
 
 def _adult_contacts(contacts: Contacts) -> tuple[ContactLine, ...]:
@@ -173,8 +215,11 @@ def _adult_contacts(contacts: Contacts) -> tuple[ContactLine, ...]:
 
 
 def _contact_note(contacts: Contacts, numbers: PublicNumbers) -> str:
-    dsl = contacts.dsl_name or "the Designated Safeguarding Lead"
-    if not (contacts.dsl_phone or contacts.dsl_email):
+    dsl = dsl_reference(contacts)
+    if not contacts.dsl_name:
+        how = (f"If you do not know who your Designated Safeguarding Lead is, ask {office(contacts)} or any "
+               "member of staff to put you in touch with them today.")
+    elif not (contacts.dsl_phone or contacts.dsl_email):
         how = f"Ask any member of staff to put you in touch with {dsl} today."
     else:
         how = f"Contact {dsl} today, not later."
@@ -187,7 +232,7 @@ def _contact_note(contacts: Contacts, numbers: PublicNumbers) -> str:
 
 
 def _about_staff(contacts: Contacts) -> str:
-    dsl = contacts.dsl_name or "the Designated Safeguarding Lead"
+    dsl = dsl_reference(contacts)
     instead = []
     if contacts.deputy_name:
         instead.append(f"{contacts.deputy_name} (deputy)")
@@ -260,7 +305,7 @@ def _adult_notice(contacts: Contacts, role: str | None, numbers: PublicNumbers) 
     return Notice(
         title="This may be a safeguarding concern",
         lead=f"If anyone is in immediate danger, call {numbers.emergency} now.",
-        contact_heading="Contact the Designated Safeguarding Lead now:",
+        contact_heading=f"Contact {'the' if contacts.dsl_name else 'your'} Designated Safeguarding Lead now:",
         contacts=_adult_contacts(contacts),
         contact_note=_contact_note(contacts, numbers),
         steps_heading=steps_heading,
@@ -274,13 +319,17 @@ def _adult_notice(contacts: Contacts, role: str | None, numbers: PublicNumbers) 
 
 
 def _child_notice(contacts: Contacts, role: str | None, numbers: PublicNumbers) -> Notice:
-    dsl = contacts.dsl_name or "our safeguarding lead"
+    dsl = dsl_reference(contacts)
+    note = f"Tell {dsl} or an adult you trust, like a parent, carer or teacher."
+    if not contacts.dsl_name:
+        note += f" If you do not know who that is, ask {office(contacts)} or an adult you trust there."
+    role_words = "our safeguarding lead" if contacts.dsl_name else "Designated Safeguarding Lead"
     return Notice(
         title="Thank you for telling us",
         lead=f"If you are in danger now, call {numbers.emergency}.",
         contact_heading="Who to tell:",
-        contacts=(ContactLine("our safeguarding lead", dsl, contacts.dsl_phone, contacts.dsl_email),),
-        contact_note=f"Tell {dsl} or an adult you trust, like a parent, carer or teacher.",
+        contacts=(ContactLine(role_words, contacts.dsl_name, contacts.dsl_phone, contacts.dsl_email),),
+        contact_note=note,
         steps_heading="Remember:",
         steps=(
             "You did the right thing telling someone.",

@@ -53,16 +53,18 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Contacts:
-    """Who the assistant names. Names default to the policy's own; numbers come only from configuration."""
+    """Who the assistant names. Every field comes from configuration only: with none, the assistant
+    says "your Designated Safeguarding Lead" and points to the organisation's office (see
+    ``assistant.notice``), never a name taken from a policy it was shipped with."""
 
-    organisation: str = "our organisation"
-    dsl_name: str = "Sarah Rands"  # the policy names her Designated Safeguarding Lead
+    organisation: str = ""
+    dsl_name: str = ""
     dsl_phone: str = ""
     dsl_email: str = ""
     deputy_name: str = ""
     deputy_phone: str = ""
     deputy_email: str = ""
-    online_name: str = "Holly Davis"  # the policy's person for the organisation's online presence
+    online_name: str = ""  # who manages the organisation's online presence (website, social media)
     online_phone: str = ""
     online_email: str = ""
     childrens_social_care: str = ""  # the local authority's children's services number
@@ -72,7 +74,7 @@ class Contacts:
 
     def missing(self) -> list[str]:
         """Contact fields a deployment should fill in, in the order the notice uses them."""
-        wanted = ["dsl_phone", "dsl_email", "deputy_name", "childrens_social_care", "adult_social_care"]
+        wanted = ["dsl_name", "dsl_phone", "dsl_email", "deputy_name", "childrens_social_care", "adult_social_care"]
         return [name for name in wanted if not getattr(self, name)]
 
 
@@ -102,8 +104,14 @@ class Settings:
     # The app (serve): loopback by default; set host to 0.0.0.0 only behind a trusted proxy.
     host: str = "127.0.0.1"
     port: int = 7860
-    # Admin area password; empty means there is no admin area at all.
+    # Admin area password; empty means there is no admin area at all (and no file upload endpoint).
     admin_password: str = ""
+    # The app answers at most this many questions a minute from one browser session, and ten times as
+    # many from one address (many people can share one); more get a message to wait (a disclosure
+    # among them is still recognised). 0 means no bound.
+    max_questions_per_minute: int = 30
+    # Where the app's "Quick exit" button goes: a neutral page, replacing the app in the tab's history.
+    quick_exit_url: str = "https://www.bbc.co.uk/weather"
     # Optional LLM wording of answers (LangChain chat model). "" means extractive answers only.
     # provider: "openai" (any OpenAI-compatible server), "ollama" or "llamacpp".
     llm_provider: str = ""
@@ -165,16 +173,25 @@ def _coerce(name: str, value: Any, default: Any) -> Any:
         raise ConfigError(f"setting {name!r} cannot be {value!r}: {exc}") from None
 
 
+def config_file(env: Mapping[str, str] | None = None, config_path: Path | str | None = None) -> Path:
+    """Where the configuration is read from (and where ``policy-assistant init`` writes it): the path
+    given, else ``POLICY_ASSISTANT_CONFIG``, else ``policy-assistant.toml`` in the working directory."""
+    env = os.environ if env is None else env
+    if config_path:
+        return Path(config_path)
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV])
+    return Path(DEFAULT_CONFIG_NAME)
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, config_path: Path | str | None = None
 ) -> Settings:
     """Build the settings from defaults, the configuration file and the environment."""
     env = os.environ if env is None else env
-    path = Path(config_path) if config_path else None
-    if path is None and env.get(CONFIG_ENV):
-        path = Path(env[CONFIG_ENV])
-    if path is None and Path(DEFAULT_CONFIG_NAME).is_file():
-        path = Path(DEFAULT_CONFIG_NAME)
+    path: Path | None = config_file(env, config_path)
+    if not config_path and not env.get(CONFIG_ENV) and not path.is_file():
+        path = None  # the default file is optional; a named one must exist
 
     raw: dict[str, Any] = {}
     if path is not None:

@@ -34,7 +34,7 @@ from ingest.load import Block, Document
 PARSER_VERSION = "2"
 
 OPENING_ABBREVIATION = "OPEN"
-OPENING_LABEL = "Opening (untitled)"
+OPENING_LABEL = "Introduction"
 SECTION_SEPARATOR = " \u203a "
 _ABBREVIATION_SKIP = {
     "a", "an", "and", "as", "at", "by", "for", "from", "in", "including", "into", "of", "on", "or",

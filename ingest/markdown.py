@@ -19,7 +19,7 @@ from ingest.lines import TERMINAL, Line
 from ingest.text import clean
 
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)\s*\n.*?\n(?:---|\+\+\+|\.\.\.)\s*(?:\n|\Z)", re.S)
-_ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])(?:\s+(?P<rest>.*)|$)")
@@ -105,7 +105,7 @@ def markdown_lines(raw: str) -> list[Line]:
             continue
         atx = _ATX.match(text)
         if atx:
-            title = strip_inline(atx.group(2))
+            title = strip_inline(atx.group(2) or "")
             if title:
                 lines.append(Line(title, 0.0, True, False, heading=len(atx.group(1)), hard_break=True))
             blank = True
@@ -118,13 +118,16 @@ def markdown_lines(raw: str) -> list[Line]:
             continue
         body = re.sub(r"^\s*(>\s?)+", "", text)
         item = _ITEM.match(body)
+        in_list = bool(lines) and (lines[-1].marker is not None or not lines[-1].hard_break)
+        if item and len(item["indent"]) > 3 and not in_list:
+            item = None  # four spaces in, outside a list, a marker is only text (as in CommonMark)
         if item:
             indent = float(len(item["indent"]))
             rest = item["rest"] or ""
             while _ITEM.match(rest):  # "- - text": an item whose first content is an item of its own
                 rest = _ITEM.match(rest)["rest"] or ""
             inner = _ATX.match(rest)  # "- # Title": an item holding a heading; its words are the title's
-            words = strip_inline(inner.group(2) if inner else rest)
+            words = strip_inline((inner.group(2) or "") if inner else rest)
             marker = ("glyph", item["bullet"]) if item["bullet"] else ("number", item["num"])
             if words:
                 lines.append(Line(words, indent, True, False, marker=marker, hard_break=True))

@@ -85,7 +85,8 @@ def test_signpost_line_is_added_to_a_procedural_question_with_heavy_vocabulary(f
 
 
 def test_role_shapes_who_to_ask_and_contact_details_come_from_configuration():
-    contacts = Contacts(dsl_phone="01234 567890", online_email="online@example.org")
+    contacts = Contacts(dsl_name="Sarah Rands", online_name="Holly Davis", dsl_phone="01234 567890",
+                        online_email="online@example.org")
     assert "01234 567890" in who_to_ask("staff", contacts)
     assert "Holly Davis" in who_to_ask("parent", contacts, online_presence=True)
     assert "online@example.org" in who_to_ask("parent", contacts, online_presence=True)

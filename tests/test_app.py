@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import shutil
+import time
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
@@ -27,7 +28,8 @@ from assistant.settings import Settings
 from ingest.clauses import build_clauses
 from ingest.load import load_document
 
-from conftest import POLICY_PDF, POLICY_TXT, FakeRouter, KeywordEmbedder, SpyRetriever, free_port, serving, spied
+from conftest import (POLICY_PDF, POLICY_TXT, SHIPPED_CONTACTS, FakeRouter, KeywordEmbedder, SpyRetriever, free_port,
+                      serving, spied)
 
 # Gradio's queue uses pandas options that pandas 3 deprecates; not ours to fix.
 pytestmark = [
@@ -99,19 +101,23 @@ def test_serve_ingests_when_stale_warns_about_contacts_and_does_not_open_a_brows
 class Served:
     """The real app on loopback over the real policy, with the keyword embedder and the fake router."""
 
-    def __init__(self, root: Path, admin_password: str = "") -> None:
+    def __init__(self, root: Path, admin_password: str = "", contacts=SHIPPED_CONTACTS, router=FakeRouter,
+                 extra_files: dict[str, str] | None = None, **settings) -> None:
         from assistant.pipeline import open_assistant
 
         policy_dir = root / "policy_docs"
         policy_dir.mkdir(parents=True)
         shutil.copy(POLICY_PDF, policy_dir / POLICY_PDF.name)
-        self.settings = replace(Settings(), policy_dir=policy_dir, data_dir=root / "data", admin_password=admin_password)
+        for name, text in (extra_files or {}).items():
+            (policy_dir / name).write_text(text, encoding="utf-8")
+        self.settings = replace(Settings(), policy_dir=policy_dir, data_dir=root / "data", admin_password=admin_password,
+                                contacts=contacts, **settings)
         self.embedder = KeywordEmbedder()
         self.spies: list[SpyRetriever] = []
 
         def opener(reingest=False, policy_dir=None):
             settings = replace(self.settings, policy_dir=policy_dir) if policy_dir else self.settings
-            assistant = spied(open_assistant(settings, reingest=reingest, embedder=self.embedder, router=FakeRouter()))
+            assistant = spied(open_assistant(settings, reingest=reingest, embedder=self.embedder, router=router()))
             self.spies.append(assistant.retriever)
             return assistant
 
@@ -172,8 +178,9 @@ def test_served_disclosure_shows_the_notice_and_keeps_it_on_later_turns(served, 
     assert len(chat) == 4 and 'role="alert"' in notice_later and "999" in notice_later
     assert "safeguarding notice stays at the top" in _text(chat[-1])
     # no feedback can be given in this conversation, and the disclosure was written nowhere
-    status = str(client.predict(api_name="/feedback_up"))
-    assert "no answer to give feedback on" in status or "not recorded" in status
+    for turn in ("0", "1"):
+        status = str(client.predict(f"up {turn} question", api_name="/feedback"))
+        assert "no answer to give feedback on" in status or "not recorded" in status
     assert not feedback_path(served.settings.data_dir).exists() or "canary" not in feedback_path(
         served.settings.data_dir).read_text()
     for path in served.settings.data_dir.rglob("*"):
@@ -196,20 +203,26 @@ def test_served_follow_up_reads_the_question_before_it(served, no_network):
 def test_served_feedback_is_recorded_and_shown_to_the_admin(served, no_network):
     client = served.client()
     _ask(client, "Can I email a child about their homework?")
-    client.predict(api_name="/feedback_down")
+    _ask(client, "Can I record a Zoom session?")
+    chat, status = client.predict("down 0", api_name="/feedback")  # the first answer, question not included
+    assert "Thank you" in status and "marked not helpful" in _text(chat[1]) and "pa-fb-btn" in _text(chat[3])
     other = served.client()  # a new conversation: no earlier question to read this one with
     _, _ = _ask(other, "What is the capital of France?")
-    other.predict(api_name="/feedback_wrong_clause")
+    other.predict("wrong_clause 0 question", api_name="/feedback")  # the box ticked
     entries = read_feedback(served.settings.data_dir)
-    mine = [e for e in entries if e.question in ("Can I email a child about their homework?", "What is the capital of France?")]
-    assert [(e.rating, e.route) for e in mine] == [("down", "answer"), ("wrong_clause", "not_covered")]
+    mine = [e for e in entries if e.rating in ("down", "wrong_clause")]
+    assert [(e.rating, e.route, e.question) for e in mine] == [
+        ("down", "answer", ""), ("wrong_clause", "not_covered", "What is the capital of France?")]
     assert mine[0].cited and mine[0].cited[0].startswith("ESV-")
+    assert "Can I email a child" not in feedback_path(served.settings.data_dir).read_text()
 
     locked = client.predict("wrong password", api_name="/admin_unlock")
     assert "not right" in str(locked)
     with pytest.raises(Exception):
         client.predict(api_name="/admin_reingest")  # a locked session cannot re-ingest
-    unlocked = client.predict("test-admin-pw", api_name="/admin_unlock")
+    unlocker = served.client()  # another address would be kept waiting no longer than this one
+    time.sleep(1.1)  # the wrong guess above delays this client's next try by a second
+    unlocked = unlocker.predict("test-admin-pw", api_name="/admin_unlock")
     flat = json.dumps(unlocked)
     assert "What is the capital of France?" in flat and "online-safety-policy.pdf" in flat
 
@@ -221,16 +234,83 @@ def test_served_policy_page_has_every_clause_and_the_highlight(served, no_networ
 
 def test_served_quiz_marks_answers_and_offers_a_download(served, no_network, policy_clauses):
     quiz = Q.build_quiz(policy_clauses)
-    answers = [q.answer.clause_id for q in quiz] + [None] * (Q.QUIZ_MAX_QUESTIONS - len(quiz))
-    answers[0] = next(o.clause_id for o in quiz[0].options if o != quiz[0].answer)  # one wrong
-    html, download = served.client().predict(*answers, api_name="/quiz_submit")
+    answers = [str(q.answer) for q in quiz] + [None] * (Q.QUIZ_MAX_QUESTIONS - len(quiz))
+    answers[0] = str((quiz[0].answer + 1) % Q.QUIZ_OPTIONS)  # one wrong
+    html, download, *_ = served.client().predict(*answers, api_name="/quiz_submit")
     assert f"You answered {len(quiz) - 1} of {len(quiz)} correctly" in html
-    assert R.esc(quiz[0].answer.text) in html  # the feedback quotes the answer's clause
+    assert R.esc(quiz[0].clause.text) in html  # the feedback quotes the answer's clause
     if isinstance(download, dict):  # an update of the download button: its value is the file
         assert download.get("visible") is True
         download = download.get("value") or download.get("path")
     record = Path(download).read_text(encoding="utf-8")
     assert "Volunteer&rsquo;s name" in record and f"{len(quiz) - 1} of {len(quiz)}" in record
+    blank, nothing, *_ = served.client().predict(*([None] * Q.QUIZ_MAX_QUESTIONS), api_name="/quiz_submit")
+    assert "Choose an answer" in blank and (nothing is None or not (nothing.get("value") if isinstance(nothing, dict) else nothing))
+
+
+def test_served_index_unavailable_says_so_instead_of_an_error_badge(served, no_network):
+    from ingest.store import StoreUnavailableError
+
+    retriever = served.demo.policy_library.assistant.retriever
+    real = retriever.search
+
+    def down(question, k=8):
+        raise StoreUnavailableError("The policy index is unavailable (Chroma server at http://127.0.0.1:1 not "
+                                    "answering); disclosures are still recognised")
+
+    retriever.search = down
+    try:
+        chat, notice = _ask(served.client(), "Can I record a Zoom session?")
+    finally:
+        retriever.search = real
+    assert "The policy index is unavailable" in _text(chat[-1]) and "pa-error" in _text(chat[-1]) and notice == ""
+
+
+def _post_file(url: str, name: str, data: bytes) -> int:
+    """POST one file to Gradio's upload endpoint as a browser would; the HTTP status."""
+    import urllib.error
+
+    boundary = "pa-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(url.rstrip("/") + A.UPLOAD_PATH, data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_no_upload_endpoint_without_an_admin_area_and_nothing_left_in_gradios_cache(tmp_path, monkeypatch, no_network):
+    gradio_tmp = tmp_path / "gradio-tmp"
+    gradio_tmp.mkdir()
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(gradio_tmp))  # read when the Blocks are built
+    public = Served(tmp_path / "public")
+    try:
+        assert _post_file(public.url, "note.txt", b"x" * 10_000) == 403  # refused before anything is read
+        quiz = Q.build_quiz(public.demo.policy_library.clauses)
+        public.client().predict(*([str(q.answer) for q in quiz] + [None] * (Q.QUIZ_MAX_QUESTIONS - len(quiz))),
+                                api_name="/quiz_submit")
+    finally:
+        public.close()
+    with_admin = Served(tmp_path / "admin", admin_password="pw")
+    try:
+        assert _post_file(with_admin.url, "policy.txt", b"Our Zoom Policy\nWe do not record.\n") == 200
+        assert [p for p in gradio_tmp.rglob("*") if p.is_file()]  # Gradio kept the upload while it ran
+    finally:
+        with_admin.close()
+    assert [p for p in gradio_tmp.rglob("*") if p.is_file()] == []  # its cache is emptied when the app stops
+
+
+def test_guessing_the_admin_password_cannot_hold_the_workers_that_answer(fake_assistant, settings):
+    """Unlocking runs in a queue group of its own, one at a time, and never sleeps (tests/test_handlers.py):
+    a guessing loop waits behind itself, not in front of anyone's question."""
+    demo = A.create_app(fake_assistant, replace(settings, admin_password="s3cret"))
+    fns = {fn.api_name: fn for fn in demo.fns.values() if fn.api_name}
+    unlock, ask = fns["admin_unlock"], fns["ask"]
+    assert unlock.concurrency_id != ask.concurrency_id and unlock.concurrency_limit == 1
+    assert ask.concurrency_limit in (A.DEFAULT_CONCURRENCY_LIMIT, "default")
 
 
 def test_admin_upload_of_a_new_version_reports_changed_clauses(tmp_path, no_network):
@@ -244,7 +324,7 @@ def test_admin_upload_of_a_new_version_reports_changed_clauses(tmp_path, no_netw
             encoding="utf-8")
         client = server.client()
         client.predict("pw", api_name="/admin_unlock")
-        report, docs, changes, *_ = client.predict(handle_file(str(new_version)), "online-safety-policy.pdf",
+        report, _setup, docs, changes, *_ = client.predict(handle_file(str(new_version)), "online-safety-policy.pdf",
                                                    api_name="/admin_upload")
         assert "online-safety-policy-v2.txt" in report and "replacing online-safety-policy.pdf" in report
         assert "ZP-6" in changes and "We never allow any recording" in changes

@@ -9,9 +9,10 @@ temp directory are pointed under tmp_path too. After the server is closed every 
 (the Chroma sqlite files and feedback.jsonl among them), every log record and all output are searched
 for the canary, binary-safe, in UTF-8 and UTF-16, in any case.
 
-Feedback for the disclosure is refused twice: through the app's feedback endpoints and through
-``assistant.feedback`` directly. A control conversation in another session gives feedback that is
-recorded, so the search is shown to see what the app writes.
+Feedback for the disclosure is refused twice: through the app's feedback endpoint (every rating, on
+both answers, with the box to include the question ticked) and through ``assistant.feedback``
+directly. A control conversation in another session gives feedback with its question included, which
+is recorded, so the search is shown to see what the app writes.
 
 What it does not cover: the browser's own storage (run history is off; see tests/test_browser.py).
 """
@@ -118,9 +119,11 @@ def test_a_canary_disclosure_through_the_running_app_is_written_and_logged_nowhe
                                             api_name="/ask").result(timeout=REQUEST_TIMEOUT_S)
             assert 'role="alert"' in notice and "safeguarding notice stays at the top" in _text(chat[-1])
             assert not _leaks(_text(chat[-1]).encode())  # the disclosure was no context for the answer
-            for rating in RATINGS:  # every feedback button, after the routed conversation's last answer
-                status = str(client.submit(api_name=f"/feedback_{rating}").result(timeout=REQUEST_TIMEOUT_S))
-                assert "no answer to give feedback on" in status or "not recorded" in status, status
+            for rating in RATINGS:  # every feedback button, on both answers, question included
+                for turn in (0, 1):
+                    status = str(client.submit(f"{rating} {turn} question", api_name="/feedback").result(
+                        timeout=REQUEST_TIMEOUT_S))
+                    assert "no answer to give feedback on" in status or "not recorded" in status, status
         finally:
             client.close()
         assert not feedback_path(data_dir).exists()
@@ -141,8 +144,8 @@ def test_a_canary_disclosure_through_the_running_app_is_written_and_logged_nowhe
         other = Client(url, verbose=False, httpx_kwargs={"timeout": REQUEST_TIMEOUT_S})
         try:
             other.submit(CONTROL_QUESTION, "parent", api_name="/ask").result(timeout=REQUEST_TIMEOUT_S)
-            status = str(other.submit(api_name="/feedback_wrong_clause").result(timeout=REQUEST_TIMEOUT_S))
-            assert "Thank you" in status, status
+            status = str(other.submit("wrong_clause 0 question", api_name="/feedback").result(timeout=REQUEST_TIMEOUT_S))
+            assert "Thank you" in status, status  # the box ticked: the question is kept
         finally:
             other.close()
     finally:

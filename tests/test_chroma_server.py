@@ -36,7 +36,7 @@ from ingest.store import REGISTRY_SUFFIX, open_client
 
 import test_answer
 import test_index
-from conftest import POLICY_PDF, POLICY_TXT, FakeRouter, free_port
+from conftest import POLICY_PDF, POLICY_TXT, SHIPPED_CONTACTS, FakeRouter, free_port
 
 pytestmark = pytest.mark.server
 
@@ -109,7 +109,7 @@ def _collection_for(request) -> str:
 def settings(tmp_path, policy_dir, chroma_server, request, no_network) -> Settings:
     """conftest's settings, but on the server and in a collection of this test's own."""
     return replace(Settings(), policy_dir=policy_dir, data_dir=tmp_path / "data", chroma_url=chroma_server,
-                   collection=_collection_for(request))
+                   collection=_collection_for(request), contacts=SHIPPED_CONTACTS)
 
 
 # The answer and index tests again, now against the server (they take `settings` or `fake_assistant`).

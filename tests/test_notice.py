@@ -6,9 +6,12 @@ import json
 
 import pytest
 
-from assistant.notice import CHILDLINE, NSPCC_HELPLINE, SAMARITANS, PublicNumbers, build_notice, missing_contact_warning
+from assistant.answer import SIGNPOST, who_to_ask
+from assistant.notice import (CHILDLINE, NSPCC_HELPLINE, SAMARITANS, PublicNumbers, build_notice, dsl_reference,
+                              missing_contact_warning, setup_hint)
 from assistant.settings import Contacts
 
+NAMED = Contacts(dsl_name="Sarah Rands", online_name="Holly Davis")  # the shipped policy's people, configured
 FULL = Contacts(
     organisation="Riverside Arts",
     dsl_name="Sarah Rands",
@@ -35,7 +38,7 @@ def test_the_notice_leads_with_999(audience: str, role: str | None) -> None:
 
 
 def test_names_show_without_numbers_and_no_empty_contact_fields() -> None:
-    text = build_notice(Contacts(), "adult", "staff").to_text()
+    text = build_notice(NAMED, "adult", "staff").to_text()
     assert "Sarah Rands" in text and "Holly Davis" in text
     for line in lines(text):
         stripped = line.strip().rstrip(",:").lower()
@@ -71,7 +74,7 @@ def test_concern_about_staff_or_the_dsl_names_who_to_go_to_instead() -> None:
 
 
 def test_a_child_gets_plain_words_and_childline() -> None:
-    notice = build_notice(Contacts(), "child", "participant")
+    notice = build_notice(NAMED, "child", "participant")
     text = notice.to_text()
     assert CHILDLINE in text
     assert "You did the right thing telling someone" in text
@@ -120,6 +123,40 @@ def test_to_dict_is_json_serialisable_and_structured() -> None:
 
 def test_missing_contact_warning() -> None:
     warning = missing_contact_warning(Contacts())
-    assert warning is not None and "dsl phone" in warning
-    complete = Contacts(dsl_phone="1", dsl_email="a@b", deputy_name="D", childrens_social_care="2", adult_social_care="3")
+    assert warning is not None and "dsl phone" in warning and "dsl name" in warning
+    # It says how to fix it, rather than naming a policy-assistant.toml that may not exist.
+    assert "policy-assistant init" in warning and "copy policy-assistant.example.toml" in warning
+    complete = Contacts(dsl_name="N", dsl_phone="1", dsl_email="a@b", deputy_name="D", childrens_social_care="2",
+                        adult_social_care="3")
     assert missing_contact_warning(complete) is None
+
+
+# Anyone the shipped policy names: with nothing configured, another organisation's users must never see them.
+BORROWED = ("Sarah", "Rands", "Holly", "Davis")
+
+
+@pytest.mark.parametrize("audience,role", [("adult", "staff"), ("adult", "parent"), ("adult", "participant"),
+                                           ("child", "participant")])
+def test_with_no_contacts_configured_nobody_is_named_and_the_office_is_the_way_in(audience, role) -> None:
+    text = build_notice(Contacts(), audience, role).to_text()
+    assert not any(name in text for name in BORROWED), text
+    assert "your Designated Safeguarding Lead" in text
+    assert "your organisation's office" in text
+    office = build_notice(Contacts(organisation="Riverside Arts"), audience, role).to_text()
+    assert "the office at Riverside Arts" in office
+
+
+def test_with_no_contacts_configured_answers_name_nobody_either() -> None:
+    for role in ("staff", "parent", "volunteer", "participant"):
+        line = who_to_ask(role, Contacts(), online_presence=True)
+        assert not any(name in line for name in BORROWED), line
+        assert "your Designated Safeguarding Lead" in line and "office" in line
+    signpost = SIGNPOST.format(dsl=dsl_reference(Contacts()), reach="")
+    assert "speak to your Designated Safeguarding Lead now" in signpost
+    assert "Sarah Rands (Designated Safeguarding Lead)" in who_to_ask("staff", NAMED)
+
+
+def test_the_administrator_is_told_how_to_set_the_contacts_until_they_are() -> None:
+    hint = setup_hint(Contacts())
+    assert hint is not None and "policy-assistant init" in hint and "policy-assistant.example.toml" in hint
+    assert setup_hint(Contacts(dsl_name="Alex Morgan", dsl_phone="01632 960000")) is None

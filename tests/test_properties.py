@@ -101,8 +101,11 @@ def check_clauses(raw: str, clauses, markdown: bool = False) -> None:
     if markdown:
         from ingest.markdown import strip_inline
 
-        marker = re.compile(r"^\s*(?:>\s?)*(?:(?:[-*+]|\d{1,3}[.)])(?:\s+|$))*(?:#{1,6}(?:\s+|$))?")
-        source = [w for words in source_lines(raw) for w in strip_inline(marker.sub(" ", " ".join(words))).split()]
+        # Markers count only at a line's start (up to three spaces in: more is a paragraph's continuation).
+        marker = re.compile(r"^ {0,3}(?:>\s?)*(?:(?:[-*+]|\d{1,3}[.)])(?:\s+|$))*(?:#{1,6}(?:\s+|$))?")
+        lines = [unicodedata.normalize("NFC", line.translate(_CONTROL).replace("\ufeff", "").replace("\u00ad", ""))
+                 .replace("\t", "    ") for line in raw.splitlines()]
+        source = [w for line in lines for w in strip_inline(marker.sub(" ", line)).split()]
     else:
         source = [w for line in source_lines(raw) for w in line]
     ids = [c.clause_id for c in clauses]

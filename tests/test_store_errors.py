@@ -64,7 +64,7 @@ def test_with_the_server_down_ask_says_so_and_still_recognises_a_disclosure(cli_
     assert "missing or out of date" not in err and "Could not connect" not in err
 
     status, out, err = _run(capsys, "ask", DISCLOSURE)
-    assert status == 0 and "999" in out and "Sarah Rands" in out  # the safeguarding notice, as ever
+    assert status == 0 and "999" in out and "Designated Safeguarding Lead" in out  # the safeguarding notice, as ever
     assert "stepdad" not in err
 
 

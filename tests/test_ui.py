@@ -19,8 +19,9 @@ from assistant import quiz as Q
 from assistant.ui import pages as P
 from assistant.ui import render as R
 from assistant.answer import Answer, Citation
-from assistant.feedback import FeedbackRefused, feedback_path, read_feedback, record_feedback
+from assistant.feedback import FeedbackRefused, feedback_path, not_covered_questions, read_feedback, record_feedback
 from assistant.notice import build_notice
+from assistant.sections import display_title, policy_sections
 from assistant.settings import Contacts
 from ingest.clauses import build_clauses
 from ingest.load import MAX_DOCUMENT_BYTES, load_document
@@ -97,7 +98,7 @@ def test_not_covered_renders_without_cards_and_says_who_to_ask():
 
 
 def test_notice_panel_is_an_alert_with_999_and_the_dsl():
-    contacts = Contacts(dsl_phone="01234 567890", dsl_email="dsl@example.org")
+    contacts = Contacts(dsl_name="Sarah Rands", dsl_phone="01234 567890", dsl_email="dsl@example.org")
     html = R.notice_html(build_notice(contacts, role="volunteer"))
     assert 'role="alert"' in html
     assert "999" in html and 'href="tel:999"' in html
@@ -145,29 +146,48 @@ def test_policy_page_has_every_clause_as_an_element_with_its_id(policy_clauses):
     assert page.index('<ul class="options">', parent) < page.index('id="clause-UMP-4.a"')
 
 
-def test_quiz_is_deterministic_and_every_option_is_a_clause_verbatim(policy_clauses):
+def test_quiz_result_keeps_each_part_apart_and_quotes_the_clause_verbatim(policy_clauses):
     quiz = Q.build_quiz(policy_clauses)
-    assert quiz == Q.build_quiz(list(reversed(policy_clauses)))
-    assert 2 <= len(quiz) <= Q.QUIZ_MAX_QUESTIONS
-    texts = {c.full_text for c in policy_clauses}
-    for q in quiz:
-        assert q.answer in q.options and len(q.options) == Q.QUIZ_OPTIONS
-        assert all(label in texts for label, _ in q.choices())
-        assert [o.section_label for o in q.options].count(q.answer.section_label) == 1
-        assert q.answer.section_label in q.prompt or "opening" in q.prompt
-
-
-def test_quiz_feedback_quotes_the_answer_clause_verbatim(policy_clauses):
-    quiz = Q.build_quiz(policy_clauses)
-    chosen = [q.answer.clause_id for q in quiz[:-1]] + [None]
+    chosen = [str(q.answer) for q in quiz[:-2]] + [str((quiz[-2].answer + 1) % Q.QUIZ_OPTIONS), None]
     result = Q.grade_quiz(quiz, chosen)
-    assert (result.score, result.total) == (len(quiz) - 1, len(quiz))
+    assert (result.score, result.total) == (len(quiz) - 2, len(quiz))
     html = P.quiz_feedback_html(result)
     for q in quiz:
-        assert R.esc(q.answer.text) in html and q.answer.clause_id in html
-    assert "Not answered." in html
+        assert R.esc(q.clause.text) in html and q.clause.clause_id in html
+    assert "Not answered." in html and "Not quite." in html and "You chose:" in html
+    # The verdict, the question and the answer are paragraphs of their own, never run together.
+    assert re.search(r"</strong></p><p class=\"pa-quiz-prompt\">", html)
+    text = re.sub(r"<[^>]+>", "", re.sub(r"</(?:p|li|blockquote|div|h\d)>", "\n", html))  # as a reader sees the blocks
+    assert not re.search(r"[?.:][A-Z]", text), text
     record = P.quiz_record_html(result, ["online-safety-policy.pdf"])
     assert record.startswith("<!doctype html>") and "Volunteer&rsquo;s name" in record
+    printed = P.quiz_print_html(result, ["online-safety-policy.pdf"])
+    assert "pa-print-only" in printed and "Volunteer&rsquo;s name" in printed
+
+
+def test_section_titles_are_what_a_person_would_write(policy_clauses):
+    sections = policy_sections(policy_clauses)
+    assert sections[0].title == "Introduction"  # text before the first heading
+    assert all("untitled" not in s.title.lower() for s in sections)
+    assert display_title("**Leeds Children\u2019s Social Care**") == "Leeds Children\u2019s Social Care"
+    assert display_title("Designated Safeguarding Lead (Sarah Rands") == "Designated Safeguarding Lead Sarah Rands"
+    assert display_title("2. NAMED PERSON(S) FOR SAFEGUARDING") == "2. NAMED PERSON(S) FOR SAFEGUARDING"
+    unbalanced = _citation(section="Staff (Holly Davis")
+    assert "Staff Holly Davis</span>" in R.card_html(unbalanced)  # the title tidied
+    assert R.esc("(Holly Davis") in R.card_html(_citation(text="ask (Holly Davis", section="Staff"))  # the quote as is
+
+
+def test_policy_page_is_titled_by_its_documents_and_wraps_any_line(policy_clauses):
+    page = P.policy_page_html(policy_clauses, "Example Arts Club")
+    assert "<title>Online safety policy: every clause with its id (Example Arts Club)</title>" in page
+    assert "overflow-wrap: anywhere" in page
+
+
+def test_admin_document_names_are_text_never_markup():
+    name = "![x](http://127.0.0.1:9/x.png)[click](http://example.org)<img src=x>.txt"
+    html = P.documents_html([name], 3)
+    assert "<img" not in html and "<a " not in html and "&lt;img src=x&gt;" in html
+    assert "(3 clauses)" in html
 
 
 def test_diff_clauses_reports_added_removed_and_changed(policy_clauses):
@@ -216,6 +236,16 @@ def test_feedback_refuses_disclosures_and_routed_conversations(tmp_path):
         record_feedback(tmp_path, question="q", answer=_answer(), role="staff", rating="love")
     assert not feedback_path(tmp_path).exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_feedback_keeps_rating_and_clause_ids_and_the_question_only_when_included(tmp_path):
+    record_feedback(tmp_path, answer=_answer(), role="staff", rating="up")
+    record_feedback(tmp_path, answer=NOT_COVERED, role="parent", rating="wrong_clause", question=None)
+    record_feedback(tmp_path, answer=NOT_COVERED, role="parent", rating="down", question="Capital of France?")
+    lines = [json.loads(line) for line in feedback_path(tmp_path).read_text().splitlines()]
+    assert [(e["rating"], e["cited"], e["question"]) for e in lines] == [
+        ("up", ["ZP-6"], ""), ("wrong_clause", [], ""), ("down", [], "Capital of France?")]
+    assert [e.question for e in not_covered_questions(read_feedback(tmp_path))] == ["Capital of France?"]
 
 
 def test_feedback_writes_atomically_with_question_and_cited_ids(tmp_path, monkeypatch):

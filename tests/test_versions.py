@@ -15,12 +15,14 @@ import sys
 import textwrap
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from assistant.library import Library, opener_for
 from assistant.settings import Settings
+from assistant.ui.admin import AdminHandlers
 from assistant.ui.handlers import Handlers
 from ingest.index import ingest
 from ingest.store import IndexMovedError, open_client, read_pointer
@@ -63,7 +65,8 @@ def _folder(settings: Settings) -> None:
 def _app(settings: Settings) -> tuple[Library, Handlers]:
     opener = opener_for(settings, embedder=KeywordEmbedder(), router=FakeRouter())
     library = Library(settings, opener(), opener)
-    return library, Handlers(library, settings)
+    # Users here ask as fast as they can, for minutes: the per-client bound (tests/test_app_limits.py) is not this test's.
+    return library, Handlers(library, replace(settings, max_questions_per_minute=100_000))
 
 
 class Users:
@@ -82,11 +85,13 @@ class Users:
             question = QUESTIONS[(n + asked) % len(QUESTIONS)]
             asked += 1
             try:
-                conversation = self.handlers.respond(question, "staff", None)
+                # Each user is one browser session, as the app's queue gives it.
+                conversation = self.handlers.respond(question, "staff", None, session=f"user-{n}")
             except Exception as exc:  # a failed answer: what the person would see as an error
                 self.failures.append(f"{type(exc).__name__}: {exc}")
                 continue
-            answer = conversation.last.answer if conversation.last else None
+            shown = conversation.answers[-1] if conversation.answers else None
+            answer = shown.answer if shown is not None else None
             if answer is not None and answer.citations:
                 self.versions.append({c.document for c in answer.citations})
 
@@ -140,7 +145,7 @@ def test_the_admin_reindex_fails_no_concurrent_question(settings):
             for old in settings.policy_dir.glob("*.txt"):
                 old.unlink()
             (settings.policy_dir / f"policy-v{round}.txt").write_text(text, encoding="utf-8")
-            report = handlers.reingest()
+            report = AdminHandlers(handlers.library, settings).reingest()  # the admin's "Re-ingest" button
             assert report.startswith("Indexed 67 clauses"), report
         time.sleep(0.3)
     _check(users, {f"policy-v{n}.txt" for n in range(rounds + 1)})

@@ -1,5 +1,5 @@
 """Pure renderers for whole pages and panels: the policy page, the induction steps, the quiz and its
-record, the clause changes, the app's header.
+record, the clause changes, the app's header, and the admin area's lists.
 
 What this module does not do: build the quiz (``assistant.quiz``), compute changes (``assistant.changes``)
 or serve anything (``assistant.ui.app``).
@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from assistant.changes import ClauseDiff
+from assistant.feedback import FeedbackEntry
+from assistant.notice import dsl_with_role, setup_hint
 from assistant.quiz import QuizQuestion, QuizResult
-from assistant.sections import Section, document_title, policy_sections
-from assistant.settings import Settings
-from assistant.ui.render import POLICY_ROUTE, clause_body_html, anchor_for, clause_anchors, esc, text_html
+from assistant.sections import Section, display_title, document_title, policy_sections
+from assistant.settings import Contacts, Settings
+from assistant.ui.render import POLICY_ROUTE, clause_body_html, anchor_for, clause_anchors, esc, phone_link, text_html
 from ingest.clauses import Clause
 
 STATIC = Path(__file__).parent / "static"
@@ -96,7 +98,8 @@ def policy_page_html(clauses: Sequence[Clause], organisation: str = "") -> str:
                         f"{section_body_html(s, anchors)}</section>")
     if not documents:
         body.append("<h1>No policy loaded</h1><p>The policy folder has not been ingested yet.</p>")
-    title = "Policy" + (f": {organisation}" if organisation and organisation != "our organisation" else "")
+    named = " and ".join(document_title(d) for d in documents) or "Policy"
+    title = f"{named}: every clause with its id" + (f" ({organisation})" if organisation else "")
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -128,39 +131,60 @@ def induction_section_html(sections: Sequence[Section], index: int) -> str:
 
 def _clause_reference(c: Clause) -> str:
     page = f", page {c.page}" if c.page else ""
-    return f"{c.clause_id}, {c.section_label}, {c.document}{page}"
+    return f"{c.clause_id}, {display_title(c.section_label)}, {c.document}{page}"
 
 
 def quiz_feedback_html(result: QuizResult) -> str:
-    """Each question's result, quoting the answer's clause verbatim."""
+    """Each question marked, with what was chosen and the clause the right answer quotes, verbatim."""
     rows = []
     for n, item in enumerate(result.items, 1):
+        question = item.question
         verdict = "Correct." if item.correct else ("Not answered." if item.chosen is None else "Not quite.")
         cls = "pa-quiz-right" if item.correct else "pa-quiz-wrong"
+        chosen = ""
+        if item.chosen is not None and not item.correct:
+            chosen = f'<p class="pa-quiz-chosen">You chose: \u201c{esc(item.chosen_text or "")}\u201d. That is not what the policy says.</p>'
         rows.append(
-            f'<li class="{cls}"><p><strong>Question {n}: {verdict}</strong> {esc(item.question.prompt)}</p>'
-            f'<p>The answer is {esc(_clause_reference(item.question.answer))}:</p>'
-            f'<blockquote class="pa-card-text">{clause_body_html(item.question.answer.full_text)}</blockquote></li>'
+            f'<li class="{cls}"><p class="pa-quiz-verdict"><strong>Question {n}: {verdict}</strong></p>'
+            f'<p class="pa-quiz-prompt">{esc(question.prompt)}</p>{chosen}'
+            f'<p class="pa-quiz-source">The policy says ({esc(_clause_reference(question.clause))}):</p>'
+            f'<blockquote class="pa-card-text">{clause_body_html(question.clause.full_text)}</blockquote></li>'
         )
     return (
         f'<div class="pa-quiz-result" role="status"><p class="pa-score">You answered {result.score} of '
-        f'{result.total} correctly.</p><ol>{"".join(rows)}</ol></div>'
+        f'{result.total} correctly.</p><ol class="pa-quiz-items">{"".join(rows)}</ol></div>'
+    )
+
+
+QUIZ_TITLE = "Volunteer induction: policy quiz"
+RECORD_LINES = ("<p class=\"pa-sign\">Volunteer&rsquo;s name: <span class=\"blank\"></span></p>"
+                "<p class=\"pa-sign\">Checked by (name and role): <span class=\"blank\"></span></p>"
+                "<p class=\"pa-sign\">Date: <span class=\"blank\"></span></p>")
+
+
+def _completed(documents: Iterable[str], when: datetime | None) -> str:
+    when = when or datetime.now()
+    return f'Policy: {esc(", ".join(documents))}. Completed {esc(when.strftime("%d %B %Y, %H:%M"))}.'
+
+
+def quiz_print_html(result: QuizResult, documents: Iterable[str], when: datetime | None = None) -> str:
+    """The marked quiz as the app shows it, with the lines of the induction record that only print."""
+    return (
+        f'<div class="pa-quiz-print"><h2 class="pa-print-only">{QUIZ_TITLE}</h2>'
+        f'<p class="pa-print-only">{_completed(documents, when)}</p>{quiz_feedback_html(result)}'
+        f'<div class="pa-print-only">{RECORD_LINES}</div></div>'
     )
 
 
 def quiz_record_html(result: QuizResult, documents: Iterable[str], when: datetime | None = None) -> str:
     """A printable record for a volunteer's induction file. Nothing personal: the name is written by hand."""
-    when = when or datetime.now()
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Induction quiz record</title>'
-        f"<style>{POLICY_CSS} .blank {{ border-bottom: 1px solid #0f172a; display: inline-block; min-width: 16rem; }}"
-        " .pa-quiz-right strong { color: #166534; } .pa-quiz-wrong strong { color: #991b1b; }</style></head><body><main>"
-        "<h1>Volunteer induction: online-safety policy quiz</h1>"
-        f'<p class="meta">Policy: {esc(", ".join(documents))}. Completed {esc(when.strftime("%d %B %Y, %H:%M"))}.</p>'
-        f"{quiz_feedback_html(result)}"
-        "<p>Volunteer&rsquo;s name: <span class=\"blank\"></span></p>"
-        "<p>Checked by (name and role): <span class=\"blank\"></span></p>"
-        "<p>Date: <span class=\"blank\"></span></p>"
+        f"<style>{POLICY_CSS} .blank {{ border-bottom: 1px solid currentColor; display: inline-block; min-width: 16rem; }}"
+        " .pa-quiz-right strong { color: #166534; } .pa-quiz-wrong strong { color: #991b1b; }"
+        " .pa-quiz-items > li { margin: 1rem 0; } .pa-quiz-items p { margin: .3rem 0; }</style></head><body><main>"
+        f'<h1>{QUIZ_TITLE}</h1><p class="meta">{_completed(documents, when)}</p>'
+        f"{quiz_feedback_html(result)}{RECORD_LINES}"
         "<p class=\"meta\">This record was generated by the policy assistant, which stores nothing about who took "
         "the quiz. Print it, or save it, for the induction record.</p></main></body></html>"
     )
@@ -192,20 +216,62 @@ def diff_html(diff: ClauseDiff | None, when: str = "") -> str:
 
 
 def header_html(settings: Settings) -> str:
-    org = settings.contacts.organisation
-    org_text = "the organisation's" if org in ("", "our organisation") else f"{esc(org)}\u2019s"
-    dsl = settings.contacts.dsl_name or "the Designated Safeguarding Lead"
+    contacts = settings.contacts
+    org = contacts.organisation.strip()
+    org_text = f"{esc(org)}\u2019s" if org else "your organisation\u2019s"
+    reach = f", {phone_link(contacts.dsl_phone)}" if contacts.dsl_phone else ""
     return (
         '<header class="pa-header"><h1>Safeguarding policy assistant</h1>'
-        f"<p>Answers from {org_text} online-safety policy, quoting the exact clause. "
-        f'<a href="{POLICY_ROUTE}" target="_blank" rel="noopener">Read the full policy (new tab)</a></p>'
+        f'<p><span class="pa-intro">Answers from {org_text} safeguarding and online-safety policies, quoting the '
+        f'exact clause. </span><a href="{POLICY_ROUTE}" target="_blank" rel="noopener">Read the full policy (new tab)</a></p>'
         f'<p class="pa-urgent"><strong>Worried about someone\u2019s safety?</strong> If anyone is in immediate danger, '
-        f'call <a href="tel:999">999</a>. Then tell {esc(dsl)}, the Designated Safeguarding Lead.</p></header>'
+        f'call <a href="tel:999">999</a>. Then tell {esc(dsl_with_role(contacts))}{reach}.</p></header>'
     )
+
+
+def setup_html(contacts: Contacts) -> str:
+    """The note for the app's administrator while the notice cannot name or reach the DSL ("" once it can)."""
+    hint = setup_hint(contacts)
+    if not hint:
+        return ""
+    return ('<details class="pa-setup" role="note"><summary>Set-up not finished: the safeguarding contacts are '
+            f"incomplete (for this app&rsquo;s administrator)</summary><p>{esc(hint)}</p></details>")
 
 
 def quiz_intro(quiz: Sequence[QuizQuestion]) -> str:
     if not quiz:
-        return "The quiz needs a policy with at least two sections."
-    return (f"{len(quiz)} questions. Every option is a clause of the policy, word for word: pick the one that "
-            "belongs to the section named. Your answers are not stored.")
+        return ("The quiz needs a policy that states rules (such as \u201cStaff must not \u2026\u201d); this one has "
+                "none it can ask about yet.")
+    return (f"{len(quiz)} questions about what to do. In each, one answer is the policy\u2019s own words and the "
+            "others are not what it says. Your answers are not stored.")
+
+
+def documents_html(documents: Sequence[str], clause_count: int) -> str:
+    """The policy documents in use, their names as plain text (a name is never read as markup)."""
+    items = "".join(f"<li>{esc(d)}</li>" for d in documents) or "<li>(none)</li>"
+    return (f'<div class="pa-admin-docs"><p><strong>Policy documents in use</strong> ({clause_count} clauses):</p>'
+            f"<ul>{items}</ul></div>")
+
+
+def feedback_list_html(entries: Sequence[FeedbackEntry]) -> str:
+    """Feedback, newest first, as a list that fits a phone."""
+    if not entries:
+        return "<p>No feedback yet.</p>"
+    items = []
+    for e in entries:
+        question = (f'<p class="pa-fb-question">\u201c{esc(e.question)}\u201d</p>' if e.question
+                    else '<p class="pa-quiet">(question not included)</p>')
+        cited = esc(", ".join(e.cited)) or "none"
+        items.append(f'<li class="pa-admin-item"><p><strong>{esc(e.rating.replace("_", " "))}</strong> on a '
+                     f'{esc(e.route.replace("_", " "))} answer &middot; {esc(e.role)} &middot; {esc(e.time)} UTC</p>'
+                     f"{question}<p>Clauses cited: {cited}</p></li>")
+    return f'<ul class="pa-admin-list">{"".join(items)}</ul>'
+
+
+def uncovered_list_html(entries: Sequence[FeedbackEntry]) -> str:
+    """Questions people flagged on a "not covered" answer (``assistant.feedback.not_covered_questions``)."""
+    if not entries:
+        return "<p>None yet.</p>"
+    items = "".join(f'<li class="pa-admin-item"><p class="pa-fb-question">\u201c{esc(e.question)}\u201d</p>'
+                    f"<p>{esc(e.role)} &middot; {esc(e.time)} UTC</p></li>" for e in entries)
+    return f'<ul class="pa-admin-list">{items}</ul>'

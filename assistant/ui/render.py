@@ -14,6 +14,7 @@ from typing import Sequence
 
 from assistant.answer import Answer, Citation
 from assistant.notice import Notice
+from assistant.sections import display_title
 from ingest.clauses import Clause
 
 POLICY_ROUTE = "policy"  # the plain HTML policy page, relative to the app's root
@@ -77,7 +78,7 @@ def card_html(citation: Citation, anchor: str | None = None, policy_href: str = 
         f'<p class="pa-card-head"><a class="pa-card-link" href="{esc(policy_href)}#{esc(anchor)}" '
         f'target="_blank" rel="noopener">'
         f'<span class="pa-card-id">{esc(citation.clause_id)}</span> '
-        f'<span class="pa-card-section">{esc(citation.section)}</span>'
+        f'<span class="pa-card-section">{esc(display_title(citation.section))}</span>'
         f'<span class="pa-sr"> (opens the full policy at this clause, in a new tab)</span></a></p>'
         f'<p class="pa-card-source">{where}</p>'
         f'<blockquote class="pa-card-text">{clause_body_html(citation.text)}</blockquote>'
@@ -102,8 +103,43 @@ def _split_answer_text(answer: Answer) -> tuple[str, str]:
     return text[: min(s for s, _ in spans)].strip(), text[max(e for _, e in spans):].strip()
 
 
-def answer_html(answer: Answer, anchors: dict[tuple[str, str], str] | None = None) -> str:
-    """The assistant's chat bubble for one Answer (an HTML block on one line)."""
+# Feedback buttons on every answer, with text labels (no emoji font needed): (rating, label).
+FEEDBACK_LABELS = (("up", "Helpful"), ("down", "Not helpful"), ("wrong_clause", "Wrong clause"))
+FEEDBACK_DONE = {"up": "Thank you: marked helpful.", "down": "Thank you: marked not helpful.",
+                 "wrong_clause": "Thank you: marked as quoting the wrong clause."}
+
+
+def feedback_html(turn: int, done: str = "") -> str:
+    """The feedback controls under one answer, or what became of them (``done``: a rating given, or a
+    sentence). Gradio's chat keeps classes but not data- attributes, so the turn travels in a class;
+    ``static/app.js`` sends a click to the app's feedback endpoint."""
+    if done:
+        return f'<p class="pa-fb-done" role="status">{esc(FEEDBACK_DONE.get(done, done))}</p>'
+    buttons = "".join(f'<button type="button" class="pa-fb-btn pa-fb-{r}">{label}</button>'
+                      for r, label in FEEDBACK_LABELS)
+    return (
+        f'<div class="pa-feedback pa-fb-turn-{int(turn)}" role="group" aria-label="Feedback on this answer">'
+        f'<p class="pa-fb-ask">Was this answer right?</p><div class="pa-fb-buttons">{buttons}</div>'
+        '<label class="pa-fb-include"><input type="checkbox" class="pa-fb-include-box"> Include my question '
+        "with my feedback</label>"
+        '<p class="pa-fb-note">Feedback keeps your rating and the clause numbers for the policy team, and your '
+        "question only if you tick the box. Please do not use it to report a concern.</p></div>"
+    )
+
+
+def error_html(message: str) -> str:
+    """A bubble for an answer that could not be given, saying what the person can do."""
+    return (
+        '<div class="pa-bubble pa-error" role="status">'
+        f'<p class="pa-error-title">{esc(message)}</p>'
+        "<p>Please try again in a few minutes. If this is about someone&rsquo;s safety, do not wait: use "
+        "<strong>Get help now</strong> at the top of the page, or call 999 in an emergency.</p></div>"
+    )
+
+
+def answer_html(answer: Answer, anchors: dict[tuple[str, str], str] | None = None, footer: str = "") -> str:
+    """The assistant's chat bubble for one Answer (an HTML block on one line); ``footer`` (the feedback
+    controls) goes inside it, under the answer."""
     if answer.route == "disclosure":
         notice = answer.notice
         title = notice.title if notice else "This may be a safeguarding concern"
@@ -124,7 +160,7 @@ def answer_html(answer: Answer, anchors: dict[tuple[str, str], str] | None = Non
             f'<p class="pa-not-covered-title">{esc(first)}</p>'
             + "".join(f"<p>{esc(line)}</p>" for line in rest)
             + "<p class=\"pa-quiet\">No clause of the policy was quoted for this question.</p>"
-            + reminder + "</div>"
+            + reminder + footer + "</div>"
         )
     before, after = _split_answer_text(answer)
     cards = "".join(
@@ -136,7 +172,7 @@ def answer_html(answer: Answer, anchors: dict[tuple[str, str], str] | None = Non
         + (f"<p>{text_html(before)}</p>" if before else "")
         + f'<ul class="pa-cards" aria-label="{label}">{cards}</ul>'
         + (f"<p>{text_html(after)}</p>" if after else "")
-        + reminder + "</div>"
+        + reminder + footer + "</div>"
     )
 
 
@@ -152,11 +188,12 @@ def user_text(question: str) -> str:
     return _MD_LINE_START.sub(r"\1\\\2", escaped)
 
 
-def chat_messages(question: str, answer: Answer, anchors: dict[tuple[str, str], str] | None = None) -> list[dict]:
+def chat_messages(question: str, answer: Answer, anchors: dict[tuple[str, str], str] | None = None,
+                  footer: str = "") -> list[dict]:
     """The two chat messages for one turn, in Gradio's messages format."""
     return [
         {"role": "user", "content": user_text(question)},
-        {"role": "assistant", "content": answer_html(answer, anchors)},
+        {"role": "assistant", "content": answer_html(answer, anchors, footer)},
     ]
 
 
@@ -164,7 +201,7 @@ def _digits(number: str) -> str:
     return re.sub(r"[^0-9+]", "", number)
 
 
-def _phone_link(number: str) -> str:
+def phone_link(number: str) -> str:
     return f'<a href="tel:{esc(_digits(number))}">{esc(number)}</a>' if _digits(number) else esc(number)
 
 
@@ -183,7 +220,7 @@ def notice_html(notice: Notice) -> str:
         who = f"<strong>{esc(c.name)}</strong> ({esc(c.role)})" if c.name else f"<strong>{esc(c.role)}</strong>"
         ways = []
         if c.phone:
-            ways.append("phone " + _phone_link(c.phone))
+            ways.append("phone " + phone_link(c.phone))
         if c.email:
             ways.append(f'email <a href="mailto:{esc(c.email)}">{esc(c.email)}</a>')
         contacts.append(f"<li>{who}{': ' + ', '.join(ways) if ways else ''}</li>")
