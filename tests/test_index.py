@@ -118,9 +118,9 @@ def test_quantized_ingest_is_its_own_model_built_once_and_close_to_the_full_one(
     from assistant.embedding import OnnxMiniLMEmbedder, document_embedder
 
     quick = replace(settings, quantized_ingest=True)
-    assert quick.model_name != settings.model_name  # switching the setting rebuilds the index, never mixes vectors
     embedder = document_embedder(quick)
-    assert embedder.model_id == quick.model_name
+    # Switching the setting rebuilds the index, never mixes vectors.
+    assert embedder.model_id != document_embedder(settings).model_id
     texts = ["We do not allow any recording of our Zoom sessions", "can I ring a child on their mobile?"]
     fast = np.array(embedder.embed_documents(texts))
     full = np.array(OnnxMiniLMEmbedder().embed_documents(texts))
