@@ -19,6 +19,7 @@ from typing import Sequence
 from assistant.route.normalise import Normaliser
 
 LEXICON_PATH = Path(__file__).resolve().parents[1] / "data" / "router_lexicon.toml"
+LANGUAGES_PATH = Path(__file__).resolve().parents[1] / "data" / "router_lexicon_languages.toml"
 
 
 class LexiconError(Exception):
