@@ -366,8 +366,8 @@ def _cleared(a: Analysis, h: Match) -> bool:
         return a.joking and not h.strong  # "shes dead when i get home lol"
     if not h.strong:
         return True  # a weak signal inside a question about procedure, a story or a hypothetical
-    if h.first_person and not h.permission:
-        return False  # the writer is the one harmed: "what should i do, he hits me"
+    if h.first_person and not h.permission and not h.about_others:
+        return False  # the writer is the one harmed: "what should i do, he hits me" (not "if a child tells me")
     if h.direct and not h.quoted:
         return a.fiction or (h.about_others and a.question)
     own_person = h.possessive and not (h.hypothetical or h.permission)
