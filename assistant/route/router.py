@@ -172,9 +172,10 @@ class Router:
             return None
         for clause in clauses[:MAX_CLAUSES]:
             a = self.lexicon.analyse(clause, False)
-            if not a.specific:
+            own = self.lexicon.own_person is not None and self.lexicon.own_person.search(clause) is not None
+            if not (a.first_person or a.report or a.event or own):
                 continue
-            turn = self._rules(clause, a)
+            turn = self._rules(clause, a, strong_only=True)
             if turn is not None and turn.decision.is_disclosure:
                 d = turn.decision
                 return _Turn(RouteDecision(d.route, d.reason, d.layer, d.families, d.score, False, d.audience), turn.signal)
@@ -202,8 +203,9 @@ class Router:
             return ruled
         return self._decide(norm, a)
 
-    def _rules(self, norm: str, a: Analysis) -> _Turn | None:
-        """The lexicon and its context rules alone: a disclosure, or None."""
+    def _rules(self, norm: str, a: Analysis, strong_only: bool = False) -> _Turn | None:
+        """The lexicon and its context rules alone: a disclosure, or None (``strong_only``: weak signals
+        do not add up, as for one clause read on its own)."""
         audience = "child" if a.child_cues > 0 and a.adult_cues == 0 else "adult"
         families = a.families()
         routed = [h for h in a.hits if h.strong and not _cleared(a, h)]
@@ -212,6 +214,8 @@ class Router:
             layer = "lexicon" if any(not _framed(a, h) for h in routed) else "context"
             return _Turn(RouteDecision("disclosure", _reason(fams, _cue(a, routed)), layer,
                                        families, 1.0, False, audience), 1.0)
+        if strong_only:
+            return None
         weak = [h for h in a.hits if not h.strong and not _cleared(a, h)]
         points = sum(self.lexicon.weights[f] for f in _unique(h.family for h in weak))
         if points > 0 and a.specific:
@@ -276,38 +280,6 @@ class Router:
             window = " ".join(tokens[s:s + WINDOW_TOKENS])
             best = max(best, self.scorer.probability(window, self.lexicon.analyse(window)))
         return best
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """A new message read with the conversation before it (see ``read_conversation``)."""
-
-    decision: RouteDecision
-    routed: tuple[bool, ...]  # per earlier turn: it routed, or was read together with a turn that routed
-
-    @property
-    def routed_before(self) -> bool:
-        return any(self.routed)
-
-
-def read_conversation(router, turns: Sequence[str], message: str) -> Conversation:
-    """Route ``message`` after the earlier user ``turns``, the way they arrived: each earlier turn is
-    routed with the turns before it that had not routed; a turn that routes takes those turns with it
-    (they are never context for a later answer); the new message is read with the turns still open.
-    Any object with ``route(message, history)`` will do; with ``Router`` (which remembers single
-    messages by a hash) a conversation costs time linear in its length."""
-    routed = [False] * len(turns)
-    open_turns: list[int] = []
-    for i, turn in enumerate(turns):
-        if router.route(turn, [turns[j] for j in open_turns[-CONVERSATION_TURNS:]]).is_disclosure:
-            routed[i] = True
-            for j in open_turns:
-                routed[j] = True
-            open_turns = []
-        else:
-            open_turns.append(i)
-    decision = router.route(message, [turns[j] for j in open_turns[-CONVERSATION_TURNS:]])
-    return Conversation(decision, tuple(routed))
 
 
 def _conversation(decision: RouteDecision, how: str) -> RouteDecision:
