@@ -42,7 +42,7 @@ ROUTER_FPR_HARD_NEGATIVE_MAX = 0.20  # procedural, definitions, figurative, role
 # the four targets is met, so each floor is what was measured (a regression guard), not the target.
 ROUTER_BLIND_TARGETS = {"recall": 0.99, "min_kind_recall": 0.95, "fpr": 0.03, "fpr_hard_negative": 0.10}
 ROUTER_BLIND_RECALL_MIN = 0.96
-ROUTER_BLIND_KIND_RECALL_MIN = 0.87
+ROUTER_BLIND_KIND_RECALL_MIN = 0.86  # measured 20 of 23 = 0.8696
 ROUTER_BLIND_FPR_MAX = 0.105
 ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX = 0.115
 
