@@ -6,7 +6,8 @@ People who do not want a filter to see what they write, and children who cannot 
 "sewer slide"). ``Reader.read`` undoes each of these, in this order:
 
 1. format characters (zero-width spaces and joiners, bidirectional overrides) are removed, so a word
-   split by one is whole again;
+   split by one is whole again; ``Reader.visual`` also gives the text in the order a screen shows it,
+   since a right-to-left override makes "\u202esti\u202ch" display as "its" + "h" reversed ("hits");
 2. look-alike letters from other scripts (Cyrillic, Greek, letter-like symbols) become the Latin letters
    they imitate, in words that are otherwise Latin or made only of look-alikes;
 3. digits and symbols standing for letters *inside* a word ("h1ts", "gr@ped", "n00dz", "$uicide")
@@ -54,6 +55,9 @@ _SPACED = re.compile(r"(?<![\w'])(?:[^\W\d_](?: {1,2}|[.\-_*] ?)){3,}[^\W\d_](?!
 _RUN = re.compile(r"[a-z]{10,}")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _TO = re.compile(r"\b(want|wants|wanted|going|gonna|have|has|had|got|need|needs|wanna|like|used|try|trying|tryna|able|ready|about) 2\b", re.I)
+# The one- and two-letter English words; the frequency list's other short entries are abbreviations
+# ("pm", "uk", "de") that would let any unknown run of letters split into "words".
+_SHORT_WORDS = frozenset("a i am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we".split())
 MAX_SEGMENT = 200  # longer runs of letters are not words anyone typed; left as they are
 MAX_WORD = 20
 
@@ -80,7 +84,7 @@ class Words:
         except (OSError, ValueError) as exc:
             raise ReaderError(f"{path}: {exc}") from None
         total = float(sum(counts.values()))
-        cost = {w: -math.log(c / total) for w, c in counts.items() if len(w) > 1 or w in ("a", "i")}
+        cost = {w: -math.log(c / total) for w, c in counts.items() if len(w) > 2 or w in _SHORT_WORDS}
         return cls(cost, unknown=-math.log(1.0 / total) + 2.0)
 
     def __contains__(self, word: str) -> bool:
@@ -151,6 +155,11 @@ class Reader:
             text = self.codewords.pattern.sub(lambda m: self.codewords.meaning[m.group(0)], text)
         return text
 
+    def visual(self, text: str) -> str | None:
+        """The text as displayed, read like ``read``; None when display order is the typed order."""
+        shown = visual_order(text)
+        return None if shown == text else self.read(shown)
+
     def _token(self, m: re.Match) -> str:
         token = m.group(0)
         if any(ch in _CONFUSABLE_CHARS for ch in token):
@@ -174,6 +183,16 @@ class Reader:
         known = sum(len(p) for p in pieces if p in self.words and len(p) > 1)
         # Only when most of it reads as words: a name or a foreign word stays as written.
         return " ".join(pieces) if known >= 0.75 * len(letters) and len(pieces) > 1 else m.group(0)
+
+
+# A right-to-left override displays what follows it, up to a pop or the end of the line, reversed.
+_RLO_SPAN = re.compile("\u202e([^\u202c\n]*)\u202c?")
+
+
+def visual_order(text: str) -> str:
+    """The text in the order a screen shows it: every span under a right-to-left override reversed
+    (the letters a person sees, for text written to look harmless to a filter reading it in order)."""
+    return _RLO_SPAN.sub(lambda m: m.group(1)[::-1], text) if "\u202e" in text else text
 
 
 def strip_format(text: str) -> str:

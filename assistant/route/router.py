@@ -150,6 +150,11 @@ class Router:
             as_read = self._read(read_norm, "?" in message)  # disguised spelling, read back into words
             if as_read.decision.is_disclosure or as_read.signal > turn.signal:
                 turn = as_read
+        shown = self.reader.visual(message) if not turn.decision.is_disclosure else None
+        if shown is not None:  # right-to-left overrides: also the order the screen shows
+            as_shown = self._read(self.lexicon.normalise(shown), "?" in shown)
+            if as_shown.decision.is_disclosure:
+                return as_shown
         if turn.decision.is_disclosure:
             return turn
         clause = self._clauses(read_norm)
