@@ -112,7 +112,7 @@ class Router:
                 return _conversation(turn.decision, "accumulated")
             window = _window(earlier, str(message))
             if len(window) > 1:
-                together = self._turn(" | ".join(window))
+                together = self._cached_turn(" | ".join(window))  # the same window recurs on every later message
                 if together.decision.is_disclosure:
                     return _conversation(turn.decision, "read_together")
             return turn.decision
