@@ -146,3 +146,29 @@ def test_a_policy_question_never_hides_a_disclosure_in_the_same_message(rules_on
                                                                         message: str) -> None:
     assert rules_only.route(message).is_disclosure
     assert router.route(message).is_disclosure
+
+
+# --- ordinary messages that share words with disclosures ------------------------------------------
+
+@pytest.mark.parametrize("message", [
+    "can my coach follow me on insta?",  # a rule of contact asked about, not a report
+    "cn i txt a kid on my own fone",
+    "hypothetically if a girl told a coach she was being bullied would the coach tell her parents",
+    "the wifi kept dropping and we got kicked out of the call twice, can you send a new link",
+    "the booking page still wont take my card",
+    "we watched a film in class about a boy who got groomed online, is that something you cover?",
+    "who do i talk to if i am worried about someone in my group?",
+])
+def test_questions_about_rules_and_ordinary_complaints_are_answered(router: Router, message: str) -> None:
+    assert router.route(message).route == "question"
+
+
+@pytest.mark.parametrize("message", [
+    "is it ok for my dad to hit me?",  # a permission question about the writer's own harm is a disclosure
+    "is it ok that my coach keeps messaging me at night?",
+    "can my coach hit me if i mess up?",
+])
+def test_a_permission_question_about_the_writers_own_harm_still_routes(rules_only: Router, router: Router,
+                                                                        message: str) -> None:
+    assert rules_only.route(message).is_disclosure
+    assert router.route(message).is_disclosure

@@ -34,6 +34,7 @@ class Family:
     strong: re.Pattern | None
     weak: re.Pattern | None
     direct: re.Pattern | None  # strong, and a disclosure even when asked as a question about procedure
+    conduct: re.Pattern | None  # strong, but about a rule of contact ("adds me on snap"): a permission question clears it
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Match:
     family: str
     strong: bool
     direct: bool  # a "direct" pattern: only fiction, or a hypothetical in a question, clears it
+    conduct: bool  # a "conduct" pattern: asked as a permission question ("can my coach follow me?") it is a rule
     start: int
     end: int
     first_person: bool  # the writer is the one harmed ("hits me", "i am being ...")
@@ -68,6 +70,7 @@ class Analysis:
     first_person: bool  # the writer speaks of themselves as the one harmed, in some hit
     figurative: bool  # an idiom was blanked ("kill the zoom call"): the scorer uses its stricter bar
     joking: bool  # laughter or "jk": clears weak signals only, never a strong match
+    ordinary: bool  # an ordinary matter: illness or absence, a late start, a broken link (clears weak signals only)
     heavy: bool  # heavy harm vocabulary anywhere (for the DSL signpost on procedural questions)
     child_cues: int
     adult_cues: int
@@ -79,6 +82,13 @@ class Analysis:
     @property
     def specific(self) -> bool:
         return self.report or self.event or self.possessive or self.first_person
+
+    @property
+    def calm(self) -> bool:
+        """The scorer's stricter bar applies: a frame with nothing specific, or an ordinary matter
+        (illness, absence, a complaint about the service) with no strong harm match."""
+        return ((self.framed or self.figurative) and not self.specific) or (
+            self.ordinary and not any(h.strong for h in self.hits))
 
     def families(self, strong: bool | None = None) -> tuple[str, ...]:
         seen: dict[str, None] = {}
@@ -131,7 +141,8 @@ _QUESTION_OPENERS = frozenset(
 # A hypothetical about someone else: "if a child ...", "a young person who ...", not "if i ...".
 _ABOUT_OTHERS = re.compile(
     r"(?:(?:what )?if|when|whenever|suppose|supposing|imagine|say|in case|should|were|unless)? ?"
-    r"(?:a|an|any|every|the|one|someone|somebody|anyone|they|their|he|she|his|her|kids|children|young|people|parents?)\b"
+    r"(?:a|an|any|every|the|one|someone|somebody|anyone|they|their|he|she|his|her|kids|children|young|people|parents?|"
+    r"my (?:child|children|son|daughter|kid|kids) (?:ever|ever does|ever did|ever told|ever tells|ever says|ever said))\b"
 )
 class Lexicon:
     """Compiled lexicon families and context cues, loaded from the data file."""
@@ -166,6 +177,7 @@ class Lexicon:
         self.adult_speaker = c("adult_speaker")
         self.heavy = c("heavy")
         self.joking = c("joking")
+        self.ordinary = c("ordinary")
         # A person of the writer's own ("my stepdad", "our coach"): a clause that names one is about someone real.
         self.own_person = _compile(["(?:my|our) (?:\\w+ ){0,1}(?:%FAMNOUN%|%KIDNOUN%|%STAFFNOUN%)"], macros, "own_person") \
             if {"FAMNOUN", "KIDNOUN", "STAFFNOUN"} <= set(macros) else None
@@ -177,6 +189,7 @@ class Lexicon:
                 strong=_compile(f.get("strong", []), macros, f"families.{name}.strong"),
                 weak=_compile(f.get("weak", []), macros, f"families.{name}.weak"),
                 direct=_compile(f.get("direct", []), macros, f"families.{name}.direct"),
+                conduct=_compile(f.get("conduct", []), macros, f"families.{name}.conduct"),
             )
             for name, f in fams.items()
         )
@@ -213,7 +226,8 @@ class Lexicon:
 
         hits: list[Match] = []
         for fam in self.families:
-            for kind, pattern in (("direct", fam.direct), ("strong", fam.strong), ("weak", fam.weak)):
+            for kind, pattern in (("direct", fam.direct), ("strong", fam.strong), ("conduct", fam.conduct),
+                                  ("weak", fam.weak)):
                 strong = kind != "weak"
                 if pattern is None:
                     continue
@@ -226,7 +240,7 @@ class Lexicon:
                     first = not quoted and (bool(span_words & _FIRST_PERSON_WORDS) or (
                         not asked and bool(_FIRST_PERSON_BEFORE.search(" ".join(before_words)))))
                     poss = not quoted and bool((span_words | set(before_words)) & _POSSESSIVE_WORDS)
-                    hits.append(Match(fam.name, strong, kind == "direct", m.start(), m.end(), first, poss, quoted,
+                    hits.append(Match(fam.name, strong, kind == "direct", kind == "conduct", m.start(), m.end(), first, poss, quoted,
                                     _inside(m.start(), hypo), _inside(m.start(), others), _inside(m.start(), perm)))
                     if not strong:
                         break  # one weak match per family is enough
@@ -244,6 +258,7 @@ class Lexicon:
             first_person=any(h.first_person and not h.permission for h in hits),
             heavy=found(self.heavy),
             joking=found(self.joking),
+            ordinary=found(self.ordinary),
             figurative=self.figurative is not None and norm != cues,
             child_cues=len(self.child_speaker.findall(norm)) if self.child_speaker else 0,
             adult_cues=len(self.adult_speaker.findall(norm)) if self.adult_speaker else 0,

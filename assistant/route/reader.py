@@ -55,9 +55,12 @@ _SPACED = re.compile(r"(?<![\w'])(?:[^\W\d_](?: {1,2}|[.\-_*] ?)){3,}[^\W\d_](?!
 _RUN = re.compile(r"[a-z]{10,}")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _TO = re.compile(r"\b(want|wants|wanted|going|gonna|have|has|had|got|need|needs|wanna|like|used|try|trying|tryna|able|ready|about) 2\b", re.I)
-# The one- and two-letter English words; the frequency list's other short entries are abbreviations
+# The one- and two-letter English words (and "im", "ur" as typed); the list's other short entries are abbreviations
 # ("pm", "uk", "de") that would let any unknown run of letters split into "words".
-_SHORT_WORDS = frozenset("a i am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we".split())
+_SHORT_WORDS = frozenset("a i am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we im ur".split())
+# Run-together letters are split only into these many most frequent words: "mystepdadhitsme" is
+# common words, "sextortion" (not in the list) would otherwise become "sex tor tion".
+COMMON = 10_000
 MAX_SEGMENT = 200  # longer runs of letters are not words anyone typed; left as they are
 MAX_WORD = 20
 
@@ -72,6 +75,7 @@ class Words:
 
     cost: dict
     unknown: float  # cost per character of a stretch that is no known word
+    common: frozenset = frozenset()  # the COMMON most frequent words: what run-together letters may split into
 
     @classmethod
     def load(cls, path: Path | str = WORDS_PATH) -> "Words":
@@ -85,7 +89,8 @@ class Words:
             raise ReaderError(f"{path}: {exc}") from None
         total = float(sum(counts.values()))
         cost = {w: -math.log(c / total) for w, c in counts.items() if len(w) > 2 or w in _SHORT_WORDS}
-        return cls(cost, unknown=-math.log(1.0 / total) + 2.0)
+        common = frozenset(sorted(cost, key=cost.get)[:COMMON]) | (_SHORT_WORDS & set(cost))
+        return cls(cost, unknown=-math.log(1.0 / total) + 2.0, common=common)
 
     def __contains__(self, word: str) -> bool:
         return word in self.cost
@@ -180,9 +185,9 @@ class Reader:
         if letters in self.words or len(letters) > MAX_SEGMENT:
             return m.group(0)
         pieces = self.words.segment(letters)
-        known = sum(len(p) for p in pieces if p in self.words and len(p) > 1)
-        # Only when most of it reads as words: a name or a foreign word stays as written.
-        return " ".join(pieces) if known >= 0.75 * len(letters) and len(pieces) > 1 else m.group(0)
+        # Only when it reads as common words throughout: a name, a rare or a foreign word stays as written.
+        whole = len(pieces) > 1 and all(p in self.words.common or (len(p) >= 5 and p in self.words) for p in pieces)
+        return " ".join(pieces) if whole else m.group(0)
 
 
 # A right-to-left override displays what follows it, up to a pop or the end of the line, reversed.
