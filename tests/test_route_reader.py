@@ -172,3 +172,26 @@ def test_a_permission_question_about_the_writers_own_harm_still_routes(rules_onl
                                                                         message: str) -> None:
     assert rules_only.route(message).is_disclosure
     assert router.route(message).is_disclosure
+
+
+@pytest.mark.parametrize("message", [
+    "whats the procedure if someone in the group talks about suicide?",  # an English word is not Spanish
+    "what are the signs of abuse we should look out for?",
+    "sorry she has a temperature so she will not be at club tonight",
+    "i have a chest infection so i wont be at group this week",
+    "my carer is off sick so i cant get there today",
+    "the zoom link didnt work again and we missed the start",
+    "he broke his wrist on the trampoline so no football for six weeks",
+])
+def test_ordinary_messages_with_harm_words_are_answered(router: Router, message: str) -> None:
+    assert router.route(message).route == "question"
+
+
+@pytest.mark.parametrize("message", [
+    "i cant come tonight, im off sick because my dad hit me and my arm hurts",
+    "my stepdad broke my arm",
+    "quiero suicidarme",
+])
+def test_an_ordinary_frame_never_clears_a_named_harm(rules_only: Router, router: Router, message: str) -> None:
+    assert rules_only.route(message).is_disclosure
+    assert router.route(message).is_disclosure

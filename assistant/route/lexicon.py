@@ -162,6 +162,9 @@ class Lexicon:
             for p in fam.get("strong", []) + fam.get("weak", []):
                 words.update(w for w in re.findall(r"[a-z]+", p) if re.search(r"([a-z])\1", w))
         self.normalise = Normaliser(norm.get("map", {}), words)
+        # The words the families look for (three letters or more), for the reader's word splitting.
+        self.vocabulary = frozenset(w for f in fams.values() for kind in ("direct", "strong", "conduct", "weak")
+                                    for p in f.get(kind, []) for w in re.findall(r"[a-z]{3,}", _expand(p, macros, "vocabulary")))
         c = lambda key: _compile(ctx.get(key, []), macros, f"context.{key}")  # noqa: E731
         self.hypothetical = c("hypothetical")
         self.permission = c("permission")

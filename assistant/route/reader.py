@@ -61,6 +61,7 @@ _SHORT_WORDS = frozenset("a i am an as at be by do go he hi if in is it me my no
 # Run-together letters are split only into these many most frequent words: "mystepdadhitsme" is
 # common words, "sextortion" (not in the list) would otherwise become "sex tor tion".
 COMMON = 10_000
+UNKNOWN_PER_LETTER = math.log(10.0)  # a misspelt stretch is one unknown word, likelier the shorter it is
 MAX_SEGMENT = 200  # longer runs of letters are not words anyone typed; left as they are
 MAX_WORD = 20
 
@@ -74,7 +75,7 @@ class Words:
     """English word costs (negative log frequency) for segmenting run-together letters."""
 
     cost: dict
-    unknown: float  # cost per character of a stretch that is no known word
+    unknown: float  # cost of a stretch that is no known word: a rare word's, plus UNKNOWN_PER_LETTER a letter
     common: frozenset = frozenset()  # the COMMON most frequent words: what run-together letters may split into
 
     @classmethod
@@ -90,22 +91,23 @@ class Words:
         total = float(sum(counts.values()))
         cost = {w: -math.log(c / total) for w, c in counts.items() if len(w) > 2 or w in _SHORT_WORDS}
         common = frozenset(sorted(cost, key=cost.get)[:COMMON]) | (_SHORT_WORDS & set(cost))
-        return cls(cost, unknown=-math.log(1.0 / total) + 2.0, common=common)
+        return cls(cost, unknown=max(cost.values()) + 2.0, common=common)
 
     def __contains__(self, word: str) -> bool:
         return word in self.cost
 
-    def segment(self, letters: str) -> list[str]:
-        """The likeliest split of ``letters`` into words (Viterbi); unknown stretches cost per letter."""
+    def segment(self, letters: str, allowed: frozenset | None = None) -> list[str]:
+        """The likeliest split of ``letters`` into words (Viterbi); unknown stretches cost per letter.
+        ``allowed``: the words a split may use (others count as unknown letters)."""
         n = len(letters)
         best = [0.0] + [math.inf] * n
         back = [0] * (n + 1)
         for end in range(1, n + 1):
             for start in range(max(0, end - MAX_WORD), end):
                 piece = letters[start:end]
-                c = self.cost.get(piece)
+                c = self.cost.get(piece) if allowed is None or piece in allowed else None
                 if c is None:
-                    c = self.unknown * len(piece)
+                    c = self.unknown + UNKNOWN_PER_LETTER * len(piece)
                 total = best[start] + c
                 if total < best[end]:
                     best[end], back[end] = total, start
@@ -144,9 +146,12 @@ class CodeWords:
 class Reader:
     """Reads disguised text back into plain words (see the module docstring)."""
 
-    def __init__(self, words: Words | None = None, codewords: CodeWords | None = None):
+    def __init__(self, words: Words | None = None, codewords: CodeWords | None = None, vocabulary=()):
+        """``vocabulary``: words the lexicon looks for ("mum", "privates"), allowed in a split beside
+        the common English words and longer known ones."""
         self.words = words if words is not None else Words.load()
         self.codewords = codewords if codewords is not None else CodeWords.load()
+        self.allowed = self.words.common | {w for w in self.words.cost if len(w) >= 5} | frozenset(vocabulary)
 
     def read(self, text: str) -> str:
         text = strip_format(text)
@@ -184,9 +189,14 @@ class Reader:
         letters = _REPEATS.sub(r"\1\1", m.group(0))
         if letters in self.words or len(letters) > MAX_SEGMENT:
             return m.group(0)
-        pieces = self.words.segment(letters)
-        # Only when it reads as common words throughout: a name, a rare or a foreign word stays as written.
-        whole = len(pieces) > 1 and all(p in self.words.common or (len(p) >= 5 and p in self.words) for p in pieces)
+        pieces = self.words.segment(letters, self.allowed)
+        # Words a person would type (common words, longer known ones, the lexicon's), with misspelt
+        # stretches of three letters or more between them ("tuches"), words for most of the letters:
+        # a rare short word ("sex tor tion"), a lone suffix ("hypothetical ly"), a name or a foreign
+        # word leaves the run as written.
+        known = [p for p in pieces if p in self.allowed]
+        fits = all(p in self.allowed or (len(p) >= 3 and p not in self.words) for p in pieces)
+        whole = len(known) > 1 and fits and sum(map(len, known)) >= 0.6 * len(letters)
         return " ".join(pieces) if whole else m.group(0)
 
 

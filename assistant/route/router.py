@@ -94,7 +94,7 @@ class Router:
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self.scorer = scorer
         self.languages = languages if languages is not None else Lexicon.load(LANGUAGES_PATH)
-        self.reader = reader if reader is not None else Reader()
+        self.reader = reader if reader is not None else Reader(vocabulary=getattr(self.lexicon, "vocabulary", ()))
         self.identifier = identifier if identifier is not None else default_identifier(self.reader)
         self.max_chars = max_chars
         self._cache: OrderedDict[bytes, _Turn] = OrderedDict()
