@@ -34,22 +34,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA_PATH = ROOT / "evals" / "data" / "router.jsonl"
 # The blind set (evals/data/router_blind.jsonl): only its TRAIN split (by author) is ever read here.
 BLIND_PATH = ROOT / "evals" / "data" / "router_blind.jsonl"
-# Messages the router's developers wrote for training only (ordinary messages of the kinds people send
-# that share words with disclosures, and disclosures in styles the lexicon cannot list); never evaluated.
-EXTRA_PATH = ROOT / "evals" / "data" / "router_extra.jsonl"
 
 DIM = 1 << 17  # hashed feature space; collisions are rare at this size for a few thousand messages
 L2 = 1e-4  # ridge penalty on the mean log-loss
 EPOCHS = 400
 LEARNING_RATE = 5.0
 FOLDS = 5
-# Threshold search: false-positive targets on the out-of-fold predictions. Out-of-fold figures on the
-# training set flatter the scorer on people it has never read: held out by author, 3.5% / 10% here
-# routed 12.4% of the blind set's ordinary messages (recall 0.989), 2% / 6% routed 6.9% (0.992) and
-# 1% / 4% 4.0% (0.989-0.992). Of the last two, which held-out authors could not tell apart on recall,
-# the one that routes more: a missed disclosure is the failure that matters (evals/README.md).
-POLICY_FPR_TARGET = 0.02
-HARD_NEGATIVE_FPR_TARGET = 0.06
+# Threshold search keeps a margin under the floors (evals/floors.py: 5% and 20%).
+POLICY_FPR_TARGET = 0.035
+HARD_NEGATIVE_FPR_TARGET = 0.10
 POLICY_SLICE = "policy_question"
 
 
@@ -66,15 +59,6 @@ def load_blind_train(path: Path | str = BLIND_PATH) -> list[dict]:
     """The blind set's TRAIN authors as training rows: a conversation is one text, its turns joined as
     clauses; the template is the author (folds never split an author); ordinary kinds other than
     policy questions count as hard negatives."""
-    return _kind_rows(path, lambda row: row.get("split") == "train", lambda row: "blind:" + row["author"], "blind")
-
-
-def load_extra(path: Path | str = EXTRA_PATH) -> list[dict]:
-    """The developers' own training messages, in the blind set's format (each its own template)."""
-    return _kind_rows(path, lambda row: True, lambda row: "extra:" + row["id"], "extra")
-
-
-def _kind_rows(path: Path | str, keep, template, prefix: str) -> list[dict]:
     rows = []
     if not Path(path).is_file():
         return rows
@@ -83,12 +67,12 @@ def _kind_rows(path: Path | str, keep, template, prefix: str) -> list[dict]:
             if not line.strip():
                 continue
             row = json.loads(line)
-            if not keep(row):
+            if row.get("split") != "train":
                 continue
             text = " | ".join(row["turns"]) if "turns" in row else row["text"]
             kind = row["kind"]
-            rows.append({"text": text, "label": int(row["label"]), "template": template(row),
-                         "slice": POLICY_SLICE if kind == POLICY_SLICE else f"{prefix}_{kind}"})
+            rows.append({"text": text, "label": int(row["label"]), "template": "blind:" + row["author"],
+                         "slice": POLICY_SLICE if kind == POLICY_SLICE else f"blind_{kind}"})
     return rows
 
 
@@ -175,7 +159,8 @@ def rule_views(router: Router, texts: Sequence[str]) -> list[RuleView]:
     for text in texts:
         decision = router.route(text)
         a = router.lexicon.analyse(router.lexicon.normalise(text), "?" in text)
-        views.append(RuleView(decision.is_disclosure, a.calm))
+        framed_clean = (a.framed or a.figurative) and not a.specific
+        views.append(RuleView(decision.is_disclosure, framed_clean))
     return views
 
 
@@ -219,7 +204,7 @@ def choose_thresholds(rows: Sequence[dict], views: Sequence[RuleView], probs: np
 
 def train(path: Path | str = DATA_PATH, lexicon: Lexicon | None = None, blind_path: Path | str = BLIND_PATH) -> dict:
     lexicon = lexicon or Lexicon.load()
-    rows = load_examples(path, split="train") + load_blind_train(blind_path) + load_extra()
+    rows = load_examples(path, split="train") + load_blind_train(blind_path)
     if not rows:
         raise SystemExit(f"no training rows in {path}")
     texts = [r["text"] for r in rows]

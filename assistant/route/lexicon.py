@@ -34,7 +34,6 @@ class Family:
     strong: re.Pattern | None
     weak: re.Pattern | None
     direct: re.Pattern | None  # strong, and a disclosure even when asked as a question about procedure
-    conduct: re.Pattern | None  # strong, but about a rule of contact ("adds me on snap"): a permission question clears it
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,6 @@ class Match:
     family: str
     strong: bool
     direct: bool  # a "direct" pattern: only fiction, or a hypothetical in a question, clears it
-    conduct: bool  # a "conduct" pattern: asked as a permission question ("can my coach follow me?") it is a rule
     start: int
     end: int
     first_person: bool  # the writer is the one harmed ("hits me", "i am being ...")
@@ -70,7 +68,6 @@ class Analysis:
     first_person: bool  # the writer speaks of themselves as the one harmed, in some hit
     figurative: bool  # an idiom was blanked ("kill the zoom call"): the scorer uses its stricter bar
     joking: bool  # laughter or "jk": clears weak signals only, never a strong match
-    ordinary: bool  # an ordinary matter: illness or absence, a late start, a broken link (clears weak signals only)
     heavy: bool  # heavy harm vocabulary anywhere (for the DSL signpost on procedural questions)
     child_cues: int
     adult_cues: int
@@ -82,13 +79,6 @@ class Analysis:
     @property
     def specific(self) -> bool:
         return self.report or self.event or self.possessive or self.first_person
-
-    @property
-    def calm(self) -> bool:
-        """The scorer's stricter bar applies: a frame with nothing specific, or an ordinary matter
-        (illness, absence, a complaint about the service) with no strong harm match."""
-        return ((self.framed or self.figurative) and not self.specific) or (
-            self.ordinary and not any(h.strong for h in self.hits))
 
     def families(self, strong: bool | None = None) -> tuple[str, ...]:
         seen: dict[str, None] = {}
@@ -141,8 +131,7 @@ _QUESTION_OPENERS = frozenset(
 # A hypothetical about someone else: "if a child ...", "a young person who ...", not "if i ...".
 _ABOUT_OTHERS = re.compile(
     r"(?:(?:what )?if|when|whenever|suppose|supposing|imagine|say|in case|should|were|unless)? ?"
-    r"(?:a|an|any|every|the|one|someone|somebody|anyone|they|their|he|she|his|her|kids|children|young|people|parents?|"
-    r"my (?:child|children|son|daughter|kid|kids) (?:ever|ever does|ever did|ever told|ever tells|ever says|ever said))\b"
+    r"(?:a|an|any|every|the|one|someone|somebody|anyone|they|their|he|she|his|her|kids|children|young|people|parents?)\b"
 )
 class Lexicon:
     """Compiled lexicon families and context cues, loaded from the data file."""
@@ -162,9 +151,6 @@ class Lexicon:
             for p in fam.get("strong", []) + fam.get("weak", []):
                 words.update(w for w in re.findall(r"[a-z]+", p) if re.search(r"([a-z])\1", w))
         self.normalise = Normaliser(norm.get("map", {}), words)
-        # The words the families look for (three letters or more), for the reader's word splitting.
-        self.vocabulary = frozenset(w for f in fams.values() for kind in ("direct", "strong", "conduct", "weak")
-                                    for p in f.get(kind, []) for w in re.findall(r"[a-z]{3,}", _expand(p, macros, "vocabulary")))
         c = lambda key: _compile(ctx.get(key, []), macros, f"context.{key}")  # noqa: E731
         self.hypothetical = c("hypothetical")
         self.permission = c("permission")
@@ -180,7 +166,6 @@ class Lexicon:
         self.adult_speaker = c("adult_speaker")
         self.heavy = c("heavy")
         self.joking = c("joking")
-        self.ordinary = c("ordinary")
         # A person of the writer's own ("my stepdad", "our coach"): a clause that names one is about someone real.
         self.own_person = _compile(["(?:my|our) (?:\\w+ ){0,1}(?:%FAMNOUN%|%KIDNOUN%|%STAFFNOUN%)"], macros, "own_person") \
             if {"FAMNOUN", "KIDNOUN", "STAFFNOUN"} <= set(macros) else None
@@ -192,7 +177,6 @@ class Lexicon:
                 strong=_compile(f.get("strong", []), macros, f"families.{name}.strong"),
                 weak=_compile(f.get("weak", []), macros, f"families.{name}.weak"),
                 direct=_compile(f.get("direct", []), macros, f"families.{name}.direct"),
-                conduct=_compile(f.get("conduct", []), macros, f"families.{name}.conduct"),
             )
             for name, f in fams.items()
         )
@@ -229,8 +213,7 @@ class Lexicon:
 
         hits: list[Match] = []
         for fam in self.families:
-            for kind, pattern in (("direct", fam.direct), ("strong", fam.strong), ("conduct", fam.conduct),
-                                  ("weak", fam.weak)):
+            for kind, pattern in (("direct", fam.direct), ("strong", fam.strong), ("weak", fam.weak)):
                 strong = kind != "weak"
                 if pattern is None:
                     continue
@@ -243,7 +226,7 @@ class Lexicon:
                     first = not quoted and (bool(span_words & _FIRST_PERSON_WORDS) or (
                         not asked and bool(_FIRST_PERSON_BEFORE.search(" ".join(before_words)))))
                     poss = not quoted and bool((span_words | set(before_words)) & _POSSESSIVE_WORDS)
-                    hits.append(Match(fam.name, strong, kind == "direct", kind == "conduct", m.start(), m.end(), first, poss, quoted,
+                    hits.append(Match(fam.name, strong, kind == "direct", m.start(), m.end(), first, poss, quoted,
                                     _inside(m.start(), hypo), _inside(m.start(), others), _inside(m.start(), perm)))
                     if not strong:
                         break  # one weak match per family is enough
@@ -261,7 +244,6 @@ class Lexicon:
             first_person=any(h.first_person and not h.permission for h in hits),
             heavy=found(self.heavy),
             joking=found(self.joking),
-            ordinary=found(self.ordinary),
             figurative=self.figurative is not None and norm != cues,
             child_cues=len(self.child_speaker.findall(norm)) if self.child_speaker else 0,
             adult_cues=len(self.adult_speaker.findall(norm)) if self.adult_speaker else 0,

@@ -7,7 +7,7 @@ People who do not want a filter to see what they write, and children who cannot 
 
 1. format characters (zero-width spaces and joiners, bidirectional overrides) are removed, so a word
    split by one is whole again; ``Reader.visual`` also gives the text in the order a screen shows it,
-   since a right-to-left override makes "\u202esti\u202ch" display as "its" + "h" reversed ("hits");
+   since a right-to-left override makes "\u202estih\u202c" display as "hits";
 2. look-alike letters from other scripts (Cyrillic, Greek, letter-like symbols) become the Latin letters
    they imitate, in words that are otherwise Latin or made only of look-alikes;
 3. digits and symbols standing for letters *inside* a word ("h1ts", "gr@ped", "n00dz", "$uicide")
@@ -55,13 +55,6 @@ _SPACED = re.compile(r"(?<![\w'])(?:[^\W\d_](?: {1,2}|[.\-_*] ?)){3,}[^\W\d_](?!
 _RUN = re.compile(r"[a-z]{10,}")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _TO = re.compile(r"\b(want|wants|wanted|going|gonna|have|has|had|got|need|needs|wanna|like|used|try|trying|tryna|able|ready|about) 2\b", re.I)
-# The one- and two-letter English words (and "im", "ur" as typed); the list's other short entries are abbreviations
-# ("pm", "uk", "de") that would let any unknown run of letters split into "words".
-_SHORT_WORDS = frozenset("a i am an as at be by do go he hi if in is it me my no of oh ok on or so to up us we im ur".split())
-# Run-together letters are split only into these many most frequent words: "mystepdadhitsme" is
-# common words, "sextortion" (not in the list) would otherwise become "sex tor tion".
-COMMON = 10_000
-UNKNOWN_PER_LETTER = math.log(10.0)  # a misspelt stretch is one unknown word, likelier the shorter it is
 MAX_SEGMENT = 200  # longer runs of letters are not words anyone typed; left as they are
 MAX_WORD = 20
 
@@ -75,8 +68,7 @@ class Words:
     """English word costs (negative log frequency) for segmenting run-together letters."""
 
     cost: dict
-    unknown: float  # cost of a stretch that is no known word: a rare word's, plus UNKNOWN_PER_LETTER a letter
-    common: frozenset = frozenset()  # the COMMON most frequent words: what run-together letters may split into
+    unknown: float  # cost per character of a stretch that is no known word
 
     @classmethod
     def load(cls, path: Path | str = WORDS_PATH) -> "Words":
@@ -89,25 +81,23 @@ class Words:
         except (OSError, ValueError) as exc:
             raise ReaderError(f"{path}: {exc}") from None
         total = float(sum(counts.values()))
-        cost = {w: -math.log(c / total) for w, c in counts.items() if len(w) > 2 or w in _SHORT_WORDS}
-        common = frozenset(sorted(cost, key=cost.get)[:COMMON]) | (_SHORT_WORDS & set(cost))
-        return cls(cost, unknown=max(cost.values()) + 2.0, common=common)
+        cost = {w: -math.log(c / total) for w, c in counts.items() if len(w) > 1 or w in ("a", "i")}
+        return cls(cost, unknown=-math.log(1.0 / total) + 2.0)
 
     def __contains__(self, word: str) -> bool:
         return word in self.cost
 
-    def segment(self, letters: str, allowed: frozenset | None = None) -> list[str]:
-        """The likeliest split of ``letters`` into words (Viterbi); unknown stretches cost per letter.
-        ``allowed``: the words a split may use (others count as unknown letters)."""
+    def segment(self, letters: str) -> list[str]:
+        """The likeliest split of ``letters`` into words (Viterbi); unknown stretches cost per letter."""
         n = len(letters)
         best = [0.0] + [math.inf] * n
         back = [0] * (n + 1)
         for end in range(1, n + 1):
             for start in range(max(0, end - MAX_WORD), end):
                 piece = letters[start:end]
-                c = self.cost.get(piece) if allowed is None or piece in allowed else None
+                c = self.cost.get(piece)
                 if c is None:
-                    c = self.unknown + UNKNOWN_PER_LETTER * len(piece)
+                    c = self.unknown * len(piece)
                 total = best[start] + c
                 if total < best[end]:
                     best[end], back[end] = total, start
@@ -146,12 +136,9 @@ class CodeWords:
 class Reader:
     """Reads disguised text back into plain words (see the module docstring)."""
 
-    def __init__(self, words: Words | None = None, codewords: CodeWords | None = None, vocabulary=()):
-        """``vocabulary``: words the lexicon looks for ("mum", "privates"), allowed in a split beside
-        the common English words and longer known ones."""
+    def __init__(self, words: Words | None = None, codewords: CodeWords | None = None):
         self.words = words if words is not None else Words.load()
         self.codewords = codewords if codewords is not None else CodeWords.load()
-        self.allowed = self.words.common | {w for w in self.words.cost if len(w) >= 5} | frozenset(vocabulary)
 
     def read(self, text: str) -> str:
         text = strip_format(text)
@@ -189,15 +176,10 @@ class Reader:
         letters = _REPEATS.sub(r"\1\1", m.group(0))
         if letters in self.words or len(letters) > MAX_SEGMENT:
             return m.group(0)
-        pieces = self.words.segment(letters, self.allowed)
-        # Words a person would type (common words, longer known ones, the lexicon's), with misspelt
-        # stretches of three letters or more between them ("tuches"), words for most of the letters:
-        # a rare short word ("sex tor tion"), a lone suffix ("hypothetical ly"), a name or a foreign
-        # word leaves the run as written.
-        known = [p for p in pieces if p in self.allowed]
-        fits = all(p in self.allowed or (len(p) >= 3 and p not in self.words) for p in pieces)
-        whole = len(known) > 1 and fits and sum(map(len, known)) >= 0.6 * len(letters)
-        return " ".join(pieces) if whole else m.group(0)
+        pieces = self.words.segment(letters)
+        known = sum(len(p) for p in pieces if p in self.words and len(p) > 1)
+        # Only when most of it reads as words: a name or a foreign word stays as written.
+        return " ".join(pieces) if known >= 0.75 * len(letters) and len(pieces) > 1 else m.group(0)
 
 
 # A right-to-left override displays what follows it, up to a pop or the end of the line, reversed.

@@ -13,12 +13,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Sequence, get_args
+from typing import Iterable, Literal, Sequence, get_args
 
 from assistant.route.language import LanguageIdentifier, fold
-from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon
+from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon, Match
 from assistant.route.reader import Reader
-from assistant.route.rules import cleared, cue, framed, reason_code, unique
 from assistant.route.scorer import SCORER_PATH, Scorer
 
 # What the router decides; the caller answers "disclosure" with the notice, "question" from the policy,
@@ -45,9 +44,6 @@ CONVERSATION_WINDOW = 6
 CONVERSATION_WINDOW_CHARS = 6000
 # Bonus points a weak signal earns when the message names a specific person or event.
 SPECIFIC_BONUS = 0.5
-# With a scorer, one weak family plus that bonus routes only when the scorer gives at least this share
-# of its own threshold (two signals that agree, not one word beside "my").
-WEAK_AGREEMENT = 0.5
 # Scorer windows: long messages are scored in windows and the highest window wins, so a
 # disclosure at the end of a long message is not lost; at most this many windows are scored.
 WINDOW_TOKENS = 64
@@ -56,6 +52,10 @@ MAX_WINDOWS = 24
 MAX_CLAUSES = 200  # clauses read one by one for a disclosure behind a question frame (bounded work)
 ENGLISH_WORDS = 10_000
 
+_REASON_RE = re.compile(r"^[a-z_]+(:[a-z0-9_.]+)?(\+[a-z_]+(:[a-z0-9_.]+)?)*$")
+
+# Families whose matches a benign secret (a surprise party) can clear.
+_BENIGN_CLEARS = frozenset({"grooming"})
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class Router:
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self.scorer = scorer
         self.languages = languages if languages is not None else Lexicon.load(LANGUAGES_PATH)
-        self.reader = reader if reader is not None else Reader(vocabulary=getattr(self.lexicon, "vocabulary", ()))
+        self.reader = reader if reader is not None else Reader()
         self.identifier = identifier if identifier is not None else default_identifier(self.reader)
         self.max_chars = max_chars
         self._cache: OrderedDict[bytes, _Turn] = OrderedDict()
@@ -112,10 +112,7 @@ class Router:
                 return _conversation(turn.decision, "accumulated")
             window = _window(earlier, str(message))
             if len(window) > 1:
-                # The same window recurs on every later message (remembered); the scorer holds several
-                # turns joined to its stricter bar, since ordinary turns strung together are text it was
-                # never shown one by one.
-                together = self._cached_turn(" | ".join(window), together=True)
+                together = self._cached_turn(" | ".join(window))  # the same window recurs on every later message
                 if together.decision.is_disclosure:
                     return _conversation(turn.decision, "read_together")
             return turn.decision
@@ -124,24 +121,23 @@ class Router:
 
     # -- one message -------------------------------------------------------------------------
 
-    def _cached_turn(self, message: str, together: bool = False) -> _Turn:
+    def _cached_turn(self, message: str) -> _Turn:
         if not isinstance(message, str):
             message = "" if message is None else str(message)
-        key = hashlib.blake2b(message.encode("utf-8", "surrogatepass"), digest_size=16,
-                              person=b"together" if together else b"").digest()
+        key = hashlib.blake2b(message.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        turn = self._turn(message, together)
+        turn = self._turn(message)
         with self._lock:
             self._cache[key] = turn
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return turn
 
-    def _turn(self, message: str, together: bool = False) -> _Turn:
+    def _turn(self, message: str) -> _Turn:
         if len(message) > self.max_chars:
             return _Turn(RouteDecision("disclosure", "fallback:too_long", "fallback", (), 1.0), 1.0)
         norm = self.lexicon.normalise(message)
@@ -149,14 +145,14 @@ class Router:
         read_norm = self.lexicon.normalise(read)
         if not norm.strip(' |,"') and not read_norm.strip(' |,"'):
             return _Turn(RouteDecision("question", "none", "none"), 0.0)
-        turn = self._read(norm, "?" in message, together)
+        turn = self._read(norm, "?" in message)
         if not turn.decision.is_disclosure and read_norm != norm:
-            as_read = self._read(read_norm, "?" in message, together)  # disguised spelling, read back into words
+            as_read = self._read(read_norm, "?" in message)  # disguised spelling, read back into words
             if as_read.decision.is_disclosure or as_read.signal > turn.signal:
                 turn = as_read
         shown = self.reader.visual(message) if not turn.decision.is_disclosure else None
-        if shown is not None:  # right-to-left overrides: also the order the screen shows
-            as_shown = self._read(self.lexicon.normalise(shown), "?" in shown, together)
+        if shown is not None:  # right-to-left overrides: also the order the screen shows (adds routes only)
+            as_shown = self._read(self.lexicon.normalise(shown), "?" in shown)
             if as_shown.decision.is_disclosure:
                 return as_shown
         if turn.decision.is_disclosure:
@@ -195,67 +191,59 @@ class Router:
         norm = self.languages.normalise(folded)
         if not norm.strip(' |,"'):
             return None
-        # A match made only of English words ("suicide", "abuse") is the English lexicon's to judge, with
-        # its context rules ("what is the procedure if someone talks about suicide"), not a foreign phrase.
-        english = self.identifier.english_words
-        hits = [h for h in self.languages.analyse(norm, False).hits
-                if not all(w in english for w in norm[h.start:h.end].split())]
-        strong = unique(h.family for h in hits if h.strong)
+        a = self.languages.analyse(norm, False)
+        strong = _unique(h.family for h in a.hits if h.strong)
         if strong:
-            return _Turn(RouteDecision("disclosure", reason_code(strong, "other_language"), "lexicon", strong, 1.0), 1.0)
-        weak = unique(h.family for h in hits if not h.strong)
+            return _Turn(RouteDecision("disclosure", _reason(strong, "other_language"), "lexicon", strong, 1.0), 1.0)
+        weak = _unique(h.family for h in a.hits if not h.strong)
         points = sum(self.languages.weights[f] for f in weak)
         if points >= WEAK_THRESHOLD:
-            return _Turn(RouteDecision("disclosure", reason_code(weak, "other_language"), "lexicon", weak, 1.0), points)
+            return _Turn(RouteDecision("disclosure", _reason(weak, "other_language"), "lexicon", weak, 1.0), points)
         return None
 
-    def _read(self, norm: str, question_mark: bool, together: bool = False) -> _Turn:
+    def _read(self, norm: str, question_mark: bool) -> _Turn:
         a = self.lexicon.analyse(norm, question_mark)
         ruled = self._rules(norm, a)
         if ruled is not None and ruled.decision.is_disclosure:
             return ruled
-        return self._decide(norm, a, together)
+        return self._decide(norm, a)
 
     def _rules(self, norm: str, a: Analysis, strong_only: bool = False) -> _Turn | None:
         """The lexicon and its context rules alone: a disclosure, or None (``strong_only``: weak signals
         do not add up, as for one clause read on its own)."""
         audience = "child" if a.child_cues > 0 and a.adult_cues == 0 else "adult"
         families = a.families()
-        routed = [h for h in a.hits if h.strong and not cleared(a, h)]
+        routed = [h for h in a.hits if h.strong and not _cleared(a, h)]
         if routed:
-            fams = unique(h.family for h in routed)
-            layer = "lexicon" if any(not framed(a, h) for h in routed) else "context"
-            return _Turn(RouteDecision("disclosure", reason_code(fams, cue(a, routed)), layer,
+            fams = _unique(h.family for h in routed)
+            layer = "lexicon" if any(not _framed(a, h) for h in routed) else "context"
+            return _Turn(RouteDecision("disclosure", _reason(fams, _cue(a, routed)), layer,
                                        families, 1.0, False, audience), 1.0)
         if strong_only:
             return None
-        weak = [h for h in a.hits if not h.strong and not cleared(a, h)]
-        base = sum(self.lexicon.weights[f] for f in unique(h.family for h in weak))
-        points = base + (SPECIFIC_BONUS if base > 0 and a.specific else 0.0)
-        if points < WEAK_THRESHOLD:
-            return None
-        if base < WEAK_THRESHOLD and self.scorer is not None:
-            # One weak family about someone specific ("my carer is off sick") is two signals only when the
-            # scorer leans the same way; without a scorer (rules only) it routes on its own.
-            p = self._score(norm, a)
-            if p is not None and p < self.scorer.threshold * WEAK_AGREEMENT:
-                return None
-        fams = unique(h.family for h in weak)
-        return _Turn(RouteDecision("disclosure", reason_code(fams, cue(a, weak)), "lexicon",
-                                   families, 1.0, False, audience), points)
+        weak = [h for h in a.hits if not h.strong and not _cleared(a, h)]
+        points = sum(self.lexicon.weights[f] for f in _unique(h.family for h in weak))
+        if points > 0 and a.specific:
+            points += SPECIFIC_BONUS
+        if points >= WEAK_THRESHOLD:
+            fams = _unique(h.family for h in weak)
+            return _Turn(RouteDecision("disclosure", _reason(fams, _cue(a, weak)), "lexicon",
+                                       families, 1.0, False, audience), points)
+        return None
 
-    def _decide(self, norm: str, a: Analysis, together: bool = False) -> _Turn:
+    def _decide(self, norm: str, a: Analysis) -> _Turn:
         audience = "child" if a.child_cues > 0 and a.adult_cues == 0 else "adult"
         families = a.families()
         strong = [h for h in a.hits if h.strong]
-        weak = [h for h in a.hits if not h.strong and not cleared(a, h)]
-        points = sum(self.lexicon.weights[f] for f in unique(h.family for h in weak))
+        weak = [h for h in a.hits if not h.strong and not _cleared(a, h)]
+        points = sum(self.lexicon.weights[f] for f in _unique(h.family for h in weak))
         if points > 0 and a.specific:
             points += SPECIFIC_BONUS
         signpost = bool(strong) or (a.heavy and a.framed)
         p = self._score(norm, a)
         if p is not None:
-            threshold = self.scorer.framed_threshold if a.calm or together else self.scorer.threshold
+            clean = (a.framed or a.figurative) and not a.specific
+            threshold = self.scorer.framed_threshold if clean else self.scorer.threshold
             if p >= threshold:
                 return _Turn(RouteDecision("disclosure", f"scorer:{p:.2f}", "scorer", families, p, False, audience),
                              max(points, p))
@@ -264,7 +252,7 @@ class Router:
             signal = points
         if strong:  # every strong match was cleared by its frame
             frame = "fiction" if a.fiction and not a.procedural else "procedural" if a.framed else "hypothetical"
-            reason = "+".join([f"context:{frame}"] + [f"lexicon:{f}" for f in unique(h.family for h in strong)])
+            reason = "+".join([f"context:{frame}"] + [f"lexicon:{f}" for f in _unique(h.family for h in strong)])
             return _Turn(RouteDecision("question", reason, "context", families, p or 0.0, signpost, audience), 0.0)
         if p is None:
             return _Turn(RouteDecision("question", "none", "none", families, 0.0, signpost, audience), signal)
@@ -333,6 +321,57 @@ def _token_offsets(norm: str) -> list[int]:
 
 def _token_at(offsets: list[int], pos: int) -> int:
     return max(0, bisect.bisect_right(offsets, pos) - 1)
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _framed(a: Analysis, h: Match) -> bool:
+    """A frame applies to this match: the message is procedural/fiction/general, or the match sits in
+    a hypothetical or permission scope of a question, or it is a secret in a benign setting."""
+    return (
+        a.framed
+        or ((h.hypothetical or h.permission) and a.question)
+        or (a.benign and h.family in _BENIGN_CLEARS)
+    )
+
+
+def _cleared(a: Analysis, h: Match) -> bool:
+    """A frame clears a match only when nothing specific overrides it (negation never clears)."""
+    if not _framed(a, h):
+        return a.joking and not h.strong  # "shes dead when i get home lol"
+    if not h.strong:
+        return True  # a weak signal inside a question about procedure, a story or a hypothetical
+    if h.first_person and not h.permission and not h.about_others:
+        return False  # the writer is the one harmed: "what should i do, he hits me" (not "if a child tells me")
+    if h.direct and not h.quoted:
+        return a.fiction or (h.about_others and a.question)
+    own_person = h.possessive and not (h.hypothetical or h.permission)
+    if a.benign and h.family in _BENIGN_CLEARS:
+        return True
+    if a.fiction:
+        return not own_person  # a story, a course or the news yields only to the writer's own people
+    return not (a.report or a.event or own_person or (a.recurrence and (h.possessive or h.first_person)))
+
+
+def _cue(a: Analysis, hits: Sequence[Match]) -> str:
+    if any(h.first_person for h in hits):
+        return "first_person"
+    if a.report:
+        return "third_party"
+    if any(h.possessive for h in hits):
+        return "specific_person"
+    if a.event:
+        return "specific_event"
+    if any(_framed(a, h) for h in hits):
+        return "framed"
+    return "unframed"
+
+
+def _reason(families: Sequence[str], cue: str) -> str:
+    reason = "+".join([f"lexicon:{f}" for f in families] + [f"context:{cue}"])
+    return reason if _REASON_RE.match(reason) else "lexicon:unknown"
 
 
 def load_router(lexicon_path: Path | str = LEXICON_PATH, scorer_path: Path | str | None = SCORER_PATH,

@@ -41,8 +41,8 @@ def rule_features(a: Analysis) -> list[str]:
             feats.append(f"@first:{kind}")
         if h.possessive:
             feats.append(f"@poss:{kind}")
-    for name in ("procedural", "fiction", "generic", "benign", "figurative", "joking", "ordinary", "question", "report", "event",
-                 "recurrence", "possessive", "first_person", "heavy"):
+    for name in ("procedural", "fiction", "generic", "benign", "figurative", "joking", "question", "report", "event", "recurrence", "possessive",
+                 "first_person", "heavy"):
         if getattr(a, name):
             feats.append(f"@ctx:{name}")
     if a.framed and not (a.report or a.event or a.first_person):
