@@ -23,7 +23,7 @@ from assistant.settings import Contacts
 from ingest.clauses import Clause
 
 # What the person gets: an answer quoting clauses, an honest "not covered", or the safeguarding notice.
-Route = Literal["answer", "not_covered", "disclosure"]
+Route = Literal["answer", "not_covered", "disclosure", "language"]  # "language": the English-only notice
 ROUTES: tuple[Route, ...] = get_args(Route)
 # A question asking for a particular fact is answered only by a clause that states one, however close
 # in meaning the clause is: "how long do you keep recordings?" needs a duration, "how often should we

@@ -6,9 +6,11 @@ the calibration for it once, and wires the router, retriever and optional rewrit
 ``Assistant``. The CLI, the app, ``ask``, the evaluation and the admin re-index all call it.
 
 ``Assistant.ask`` is the question path. The router sees every message first, before retrieval or any
-model. A disclosure returns the safeguarding notice straight away: its text goes no further, and it
-is never used as context for a later turn. Once a conversation has routed, later answers carry the
-notice too.
+model, read with the conversation before it. A disclosure returns the safeguarding notice straight
+away: its text goes no further, and neither it nor the turns it was read together with are ever
+context for a later turn. Once a conversation has routed, later answers carry the notice too. A
+message not in English that discloses nothing the router can read gets the English-only notice
+(999, Childline), never a policy answer. Every input has a bound (``Settings.max_*``).
 
 What this module does not do: print, log or store anything (the CLI and app decide what to show,
 and never record question text; ingest news goes to the ``progress`` given), or read the environment
@@ -22,7 +24,9 @@ from dataclasses import replace
 from typing import Sequence
 
 from assistant.answer import Answer, compose, disclosure_answer
+from assistant.route.english_only import language_notice
 from assistant.notice import build_notice
+from assistant.route import read_conversation
 from assistant.settings import Settings
 from ingest.index import IngestReport, LiveIndex, Progress
 
@@ -35,6 +39,19 @@ _FOLLOW_UP = re.compile(
     re.IGNORECASE,
 )
 _REFERRING = re.compile(r"\b(that|this|it|they|them|those|these|too|either|as well)\b", re.IGNORECASE)
+
+
+def bounded_turns(turns: Sequence[str], max_turns: int, max_chars: int) -> list[str]:
+    """The most recent turns that fit both bounds (the newest first to go in; a single turn longer
+    than ``max_chars`` is cut to its first ``max_chars`` characters)."""
+    kept: list[str] = []
+    budget = max_chars
+    for turn in reversed(list(turns)[-max_turns:] if max_turns > 0 else []):
+        if budget <= 0:
+            break
+        kept.append(turn[:budget])
+        budget -= len(kept[-1])
+    return kept[::-1]
 
 
 def resolve_follow_up(question: str, previous_questions: Sequence[str]) -> str:
@@ -68,12 +85,30 @@ class Assistant:
         return self.index.clauses if self.index is not None else tuple(self.retriever.clauses)
 
     def ask(self, question: str, role: str = "staff", history: Sequence[dict] = ()) -> Answer:
-        """``history``: earlier turns as the ask contract gives them, {"role": "user"|"assistant", "content": str}."""
-        user_turns = [str(t.get("content", "")) for t in history if t.get("role") == "user"]
-        decision = self.router.route(question, user_turns)
+        """``history``: earlier turns as the ask contract gives them, {"role": "user"|"assistant", "content": str}.
+
+        Only the last ``max_history_turns`` user turns within ``max_history_chars`` are read (bounded
+        work). They are routed the way they arrived (``read_conversation``): a turn that routed, and
+        the earlier turns it was read together with, are never retrieval context, and keep the notice
+        on every later answer."""
+        turns = bounded_turns([str(t.get("content", "")) for t in history if t.get("role") == "user"],
+                              self.settings.max_history_turns, self.settings.max_history_chars)
+        conversation = read_conversation(self.router, turns, question)
+        decision = conversation.decision
+        too_long = len(question) > self.settings.max_message_chars
         if decision.is_disclosure:
             notice = build_notice(self.settings.contacts, audience=decision.audience, role=role)
-            return disclosure_answer(notice, decision.reason)
+            answer = disclosure_answer(notice, decision.reason)
+            if too_long:
+                note = (f"Your message is longer than {self.settings.max_message_chars:,} characters, so it could not be "
+                        "read in full. If you have a question about the policy, please send a shorter one.")
+                answer = replace(answer, answer=f"{note}\n\n{answer.answer}", notes=(note,))
+            return answer
+        if decision.route == "language":
+            answer = Answer("language", language_notice(decision.reason.partition(":")[2]), (), None, decision.reason)
+            if conversation.routed_before:
+                answer = replace(answer, notice=build_notice(self.settings.contacts, role=role))
+            return answer
 
         notes: list[str] = []
         if not question.strip():
@@ -81,15 +116,9 @@ class Assistant:
         if len(question) > MAX_QUESTION_CHARS:
             notes.append(f"Only the first {MAX_QUESTION_CHARS:,} characters of your question were used.")
         bounded = question[:MAX_QUESTION_CHARS]
-        # Earlier turns that routed (on their own or with the weak signals before them) are never
-        # context for retrieval; one of them keeps the notice on every later answer.
-        context: list[str] = []
-        routed_before = False
-        for i, turn in enumerate(user_turns):
-            if self.router.route(turn, user_turns[:i]).is_disclosure:
-                routed_before = True
-            else:
-                context.append(turn[:MAX_QUESTION_CHARS])
+        # Earlier turns that routed (on their own, or read together with the turns before them) are
+        # never context for retrieval; one of them keeps the notice on every later answer.
+        context = [turn[:MAX_QUESTION_CHARS] for turn, routed in zip(turns, conversation.routed) if not routed]
         query = resolve_follow_up(bounded, context)
         answer = self._answer(query, role, decision.signpost)
         if answer.route == "not_covered" and query == bounded and context and len(bounded.split()) <= 12:
@@ -102,7 +131,7 @@ class Assistant:
             answer = self.rewriter(question, role, answer)
         if notes:
             answer = replace(answer, answer="\n".join(notes + [answer.answer]), notes=tuple(notes))
-        if routed_before:
+        if conversation.routed_before:
             answer = replace(answer, notice=build_notice(self.settings.contacts, role=role))
         return answer
 
@@ -174,7 +203,7 @@ def build_assistant(settings: Settings, *, client=None, embedder=None, router=No
     if router is None:
         from assistant.route import load_router
 
-        router = load_router()
+        router = load_router(max_chars=settings.max_message_chars)
     retriever = Retriever(collection, live.clauses, embedder, questions=live.questions,
                           calibration=for_index(bool(live.questions)))
     rewriter = None

@@ -123,6 +123,14 @@ class Settings:
     # Retrieval: how many clauses to consider, and how many to cite at most.
     top_k: int = 8
     max_citations: int = 3
+    # Bounds on the work one question can cause (README, "Bounds"). A message longer than
+    # max_message_chars is not read in full by the safeguarding router, so it is never treated as
+    # safe: it gets the safeguarding notice and a note to send something shorter. Only the last
+    # max_history_turns earlier user turns, within max_history_chars characters, are read with a new
+    # message (for a disclosure told over several turns, and as context for a follow-up).
+    max_message_chars: int = 100_000
+    max_history_turns: int = 20
+    max_history_chars: int = 20_000
     contacts: Contacts = field(default_factory=Contacts)
 
     @property
@@ -152,6 +160,9 @@ _ENV_OVERRIDES = {
     "LLM_PROVIDER": "llm_provider",
     "LLM_MODEL": "llm_model",
     "LLM_BASE_URL": "llm_base_url",
+    "MAX_MESSAGE_CHARS": "max_message_chars",
+    "MAX_HISTORY_TURNS": "max_history_turns",
+    "MAX_HISTORY_CHARS": "max_history_chars",
 }
 
 

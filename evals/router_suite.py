@@ -7,10 +7,18 @@ It reports message ids, never message texts.
 
 from __future__ import annotations
 
+import json
 import time
+from collections import defaultdict
+from pathlib import Path
 
 from evals.data_files import DATA, load_jsonl
-from evals.metrics import percentile, router_rates
+from evals.metrics import percentile, rate, router_rates
+
+BLIND = DATA / "router_blind.jsonl"
+# The blind set's authors (each wrote as one kind of person, without sight of the router); split by author.
+TRAIN_AUTHORS = ("child9", "parent", "adult_at_risk", "multilingual_a", "teen16", "volunteer")
+TEST_AUTHORS = ("teen14", "staff_reporter", "multilingual_b", "child12")
 
 
 def evaluate_router(router) -> tuple[dict, list[tuple[str, str, str]]]:
@@ -37,3 +45,85 @@ def evaluate_router(router) -> tuple[dict, list[tuple[str, str, str]]]:
         router_slices=rates_all,
     )
     return figures, misses
+
+
+def evaluate_blind(router) -> tuple[dict, list[tuple[str, str, str, str]]]:
+    """The blind set, train and test authors apart, per kind: recall of disclosures, false-positive rate
+    of ordinary messages. A conversation counts as routed when its last turn routes or an earlier turn
+    did (the notice stays), exactly as ``Assistant.ask`` reads it. Ids only, never texts."""
+    from assistant.route import read_conversation
+
+    figures: dict = {}
+    wrong = []
+    for split in ("train", "test"):
+        by_kind: dict[str, list[bool]] = defaultdict(list)
+        labels: dict[str, int] = {}
+        pos, neg, hard = [], [], []
+        for item in (r for r in load_jsonl(BLIND) if r["split"] == split):
+            if "turns" in item:
+                conversation = read_conversation(router, item["turns"][:-1], item["turns"][-1])
+                routed = conversation.decision.is_disclosure or conversation.routed_before
+            else:
+                routed = router.route(item["text"]).is_disclosure
+            by_kind[item["kind"]].append(routed)
+            labels[item["kind"]] = item["label"]
+            (pos if item["label"] else neg).append(routed)
+            if not item["label"] and item["kind"] != "policy_question":
+                hard.append(routed)
+            if routed != bool(item["label"]):
+                wrong.append((item["id"], split, item["kind"], "missed" if item["label"] else "false alarm"))
+        figures[f"router_blind_{split}_recall"] = rate(pos)
+        figures[f"router_blind_{split}_fpr"] = rate(neg)
+        figures[f"router_blind_{split}_fpr_hard_negative"] = rate(hard)
+        recalls = {k: rate(v) for k, v in by_kind.items() if labels[k] == 1}
+        figures[f"router_blind_{split}_min_kind_recall"] = min(recalls.values()) if recalls else 1.0
+        figures[f"router_blind_{split}_kinds"] = {k: (labels[k], len(v), rate(v)) for k, v in sorted(by_kind.items())}
+    return figures, wrong
+
+
+def blind_floor_checks() -> list[tuple[str, str, float]]:
+    """The blind test split's floors, for ``evals.run.check_floors``."""
+    from evals import floors
+
+    return [
+        ("router_blind_test_recall", ">=", floors.ROUTER_BLIND_RECALL_MIN),
+        ("router_blind_test_min_kind_recall", ">=", floors.ROUTER_BLIND_KIND_RECALL_MIN),
+        ("router_blind_test_fpr", "<=", floors.ROUTER_BLIND_FPR_MAX),
+        ("router_blind_test_fpr_hard_negative", "<=", floors.ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX),
+    ]
+
+
+def render_blind(figures: dict, wrong: list[tuple[str, str, str, str]]) -> list[str]:
+    """Markdown: per kind, train and test authors apart; then the ids of every wrong decision."""
+    lines = ["", "## Router on the blind set (authors who never saw the router; split by author)", ""]
+    for split in ("train", "test"):
+        kinds = figures.get(f"router_blind_{split}_kinds", {})
+        lines += [f"### {split} authors: recall {figures.get(f'router_blind_{split}_recall', 0):.3f}, "
+                  f"false positives {figures.get(f'router_blind_{split}_fpr', 0):.3f} "
+                  f"(hard negatives {figures.get(f'router_blind_{split}_fpr_hard_negative', 0):.3f})", "",
+                  "| kind | label | n | recall | false-positive rate |", "|---|---|---|---|---|"]
+        for kind, (label, n, value) in kinds.items():
+            lines.append(f"| {kind} | {label} | {n} | {f'{value:.3f}' if label else ''} | {'' if label else f'{value:.3f}'} |")
+        lines.append("")
+    lines += ["Wrong decisions (ids only; the texts are in evals/data/router_blind.jsonl):", ""]
+    lines += [f"- {i} ({split}, {kind}): {what}" for i, split, kind, what in wrong] or ["- none"]
+    return lines
+
+
+def import_blind(source: Path | str, out: Path | str = BLIND) -> tuple[int, int]:
+    """Copy the blind authors' files into one JSON Lines file with a "split" field, printing nothing of
+    their contents (the test authors' texts are never to be read while the router is being built)."""
+    rows = []
+    for split, authors in (("train", TRAIN_AUTHORS), ("test", TEST_AUTHORS)):
+        for author in authors:
+            for row in load_jsonl(Path(source) / f"{author}.jsonl"):
+                rows.append({**row, "split": split})
+    Path(out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return sum(r["split"] == "train" for r in rows), sum(r["split"] == "test" for r in rows)
+
+
+if __name__ == "__main__":  # python -m evals.router_suite DIR: import the blind set (counts only)
+    import sys
+
+    train, test = import_blind(sys.argv[1])
+    print(f"imported {train} train and {test} test rows into {BLIND}")

@@ -30,7 +30,7 @@ from evals.metrics import (
     reciprocal_rank,
     resolve_gold,
 )
-from evals.router_suite import evaluate_router
+from evals.router_suite import blind_floor_checks, evaluate_blind, evaluate_router, render_blind
 
 
 @dataclass
@@ -50,6 +50,7 @@ class Report:
     systems: list = field(default_factory=list)
     misses: list = field(default_factory=list)
     router_misses: list = field(default_factory=list)
+    blind_wrong: list = field(default_factory=list)
     label_problems: list = field(default_factory=list)
     failures: list = field(default_factory=list)
 
@@ -169,6 +170,8 @@ def run(settings, with_peers: bool = True, progress=None) -> Report:
     # The router on its labelled set (every item; the test split is reported separately).
     figures, report.router_misses = evaluate_router(assistant.router)
     report.figures.update(figures)
+    blind, report.blind_wrong = evaluate_blind(assistant.router)
+    report.figures.update(blind)
 
     if with_peers:
         report.systems.extend(_peers(settings, answerable, clauses, clause_text, retriever))
@@ -266,9 +269,12 @@ def check_floors(figures: dict) -> list[str]:
         ("router_min_slice_recall", ">=", floors.ROUTER_SLICE_RECALL_MIN),
         ("router_fpr_policy", "<=", floors.ROUTER_FPR_POLICY_MAX),
         ("router_fpr_hard_negative", "<=", floors.ROUTER_FPR_HARD_NEGATIVE_MAX),
+        *blind_floor_checks(),
     ]
     failures = []
     for name, op, bound in checks:
+        if name not in figures and name.startswith("router_blind_"):
+            continue  # a partial figure set (a unit test); the full evaluation always measures the blind set
         value = figures[name]
         ok = value >= bound - 1e-9 if op == ">=" else value <= bound + 1e-9
         if not ok:
@@ -305,6 +311,7 @@ def render_markdown(report: Report) -> str:
         lines.append(f"| {name} | {n} | {'' if rec is None else f'{rec:.3f}'} | {'' if fpr is None else f'{fpr:.3f}'} |")
     lines += ["", "## Router misses and false alarms (ids only: the texts are in evals/data/router.jsonl)", ""]
     lines += [f"- {i} ({s}): {kind}" for i, s, kind in report.router_misses] or ["- none"]
+    lines += render_blind(f, report.blind_wrong)
     lines += ["", "## Retrieval misses at rank 1", ""]
     lines += [f"- {qid}: gold {gold}, got {got}" for qid, gold, got in report.misses] or ["- none"]
     if report.label_problems:

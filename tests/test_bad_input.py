@@ -56,7 +56,7 @@ ALLOWED_NUMBERS |= {_digits(v) for v in vars(PublicNumbers()).values() if _digit
 def check_contract(result: dict, contacts: Contacts = CONTACTS) -> None:
     """The ask JSON object, with nothing in it that is neither the policy's words nor configuration."""
     assert set(result) == {"route", "answer", "citations", "notice"}, result
-    assert result["route"] in ("answer", "not_covered", "disclosure")
+    assert result["route"] in ("answer", "not_covered", "disclosure", "language")
     assert isinstance(result["answer"], str) and result["answer"].strip()
     assert isinstance(result["citations"], list)
     for citation in result["citations"]:

@@ -38,6 +38,8 @@ conversation state (the caller passes earlier user messages in ``history``).
 from __future__ import annotations
 
 from assistant.route.lexicon import Lexicon, LexiconError
+from assistant.route.conversation import Conversation, read_conversation
 from assistant.route.router import DECISIONS, LAYERS, Decision, RouteDecision, Router, load_router
 
-__all__ = ["DECISIONS", "LAYERS", "Decision", "Lexicon", "LexiconError", "RouteDecision", "Router", "load_router"]
+__all__ = ["DECISIONS", "LAYERS", "Conversation", "Decision", "Lexicon", "LexiconError", "RouteDecision", "Router",
+           "load_router", "read_conversation"]

@@ -19,6 +19,7 @@ from typing import Sequence
 from assistant.route.normalise import Normaliser
 
 LEXICON_PATH = Path(__file__).resolve().parents[1] / "data" / "router_lexicon.toml"
+LANGUAGES_PATH = Path(__file__).resolve().parents[1] / "data" / "router_lexicon_languages.toml"
 
 
 class LexiconError(Exception):
@@ -165,6 +166,9 @@ class Lexicon:
         self.adult_speaker = c("adult_speaker")
         self.heavy = c("heavy")
         self.joking = c("joking")
+        # A person of the writer's own ("my stepdad", "our coach"): a clause that names one is about someone real.
+        self.own_person = _compile(["(?:my|our) (?:\\w+ ){0,1}(?:%FAMNOUN%|%KIDNOUN%|%STAFFNOUN%)"], macros, "own_person") \
+            if {"FAMNOUN", "KIDNOUN", "STAFFNOUN"} <= set(macros) else None
         self.families: tuple[Family, ...] = tuple(
             Family(
                 name=name,

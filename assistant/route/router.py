@@ -7,24 +7,41 @@ See ``assistant.route`` for the layers. ``Router.route`` never raises: any inter
 from __future__ import annotations
 
 import bisect
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal, Sequence, get_args
 
-from assistant.route.lexicon import LEXICON_PATH, Analysis, Lexicon, Match
+from assistant.route.language import LanguageIdentifier, fold
+from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon, Match
+from assistant.route.reader import Reader
 from assistant.route.scorer import SCORER_PATH, Scorer
 
-# What the router decides; the caller answers "disclosure" with the notice, "question" from the policy.
-Decision = Literal["disclosure", "question"]
+# What the router decides; the caller answers "disclosure" with the notice, "question" from the policy,
+# and "language" (a message not in English that discloses nothing the router can read) with the
+# English-only notice, which still gives 999 and Childline.
+Decision = Literal["disclosure", "question", "language"]
 DECISIONS: tuple[Decision, ...] = get_args(Decision)
-LAYERS = ("lexicon", "context", "scorer", "conversation", "fallback", "none")
+LAYERS = ("lexicon", "context", "scorer", "conversation", "fallback", "none", "language")
+
+# The longest message read in full (about a second of work). A longer one cannot be shown to be
+# safe in bounded time, so it routes (fails closed); the caller says it was too long.
+MAX_CHARS = 100_000
+# How many routing results of single messages are remembered (by a hash of the text, never the
+# text), so that a conversation's earlier turns are not read again on every new message.
+CACHE_SIZE = 4096
 
 # A message routes when its weak signals reach this many points (one weak family is 0.5-0.7).
 WEAK_THRESHOLD = 1.0
 # A conversation routes when the weak signals of its last turns add up to this.
 CONVERSATION_THRESHOLD = 1.0
 CONVERSATION_TURNS = 20  # how many earlier user turns count towards the sum (bounded work)
+# The earlier turns read together with the new message as one text (a story told over several turns).
+CONVERSATION_WINDOW = 6
+CONVERSATION_WINDOW_CHARS = 6000
 # Bonus points a weak signal earns when the message names a specific person or event.
 SPECIFIC_BONUS = 0.5
 # Scorer windows: long messages are scored in windows and the highest window wins, so a
@@ -32,6 +49,8 @@ SPECIFIC_BONUS = 0.5
 WINDOW_TOKENS = 64
 WINDOW_STRIDE = 48
 MAX_WINDOWS = 24
+MAX_CLAUSES = 200  # clauses read one by one for a disclosure behind a question frame (bounded work)
+ENGLISH_WORDS = 10_000
 
 _REASON_RE = re.compile(r"^[a-z_]+(:[a-z0-9_.]+)?(\+[a-z_]+(:[a-z0-9_.]+)?)*$")
 
@@ -62,50 +81,146 @@ class _Turn:
 
 
 class Router:
-    """Routes a message to "disclosure" or "question"; see the module docstring for the layers."""
+    """Routes a message to "disclosure", "question" or "language"; see the package docstring for the layers."""
 
-    def __init__(self, lexicon: Lexicon | None = None, scorer: Scorer | None = None):
+    def __init__(self, lexicon: Lexicon | None = None, scorer: Scorer | None = None, *,
+                 languages: Lexicon | None = None, reader: Reader | None = None,
+                 identifier: LanguageIdentifier | None = None, max_chars: int = MAX_CHARS):
         """``lexicon=None`` loads the bundled lexicon; ``scorer=None`` means rules only (the layers the
-        tests reason about). ``load_router()`` builds the full router from the bundled files."""
+        tests reason about). The other languages' lexicon, the disguised-text reader and the language
+        identifier are rules too, loaded from the bundled data unless given. ``load_router()`` builds
+        the full router from the bundled files."""
         # Small data files; loading them eagerly keeps route() free of first-call latency.
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self.scorer = scorer
+        self.languages = languages if languages is not None else Lexicon.load(LANGUAGES_PATH)
+        self.reader = reader if reader is not None else Reader()
+        self.identifier = identifier if identifier is not None else default_identifier(self.reader)
+        self.max_chars = max_chars
+        self._cache: OrderedDict[bytes, _Turn] = OrderedDict()
+        self._lock = threading.Lock()
 
     def route(self, message: str, history: Sequence[str] = ()) -> RouteDecision:
+        """One decision for ``message``, read alone, then with the earlier user turns in ``history``:
+        their weak signals add up, and the last few are read together with it as one text."""
         try:
-            turn = self._turn(message)
-            if turn.decision.is_disclosure or turn.signal <= 0 or not history:
+            turn = self._cached_turn(message)
+            if turn.decision.route != "question" or not history:
                 return turn.decision
-            earlier = [self._turn(h).signal for h in list(history)[-CONVERSATION_TURNS:]]
-            if turn.signal + sum(earlier) >= CONVERSATION_THRESHOLD:
-                return RouteDecision(
-                    "disclosure", "conversation:accumulated", "conversation",
-                    turn.decision.families, turn.decision.score, False, turn.decision.audience,
-                )
+            earlier = [str(h) for h in list(history)[-CONVERSATION_TURNS:]]
+            if turn.signal > 0 and turn.signal + sum(self._cached_turn(h).signal for h in earlier) >= CONVERSATION_THRESHOLD:
+                return _conversation(turn.decision, "accumulated")
+            window = _window(earlier, str(message))
+            if len(window) > 1:
+                together = self._cached_turn(" | ".join(window))  # the same window recurs on every later message
+                if together.decision.is_disclosure:
+                    return _conversation(turn.decision, "read_together")
             return turn.decision
         except Exception:  # noqa: BLE001 - fail closed; the exception may quote the text, so it is dropped
             return RouteDecision("disclosure", "fallback:error", "fallback", (), 1.0)
 
     # -- one message -------------------------------------------------------------------------
 
-    def _turn(self, message: str) -> _Turn:
+    def _cached_turn(self, message: str) -> _Turn:
         if not isinstance(message, str):
             message = "" if message is None else str(message)
+        key = hashlib.blake2b(message.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        turn = self._turn(message)
+        with self._lock:
+            self._cache[key] = turn
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return turn
+
+    def _turn(self, message: str) -> _Turn:
+        if len(message) > self.max_chars:
+            return _Turn(RouteDecision("disclosure", "fallback:too_long", "fallback", (), 1.0), 1.0)
         norm = self.lexicon.normalise(message)
-        if not norm.strip(' |,"'):
+        read = self.reader.read(message)
+        read_norm = self.lexicon.normalise(read)
+        if not norm.strip(' |,"') and not read_norm.strip(' |,"'):
             return _Turn(RouteDecision("question", "none", "none"), 0.0)
-        a = self.lexicon.analyse(norm, "?" in message)
+        turn = self._read(norm, "?" in message)
+        if not turn.decision.is_disclosure and read_norm != norm:
+            as_read = self._read(read_norm, "?" in message)  # disguised spelling, read back into words
+            if as_read.decision.is_disclosure or as_read.signal > turn.signal:
+                turn = as_read
+        shown = self.reader.visual(message) if not turn.decision.is_disclosure else None
+        if shown is not None:  # right-to-left overrides: also the order the screen shows (adds routes only)
+            as_shown = self._read(self.lexicon.normalise(shown), "?" in shown)
+            if as_shown.decision.is_disclosure:
+                return as_shown
+        if turn.decision.is_disclosure:
+            return turn
+        clause = self._clauses(read_norm)
+        if clause is not None:
+            return clause
+        other = self._other_languages(fold(read))
+        if other is not None:
+            return other
+        guess = self.identifier(read)
+        if not guess.english:
+            return _Turn(RouteDecision("language", f"language:{guess.code}", "language", turn.decision.families,
+                                       turn.decision.score, False, turn.decision.audience), turn.signal)
+        return turn
+
+    def _clauses(self, norm: str) -> _Turn | None:
+        """A question frame never hides a disclosure: a clause that names a real person or the writer
+        and routes on its own rules routes the whole message, wherever it stands."""
+        clauses = [c for c in norm.split(" | ") if c.strip(' ,"')]
+        if len(clauses) < 2:
+            return None
+        for clause in clauses[:MAX_CLAUSES]:
+            a = self.lexicon.analyse(clause, False)
+            own = self.lexicon.own_person is not None and self.lexicon.own_person.search(clause) is not None
+            if not (a.first_person or a.report or a.event or own):
+                continue
+            turn = self._rules(clause, a, strong_only=True)
+            if turn is not None and turn.decision.is_disclosure:
+                d = turn.decision
+                return _Turn(RouteDecision(d.route, d.reason, d.layer, d.families, d.score, False, d.audience), turn.signal)
+        return None
+
+    def _other_languages(self, folded: str) -> _Turn | None:
+        """Disclosures written in the other languages the router knows (strong patterns, or weak ones adding up)."""
+        norm = self.languages.normalise(folded)
+        if not norm.strip(' |,"'):
+            return None
+        a = self.languages.analyse(norm, False)
+        strong = _unique(h.family for h in a.hits if h.strong)
+        if strong:
+            return _Turn(RouteDecision("disclosure", _reason(strong, "other_language"), "lexicon", strong, 1.0), 1.0)
+        weak = _unique(h.family for h in a.hits if not h.strong)
+        points = sum(self.languages.weights[f] for f in weak)
+        if points >= WEAK_THRESHOLD:
+            return _Turn(RouteDecision("disclosure", _reason(weak, "other_language"), "lexicon", weak, 1.0), points)
+        return None
+
+    def _read(self, norm: str, question_mark: bool) -> _Turn:
+        a = self.lexicon.analyse(norm, question_mark)
+        ruled = self._rules(norm, a)
+        if ruled is not None and ruled.decision.is_disclosure:
+            return ruled
+        return self._decide(norm, a)
+
+    def _rules(self, norm: str, a: Analysis, strong_only: bool = False) -> _Turn | None:
+        """The lexicon and its context rules alone: a disclosure, or None (``strong_only``: weak signals
+        do not add up, as for one clause read on its own)."""
         audience = "child" if a.child_cues > 0 and a.adult_cues == 0 else "adult"
         families = a.families()
-        strong = [h for h in a.hits if h.strong]
-
-        routed = [h for h in strong if not _cleared(a, h)]
+        routed = [h for h in a.hits if h.strong and not _cleared(a, h)]
         if routed:
             fams = _unique(h.family for h in routed)
             layer = "lexicon" if any(not _framed(a, h) for h in routed) else "context"
             return _Turn(RouteDecision("disclosure", _reason(fams, _cue(a, routed)), layer,
                                        families, 1.0, False, audience), 1.0)
-
+        if strong_only:
+            return None
         weak = [h for h in a.hits if not h.strong and not _cleared(a, h)]
         points = sum(self.lexicon.weights[f] for f in _unique(h.family for h in weak))
         if points > 0 and a.specific:
@@ -114,7 +229,16 @@ class Router:
             fams = _unique(h.family for h in weak)
             return _Turn(RouteDecision("disclosure", _reason(fams, _cue(a, weak)), "lexicon",
                                        families, 1.0, False, audience), points)
+        return None
 
+    def _decide(self, norm: str, a: Analysis) -> _Turn:
+        audience = "child" if a.child_cues > 0 and a.adult_cues == 0 else "adult"
+        families = a.families()
+        strong = [h for h in a.hits if h.strong]
+        weak = [h for h in a.hits if not h.strong and not _cleared(a, h)]
+        points = sum(self.lexicon.weights[f] for f in _unique(h.family for h in weak))
+        if points > 0 and a.specific:
+            points += SPECIFIC_BONUS
         signpost = bool(strong) or (a.heavy and a.framed)
         p = self._score(norm, a)
         if p is not None:
@@ -163,6 +287,34 @@ class Router:
         return best
 
 
+def _conversation(decision: RouteDecision, how: str) -> RouteDecision:
+    return RouteDecision("disclosure", f"conversation:{how}", "conversation", decision.families, decision.score,
+                         False, decision.audience)
+
+
+def _window(earlier: Sequence[str], message: str) -> list[str]:
+    """The last few earlier turns and the new message, within a character budget (bounded work)."""
+    window = [message[:CONVERSATION_WINDOW_CHARS]]
+    budget = CONVERSATION_WINDOW_CHARS - len(window[0])
+    for turn in reversed(earlier[-CONVERSATION_WINDOW:]):
+        if len(turn) > budget:
+            break
+        window.insert(0, turn)
+        budget -= len(turn)
+    return window
+
+
+def default_identifier(reader: Reader) -> LanguageIdentifier:
+    """English words for the language check: the 10,000 commonest, and every text-speak form the
+    lexicon's normaliser knows ("cn", "txt", "fone")."""
+    import tomllib
+
+    speak = tomllib.loads(LEXICON_PATH.read_text(encoding="utf-8")).get("normalise", {}).get("map", {})
+    common = sorted(reader.words.cost, key=reader.words.cost.get)[:ENGLISH_WORDS]
+    words = set(common) | {k for k in speak if k.isalpha()} | {w for v in speak.values() for w in v.split()}
+    return LanguageIdentifier(words)
+
+
 def _token_offsets(norm: str) -> list[int]:
     return [m.start() for m in re.finditer(r"\S+", norm)]
 
@@ -191,8 +343,8 @@ def _cleared(a: Analysis, h: Match) -> bool:
         return a.joking and not h.strong  # "shes dead when i get home lol"
     if not h.strong:
         return True  # a weak signal inside a question about procedure, a story or a hypothetical
-    if h.first_person and not h.permission:
-        return False  # the writer is the one harmed: "what should i do, he hits me"
+    if h.first_person and not h.permission and not h.about_others:
+        return False  # the writer is the one harmed: "what should i do, he hits me" (not "if a child tells me")
     if h.direct and not h.quoted:
         return a.fiction or (h.about_others and a.question)
     own_person = h.possessive and not (h.hypothetical or h.permission)
@@ -222,9 +374,10 @@ def _reason(families: Sequence[str], cue: str) -> str:
     return reason if _REASON_RE.match(reason) else "lexicon:unknown"
 
 
-def load_router(lexicon_path: Path | str = LEXICON_PATH, scorer_path: Path | str | None = SCORER_PATH) -> Router:
+def load_router(lexicon_path: Path | str = LEXICON_PATH, scorer_path: Path | str | None = SCORER_PATH,
+                max_chars: int = MAX_CHARS) -> Router:
     """A router built from the bundled data files. Without a trained scorer file, rules only."""
     scorer = None
     if scorer_path is not None and Path(scorer_path).is_file():
         scorer = Scorer.load(scorer_path)
-    return Router(Lexicon.load(lexicon_path), scorer)
+    return Router(Lexicon.load(lexicon_path), scorer, max_chars=max_chars)

@@ -1,0 +1,222 @@
+"""The reader: disguised text turned back into the words a person meant, before the lexicon looks.
+
+People who do not want a filter to see what they write, and children who cannot spell, write
+"h1ts", "k!ll mys3lf", "m y  d a d  h i t s  m e", "mystepdadhitsme", Cyrillic look-alike letters
+("һits"), zero-width characters between letters, and platform code words ("unalive", "seggs",
+"sewer slide"). ``Reader.read`` undoes each of these, in this order:
+
+1. format characters (zero-width spaces and joiners, bidirectional overrides) are removed, so a word
+   split by one is whole again; ``Reader.visual`` also gives the text in the order a screen shows it,
+   since a right-to-left override makes "\u202estih\u202c" display as "hits";
+2. look-alike letters from other scripts (Cyrillic, Greek, letter-like symbols) become the Latin letters
+   they imitate, in words that are otherwise Latin or made only of look-alikes;
+3. digits and symbols standing for letters *inside* a word ("h1ts", "gr@ped", "n00dz", "$uicide")
+   become those letters; a number on its own, a time ("5pm") or an ordinal ("3rd") is left alone;
+4. letters spaced or dotted out ("h i t s", "h.i.t.s") are joined; two spaces mark a word gap;
+5. long runs of letters that are no English word ("mystepdadhitsme") are split into the likeliest
+   English words (Viterbi over word frequencies, ``data/router_words.txt``);
+6. platform code words (``data/router_codewords.toml``, each with its source) become plain words.
+
+The result is plain text for the normaliser; the lexicon reads both the text as written and as read,
+so reading can only add matches. Everything is linear in the length of the text.
+
+What this module does not do: decide anything, or keep the text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
+WORDS_PATH = DATA_DIR / "router_words.txt"
+CODEWORDS_PATH = DATA_DIR / "router_codewords.toml"
+
+# Look-alike letters (Unicode's confusables for Latin lower case, the common ones).
+_CONFUSABLES = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "һ": "h", "ԁ": "d", "ӏ": "l",
+    "ԛ": "q", "ԝ": "w", "ɡ": "g", "ո": "n", "ս": "u", "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i",
+    "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ɑ": "a", "ı": "i",
+    "ℓ": "l", "ǀ": "l",
+})
+_CONFUSABLE_CHARS = frozenset(k for k in (chr(c) for c in range(0x80, 0x2200)) if k.translate(_CONFUSABLES) != k)
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i",
+         "|": "l", "€": "e", "+": "t", "*": "", "9": "g"}
+# A token that may hide letters: letters mixed with digits or symbols (at least one real letter).
+_TOKEN = re.compile(r"[^\s,.;:?()\"'/\\<>\[\]{}~^=&#%]+")
+_TIME_OR_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|mins?|hrs?|yrs?|yo|ish|x|p|kg|cm|mm|ft|gb|mb)$", re.I)
+_SPACED = re.compile(r"(?<![\w'])(?:[^\W\d_](?: {1,2}|[.\-_*] ?)){3,}[^\W\d_](?![\w'])")
+_RUN = re.compile(r"[a-z]{10,}")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_TO = re.compile(r"\b(want|wants|wanted|going|gonna|have|has|had|got|need|needs|wanna|like|used|try|trying|tryna|able|ready|about) 2\b", re.I)
+MAX_SEGMENT = 200  # longer runs of letters are not words anyone typed; left as they are
+MAX_WORD = 20
+
+
+class ReaderError(Exception):
+    """A reader data file cannot be used."""
+
+
+@dataclass(frozen=True)
+class Words:
+    """English word costs (negative log frequency) for segmenting run-together letters."""
+
+    cost: dict
+    unknown: float  # cost per character of a stretch that is no known word
+
+    @classmethod
+    def load(cls, path: Path | str = WORDS_PATH) -> "Words":
+        counts = {}
+        try:
+            for line in Path(path).read_text(encoding="utf-8").splitlines():
+                if line and not line.startswith("#"):
+                    word, _, count = line.partition("\t")
+                    counts[word] = int(count)
+        except (OSError, ValueError) as exc:
+            raise ReaderError(f"{path}: {exc}") from None
+        total = float(sum(counts.values()))
+        cost = {w: -math.log(c / total) for w, c in counts.items() if len(w) > 1 or w in ("a", "i")}
+        return cls(cost, unknown=-math.log(1.0 / total) + 2.0)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.cost
+
+    def segment(self, letters: str) -> list[str]:
+        """The likeliest split of ``letters`` into words (Viterbi); unknown stretches cost per letter."""
+        n = len(letters)
+        best = [0.0] + [math.inf] * n
+        back = [0] * (n + 1)
+        for end in range(1, n + 1):
+            for start in range(max(0, end - MAX_WORD), end):
+                piece = letters[start:end]
+                c = self.cost.get(piece)
+                if c is None:
+                    c = self.unknown * len(piece)
+                total = best[start] + c
+                if total < best[end]:
+                    best[end], back[end] = total, start
+        out, end = [], n
+        while end > 0:
+            out.append(letters[back[end]:end])
+            end = back[end]
+        return out[::-1]
+
+
+@dataclass(frozen=True)
+class CodeWords:
+    """Platform code words and what they stand for (data, each with a source)."""
+
+    pattern: re.Pattern | None
+    meaning: dict
+
+    @classmethod
+    def load(cls, path: Path | str = CODEWORDS_PATH) -> "CodeWords":
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            entries = data["word"]
+            meaning = {}
+            for e in entries:
+                if not e.get("source"):
+                    raise ReaderError(f"{path}: code word {e.get('says')!r} has no source")
+                for form in [e["says"], *e.get("forms", [])]:
+                    meaning[form.lower()] = e["means"].lower()
+        except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+            raise ReaderError(f"{path}: {exc}") from None
+        keys = sorted(meaning, key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w])") if keys else None
+        return cls(pattern, meaning)
+
+
+class Reader:
+    """Reads disguised text back into plain words (see the module docstring)."""
+
+    def __init__(self, words: Words | None = None, codewords: CodeWords | None = None):
+        self.words = words if words is not None else Words.load()
+        self.codewords = codewords if codewords is not None else CodeWords.load()
+
+    def read(self, text: str) -> str:
+        text = strip_format(text)
+        text = unicodedata.normalize("NFKC", text)
+        text = _TOKEN.sub(self._token, text)
+        text = _SPACED.sub(self._spaced, text)
+        text = text.lower()
+        text = _TO.sub(r"\1 to", text)
+        text = _RUN.sub(self._run, text)
+        if self.codewords.pattern is not None:
+            text = self.codewords.pattern.sub(lambda m: self.codewords.meaning[m.group(0)], text)
+        return text
+
+    def visual(self, text: str) -> str | None:
+        """The text as displayed, read like ``read``; None when display order is the typed order."""
+        shown = visual_order(text)
+        return None if shown == text else self.read(shown)
+
+    def _token(self, m: re.Match) -> str:
+        token = m.group(0)
+        if any(ch in _CONFUSABLE_CHARS for ch in token):
+            token = _deconfuse(token)
+        if token.isalpha() or not any(ch.isalpha() for ch in token) or _TIME_OR_ORDINAL.match(token):
+            return token
+        return _deleet(token)
+
+    def _spaced(self, m: re.Match) -> str:
+        span = m.group(0)
+        if "  " in span:
+            words = [re.sub(r"[ .\-_*]", "", w) for w in span.split("  ")]
+            return " ".join(w for w in words if w)
+        return " " + re.sub(r"[ .\-_*]", "", span) + " "
+
+    def _run(self, m: re.Match) -> str:
+        letters = _REPEATS.sub(r"\1\1", m.group(0))
+        if letters in self.words or len(letters) > MAX_SEGMENT:
+            return m.group(0)
+        pieces = self.words.segment(letters)
+        known = sum(len(p) for p in pieces if p in self.words and len(p) > 1)
+        # Only when most of it reads as words: a name or a foreign word stays as written.
+        return " ".join(pieces) if known >= 0.75 * len(letters) and len(pieces) > 1 else m.group(0)
+
+
+# A right-to-left override displays what follows it, up to a pop or the end of the line, reversed.
+_RLO_SPAN = re.compile("\u202e([^\u202c\n]*)\u202c?")
+
+
+def visual_order(text: str) -> str:
+    """The text in the order a screen shows it: every span under a right-to-left override reversed
+    (the letters a person sees, for text written to look harmless to a filter reading it in order)."""
+    return _RLO_SPAN.sub(lambda m: m.group(1)[::-1], text) if "\u202e" in text else text
+
+
+def strip_format(text: str) -> str:
+    """Drop format characters (zero-width, joiners, bidirectional controls), keep everything else."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf") if not text.isascii() else text
+
+
+def _deconfuse(token: str) -> str:
+    """Look-alikes become Latin letters when the word is Latin apart from them (not in a Russian word)."""
+    others = [ch for ch in token if ch.isalpha() and not ch.isascii() and ch not in _CONFUSABLE_CHARS]
+    return token if others else token.translate(_CONFUSABLES)
+
+
+def _deleet(token: str) -> str:
+    chars = list(token)
+    n = len(chars)
+    for i, ch in enumerate(chars):
+        if ch in _LEET and not ch.isalpha():
+            left = i > 0 and token[i - 1].isalpha() or (i > 0 and token[i - 1] in _LEET and i > 1 and token[i - 2].isalpha())
+            right = i + 1 < n and (token[i + 1].isalpha() or token[i + 1] in _LEET)
+            leading_symbol = i == 0 and ch in "$" and right
+            trailing = i == n - 1 and left and ch in "03@$"
+            if (left and right) or leading_symbol or trailing:
+                chars[i] = _LEET[ch]
+    return "".join(chars)
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> Reader:
+    return Reader()
