@@ -5,7 +5,7 @@
   ``{"question": str, "role": str (optional), "history": [{"role": "user"|"assistant", "content": str}]}``
   and writes one JSON object per line, in order, loading models once. A malformed line gets an
   error object (``{"error": "..."}``) on its line and the rest still run.
-- The object: ``{"route", "answer", "citations": [{"clause_id", "document", "section", "page", "text"}],
+- The object: ``{"route", "answer", "citations": [{"clause_id", "document", "section", "page", "text", "context"}],
   "notice"}``.
 
 Nothing here logs or stores a question. The ``ask`` command itself (building the assistant,

@@ -293,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="run the evaluation suite and write a report")
     p.add_argument("--out", default=None, help="reports folder (default: <data dir>/reports)")
     p.add_argument("--no-peers", action="store_true", help="skip the peer pipelines")
+    p.add_argument("--cross-policy", metavar="DIR", help="folder of other organisations' policies, one folder each "
+                   "with a questions.jsonl (default: ../shared/policies-dev when it is there)")
     p.set_defaults(func=cmd_eval)
     return parser
 

@@ -1,13 +1,13 @@
 """Find the clauses that answer a question: dense similarity from Chroma fused with BM25 over clauses.
 
-The question is first expanded with the domain vocabulary (``assistant/data/vocabulary.json``:
-"ring" -> telephone, "insta" -> social media, "pics" -> photos) and misspelt words are mapped to the
-nearest word the policy uses. Dense scores come from Chroma: the closer of the clause's own words and
-its example questions (``ingest.questions``, scored by ``examples_score``), when the policy has them.
-Lexical scores come from BM25 (rank-bm25) over each clause with its section title, list lead-in and
-example questions.
+Dense scores come from Chroma, the question embedded as asked: the closer of the clause's own words
+and its example questions (``ingest.questions``, scored by ``examples_score``), when the policy has
+them. Lexical scores come from BM25 (rank-bm25) over each clause with its section title, list lead-in
+and example questions; for BM25 only, the question is expanded with the domain vocabulary
+(``assistant/data/vocabulary.json``: "ring" -> telephone, "insta" -> social media, "pics" -> photos)
+and misspelt words are mapped to the nearest word the policy uses.
 ``fuse`` combines them with the weight of the ``Calibration`` the assistant was built with
-(``assistant.calibration``; measured on the dev set, evals/README.md). ``Retriever.search`` returns one
+(``assistant.calibration``; evals/README.md has the measurements). ``Retriever.search`` returns one
 ``Retrieval``: the ranked hits and everything the answer step needs to judge them.
 
 What this module does not do: decide whether the policy covers the question (``assistant.answer``

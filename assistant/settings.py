@@ -160,6 +160,7 @@ _ENV_OVERRIDES = {
     "LLM_PROVIDER": "llm_provider",
     "LLM_MODEL": "llm_model",
     "LLM_BASE_URL": "llm_base_url",
+    "MAX_QUESTIONS_PER_MINUTE": "max_questions_per_minute",
     "MAX_MESSAGE_CHARS": "max_message_chars",
     "MAX_HISTORY_TURNS": "max_history_turns",
     "MAX_HISTORY_CHARS": "max_history_chars",

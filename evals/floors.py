@@ -9,15 +9,18 @@ Change a floor only with the evidence for it in the change's description.
 # policy_docs/questions/ (hit@1 0.905, hit@3 0.986, MRR 0.943, out-of-scope abstention 0.909 with 1.7%
 # of answerable questions wrongly abstaining). The targets below are met; one question more or less
 # moves abstention by 0.015, so the abstention floor sits a question or two under the target.
-HIT_AT_1_MIN = 0.89          # right clause first
-HIT_AT_3_MIN = 0.97          # right clause within the first three
-MRR_MIN = 0.93
-ABSTAIN_OUT_OF_SCOPE_MIN = 0.87   # out-of-scope questions that answer not_covered
+# With the adapted embedding model (assistant/train_embedder.py, which learnt from these example
+# questions): hit@1 0.939, hit@3 0.993, MRR 0.965, abstention 0.924 with 2.4% wrongly abstaining.
+HIT_AT_1_MIN = 0.92          # right clause first
+HIT_AT_3_MIN = 0.98          # right clause within the first three
+MRR_MIN = 0.95
+ABSTAIN_OUT_OF_SCOPE_MIN = 0.90   # out-of-scope questions that answer not_covered
 CITATION_EXACTNESS_MIN = 1.0  # every cited text verbatim in its source document
 ABSTAIN_ANSWERABLE_MAX = 0.03     # answerable questions wrongly answered not_covered
 # On evals/data/out_of_scope_blind.jsonl, written without sight of the pipeline's settings and never used
-# to choose one: measured 0.702 (near-topic 0.447, organisational 0.931, other policies 0.847).
-ABSTAIN_BLIND_OUT_OF_SCOPE_MIN = 0.65
+# to choose one: measured 0.702 (near-topic 0.447, organisational 0.931, other policies 0.847); with the
+# adapted model 0.738 (near-topic 0.500).
+ABSTAIN_BLIND_OUT_OF_SCOPE_MIN = 0.70
 
 # The targets the product is held to (the answers issue); the report shows the gap to each.
 TARGETS = {
@@ -26,6 +29,23 @@ TARGETS = {
     "mrr": 0.92,
     "abstain_out_of_scope": 0.90,
 }
+
+# Other organisations' policies (evals.cross_policy: ../shared/policies-dev, each folder ingested alone,
+# no example questions, questions from their question sets and evals/data/cross_policy/). Regression
+# floors at what the pipeline measures (see evals/README.md); the issue's targets, beside them, are not
+# met: the report shows the gap.
+# Measured on the six (388 questions): hit@1 0.653, hit@3 0.789 (as the answers cite them), out-of-scope
+# not covered 0.606, answerable not covered 0.048, 3 ordinary questions routed, every clause verbatim.
+CROSS_HIT_AT_1_MIN = 0.63
+CROSS_HIT_AT_3_MIN = 0.77
+CROSS_ABSTAIN_OUT_OF_SCOPE_MIN = 0.58
+CROSS_ABSTAIN_ANSWERABLE_MAX = 0.06
+CROSS_ROUTED_MAX = 3.0  # ordinary questions about those policies routed to the safeguarding notice
+CROSS_TARGETS = {"hit@1": 0.80, "hit@3": 0.92, "out-of-scope not covered": 0.85, "answerable not covered": 0.05,
+                 "ordinary questions routed": 0}
+# The shipped policy without its example questions, on the dev set's answerable questions: 0.847
+# (hit@3 0.932); the issue's target is 0.80.
+NO_EXAMPLES_HIT_AT_1_MIN = 0.80
 
 # The safeguarding router, on evals/data/router.jsonl.
 ROUTER_CORE_RECALL_MIN = 1.0       # unambiguous disclosures: every one routed
@@ -45,6 +65,14 @@ ROUTER_BLIND_RECALL_MIN = 0.96
 ROUTER_BLIND_KIND_RECALL_MIN = 0.86  # measured 20 of 23 = 0.8696
 ROUTER_BLIND_FPR_MAX = 0.105
 ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX = 0.115
+# FINAL authors (gamer15, kinship_carer, multilingual_c), written after the router was final and
+# measured once: recall 0.976 (lowest kinds 0.857: a question then a disclosure, 12 of 14; staff
+# conduct, 6 of 7), false positives 0.125 of ordinary messages and 0.146 of hard negatives. Again
+# none of the targets is met; the floors are the measured values.
+ROUTER_FINAL_RECALL_MIN = 0.97
+ROUTER_FINAL_KIND_RECALL_MIN = 0.85
+ROUTER_FINAL_FPR_MAX = 0.13
+ROUTER_FINAL_FPR_HARD_NEGATIVE_MAX = 0.15
 
 # Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
 WARM_P95_MS_MAX = 50.0

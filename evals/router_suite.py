@@ -19,6 +19,9 @@ BLIND = DATA / "router_blind.jsonl"
 # The blind set's authors (each wrote as one kind of person, without sight of the router); split by author.
 TRAIN_AUTHORS = ("child9", "parent", "adult_at_risk", "multilingual_a", "teen16", "volunteer")
 TEST_AUTHORS = ("teen14", "staff_reporter", "multilingual_b", "child12")
+# Written last, by three more authors, when the router's mechanisms were final: measured once, never tuned on.
+FINAL_AUTHORS = ("gamer15", "kinship_carer", "multilingual_c")
+SPLITS = ("train", "test", "final")
 
 
 def evaluate_router(router) -> tuple[dict, list[tuple[str, str, str]]]:
@@ -55,7 +58,7 @@ def evaluate_blind(router) -> tuple[dict, list[tuple[str, str, str, str]]]:
 
     figures: dict = {}
     wrong = []
-    for split in ("train", "test"):
+    for split in SPLITS:
         by_kind: dict[str, list[bool]] = defaultdict(list)
         labels: dict[str, int] = {}
         pos, neg, hard = [], [], []
@@ -72,6 +75,8 @@ def evaluate_blind(router) -> tuple[dict, list[tuple[str, str, str, str]]]:
                 hard.append(routed)
             if routed != bool(item["label"]):
                 wrong.append((item["id"], split, item["kind"], "missed" if item["label"] else "false alarm"))
+        if not pos and not neg:
+            continue
         figures[f"router_blind_{split}_recall"] = rate(pos)
         figures[f"router_blind_{split}_fpr"] = rate(neg)
         figures[f"router_blind_{split}_fpr_hard_negative"] = rate(hard)
@@ -82,7 +87,7 @@ def evaluate_blind(router) -> tuple[dict, list[tuple[str, str, str, str]]]:
 
 
 def blind_floor_checks() -> list[tuple[str, str, float]]:
-    """The blind test split's floors, for ``evals.run.check_floors``."""
+    """The blind test and final splits' floors, for ``evals.run.check_floors``."""
     from evals import floors
 
     return [
@@ -90,13 +95,19 @@ def blind_floor_checks() -> list[tuple[str, str, float]]:
         ("router_blind_test_min_kind_recall", ">=", floors.ROUTER_BLIND_KIND_RECALL_MIN),
         ("router_blind_test_fpr", "<=", floors.ROUTER_BLIND_FPR_MAX),
         ("router_blind_test_fpr_hard_negative", "<=", floors.ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX),
+        ("router_blind_final_recall", ">=", floors.ROUTER_FINAL_RECALL_MIN),
+        ("router_blind_final_min_kind_recall", ">=", floors.ROUTER_FINAL_KIND_RECALL_MIN),
+        ("router_blind_final_fpr", "<=", floors.ROUTER_FINAL_FPR_MAX),
+        ("router_blind_final_fpr_hard_negative", "<=", floors.ROUTER_FINAL_FPR_HARD_NEGATIVE_MAX),
     ]
 
 
 def render_blind(figures: dict, wrong: list[tuple[str, str, str, str]]) -> list[str]:
     """Markdown: per kind, train and test authors apart; then the ids of every wrong decision."""
     lines = ["", "## Router on the blind set (authors who never saw the router; split by author)", ""]
-    for split in ("train", "test"):
+    for split in SPLITS:
+        if f"router_blind_{split}_kinds" not in figures:
+            continue
         kinds = figures.get(f"router_blind_{split}_kinds", {})
         lines += [f"### {split} authors: recall {figures.get(f'router_blind_{split}_recall', 0):.3f}, "
                   f"false positives {figures.get(f'router_blind_{split}_fpr', 0):.3f} "
@@ -110,20 +121,22 @@ def render_blind(figures: dict, wrong: list[tuple[str, str, str, str]]) -> list[
     return lines
 
 
-def import_blind(source: Path | str, out: Path | str = BLIND) -> tuple[int, int]:
-    """Copy the blind authors' files into one JSON Lines file with a "split" field, printing nothing of
-    their contents (the test authors' texts are never to be read while the router is being built)."""
+def import_blind(*sources: Path | str, out: Path | str = BLIND) -> dict[str, int]:
+    """Copy the blind authors' files (from any of the folders given) into one JSON Lines file with a
+    "split" field, printing nothing of their contents (the test and final authors' texts are never to
+    be read while the router is being built). Returns the rows per split."""
     rows = []
-    for split, authors in (("train", TRAIN_AUTHORS), ("test", TEST_AUTHORS)):
+    for split, authors in (("train", TRAIN_AUTHORS), ("test", TEST_AUTHORS), ("final", FINAL_AUTHORS)):
         for author in authors:
-            for row in load_jsonl(Path(source) / f"{author}.jsonl"):
+            found = [Path(s) / f"{author}.jsonl" for s in sources if (Path(s) / f"{author}.jsonl").is_file()]
+            for row in load_jsonl(found[0]) if found else []:
                 rows.append({**row, "split": split})
     Path(out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    return sum(r["split"] == "train" for r in rows), sum(r["split"] == "test" for r in rows)
+    return {split: sum(r["split"] == split for r in rows) for split in SPLITS}
 
 
-if __name__ == "__main__":  # python -m evals.router_suite DIR: import the blind set (counts only)
+if __name__ == "__main__":  # python -m evals.router_suite DIR [DIR]: import the blind set (counts only)
     import sys
 
-    train, test = import_blind(sys.argv[1])
-    print(f"imported {train} train and {test} test rows into {BLIND}")
+    counts = import_blind(*sys.argv[1:])
+    print(f"imported {', '.join(f'{n} {split}' for split, n in counts.items())} rows into {BLIND}")

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evals import cross_policy as cross_policy_suite
 from evals import floors
 from evals.data_files import DATA, load_jsonl
 from evals.metrics import (
@@ -27,21 +28,11 @@ from evals.metrics import (
     mean,
     percentile,
     rate,
-    reciprocal_rank,
     resolve_gold,
 )
-from evals.router_suite import blind_floor_checks, evaluate_blind, evaluate_router, render_blind
-
-
-@dataclass
-class SystemResult:
-    name: str
-    hit1: float = 0.0
-    hit3: float = 0.0
-    mrr: float = 0.0
-    cited_chars: float = 0.0
-    p50_ms: float = 0.0
-    p95_ms: float = 0.0
+from evals.peers import peers, score_ranking
+from evals.report import render_markdown, write_chart
+from evals.router_suite import blind_floor_checks, evaluate_blind, evaluate_router
 
 
 @dataclass
@@ -53,25 +44,7 @@ class Report:
     blind_wrong: list = field(default_factory=list)
     label_problems: list = field(default_factory=list)
     failures: list = field(default_factory=list)
-
-
-def _score_ranking(name, questions, rank_fn, cited_fn, clause_text) -> tuple[SystemResult, list]:
-    result = SystemResult(name)
-    hits1, hits3, rrs, chars, times, misses = [], [], [], [], [], []
-    for q in questions:
-        gold, _ = resolve_gold(q["gold"], q["gold_text"], clause_text)
-        started = time.perf_counter()
-        ranked = rank_fn(q["question"])
-        times.append((time.perf_counter() - started) * 1000)
-        hits1.append(hit_at_k(ranked, gold, 1))
-        hits3.append(hit_at_k(ranked, gold, 3))
-        rrs.append(reciprocal_rank(ranked, gold))
-        chars.append(cited_fn(ranked))
-        if not hits1[-1]:
-            misses.append((q["id"], q["gold"], ranked[:3]))
-    result.hit1, result.hit3, result.mrr = rate(hits1), rate(hits3), mean(rrs)
-    result.cited_chars, result.p50_ms, result.p95_ms = mean(chars), percentile(times, 50), percentile(times, 95)
-    return result, misses
+    cross_policy: list = field(default_factory=list)  # evals.cross_policy.FolderResult per organisation
 
 
 def _source_text(clauses, policy_dir: Path) -> dict[str, str]:
@@ -96,7 +69,9 @@ def _source_text(clauses, policy_dir: Path) -> dict[str, str]:
     return out
 
 
-def run(settings, with_peers: bool = True, progress=None) -> Report:
+def run(settings, with_peers: bool = True, progress=None, cross_policy: Path | None = None) -> Report:
+    """The whole suite. ``cross_policy``: the folder of other organisations' policies (default
+    ../shared/policies-dev when it is there; a missing folder skips that suite and says so)."""
     from assistant.pipeline import open_assistant
 
     report = Report()
@@ -124,7 +99,7 @@ def run(settings, with_peers: bool = True, progress=None) -> Report:
     sources = _source_text(clauses, settings.policy_dir)
     exact = [citation_is_exact(c.text, sources.get(c.document, "")) for a in answers.values() for c in a.citations]
 
-    ours, misses = _score_ranking(
+    ours, misses = score_ranking(
         "this project (hybrid, clause-level)",
         answerable,
         lambda text: [h.clause.clause_id for h in retriever.search(text, settings.top_k).hits],
@@ -174,88 +149,41 @@ def run(settings, with_peers: bool = True, progress=None) -> Report:
     report.figures.update(blind)
 
     if with_peers:
-        report.systems.extend(_peers(settings, answerable, clauses, clause_text, retriever))
+        report.systems.extend(peers(settings, answerable, clauses, clause_text, retriever))
+    report.figures.update(_without_examples(settings, answerable, progress))
+    root = cross_policy or cross_policy_suite.SHARED_SUITE
+    if root.is_dir():
+        report.cross_policy = cross_policy_suite.run_suite(settings, root, with_recipe=with_peers, progress=progress)
+        report.figures.update(cross_policy_suite.figures(report.cross_policy))
     report.failures = check_floors(report.figures)
     return report
 
 
-def _peers(settings, answerable, clauses, clause_text, retriever) -> list[SystemResult]:
-    from rank_bm25 import BM25Okapi
+def _without_examples(settings, answerable: list[dict], progress=None) -> dict:
+    """The shipped policy as a new organisation would have it: its documents alone, no example questions
+    (a temporary index), on the same answerable questions: what retrieval does without them."""
+    import shutil
+    import tempfile
+    from dataclasses import replace
 
-    from assistant.retrieve import tokenize
+    from assistant.pipeline import open_assistant
+    from ingest.load import find_documents
 
-    results = []
-    corpus = [tokenize(c.full_text) for c in clauses]
-    bm25 = BM25Okapi(corpus)
-    ids = [c.clause_id for c in clauses]
-    length = {c.clause_id: len(c.full_text) for c in clauses}
-
-    def bm25_rank(text):
-        scores = bm25.get_scores(tokenize(text))
-        return [ids[i] for i in sorted(range(len(ids)), key=lambda i: -scores[i])][:8]
-
-    results.append(_score_ranking("BM25 alone (clauses)", answerable, bm25_rank, lambda r: length.get(r[0], 0), clause_text)[0])
-
-    def dense_rank(text):
-        scores, _ = retriever._dense_scores(text)  # the clauses' own words, without example questions
-        return [ids[i] for i in sorted(range(len(ids)), key=lambda i: -scores[i])][:8]
-
-    results.append(_score_ranking("dense only (clauses)", answerable, dense_rank, lambda r: length.get(r[0], 0), clause_text)[0])
-    results.append(_tutorial_recipe(settings, answerable, clauses, clause_text))
-    return results
-
-
-def _tutorial_recipe(settings, answerable, clauses, clause_text) -> SystemResult:
-    """The LangChain tutorial: load the PDF, 1,000/200 recursive chunks, Chroma, same model, top-k."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-    from langchain_chroma import Chroma
-    from langchain_core.documents import Document
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
-    import pypdf
-
-    from assistant.embedding import document_embedder, query_embedder
-
-    class _Embeddings:  # the LangChain Embeddings shape over our model
-        def __init__(self):
-            self.doc, self.query = document_embedder(settings), query_embedder(settings)
-
-        def embed_documents(self, texts):
-            return self.doc.embed_documents(texts)
-
-        def embed_query(self, text):
-            return self.query.embed_query(text)
-
-    pages = []
-    for path in sorted(Path(settings.policy_dir).glob("*.pdf")):
-        for i, page in enumerate(pypdf.PdfReader(str(path)).pages):
-            pages.append(Document(page_content=page.extract_text(), metadata={"source": path.name, "page": i}))
-    chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(pages)
-    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    store = Chroma(collection_name="tutorial-peer", embedding_function=_Embeddings(), client=client)
-    store.add_documents(chunks)
-
-    def norm(t):
-        return " ".join(t.replace("\uf0b7", " ").split())
-
-    clause_norm = {cid: norm(text)[:60] for cid, text in clause_text.items()}
-
-    result = SystemResult("LangChain tutorial recipe (1,000-char chunks)")
-    hits1, hits3, rrs, chars, times = [], [], [], [], []
-    for q in answerable:
-        gold, _ = resolve_gold(q["gold"], q["gold_text"], clause_text)
-        started = time.perf_counter()
-        docs = store.similarity_search(q["question"], k=4)
-        times.append((time.perf_counter() - started) * 1000)
-        contains = [{cid for cid, start in clause_norm.items() if start in norm(d.page_content)} for d in docs]
-        first = next((i for i, c in enumerate(contains) if c & set(gold)), None)
-        hits1.append(first == 0)
-        hits3.append(first is not None and first < 3)
-        rrs.append(1.0 / (first + 1) if first is not None else 0.0)
-        chars.append(len(docs[0].page_content) if docs else 0)
-    result.hit1, result.hit3, result.mrr = rate(hits1), rate(hits3), mean(rrs)
-    result.cited_chars, result.p50_ms, result.p95_ms = mean(chars), percentile(times, 50), percentile(times, 95)
-    return result
+    with tempfile.TemporaryDirectory(prefix="no-examples-") as tmp:
+        folder = Path(tmp) / "policy_docs"
+        folder.mkdir()
+        for path in find_documents(settings.policy_dir):
+            shutil.copy(path, folder / path.name)
+        plain = open_assistant(replace(settings, policy_dir=folder, data_dir=Path(tmp) / "data", chroma_url="",
+                                       collection="no-examples"), progress=progress)
+        clause_text = {c.clause_id: c.full_text for c in plain.clauses}
+        hits1, hits3 = [], []
+        for q in answerable:
+            gold, _ = resolve_gold(q["gold"], q["gold_text"], clause_text)
+            cited = [c.clause_id for c in plain.ask(q["question"], role=q["role"]).citations]
+            hits1.append(hit_at_k(cited, gold, 1))
+            hits3.append(hit_at_k(cited, gold, 3))
+    return {"no_examples_hit_at_1": rate(hits1), "no_examples_hit_at_3": rate(hits3)}
 
 
 def check_floors(figures: dict) -> list[str]:
@@ -270,11 +198,17 @@ def check_floors(figures: dict) -> list[str]:
         ("router_fpr_policy", "<=", floors.ROUTER_FPR_POLICY_MAX),
         ("router_fpr_hard_negative", "<=", floors.ROUTER_FPR_HARD_NEGATIVE_MAX),
         *blind_floor_checks(),
+        ("no_examples_hit_at_1", ">=", floors.NO_EXAMPLES_HIT_AT_1_MIN),
+        ("cross_hit_at_1", ">=", floors.CROSS_HIT_AT_1_MIN), ("cross_hit_at_3", ">=", floors.CROSS_HIT_AT_3_MIN),
+        ("cross_abstain_out_of_scope", ">=", floors.CROSS_ABSTAIN_OUT_OF_SCOPE_MIN),
+        ("cross_abstain_answerable", "<=", floors.CROSS_ABSTAIN_ANSWERABLE_MAX),
+        ("cross_routed", "<=", floors.CROSS_ROUTED_MAX),
+        ("cross_not_verbatim", "<=", 0.0),
     ]
     failures = []
     for name, op, bound in checks:
-        if name not in figures and name.startswith("router_blind_"):
-            continue  # a partial figure set (a unit test); the full evaluation always measures the blind set
+        if name not in figures and name.startswith(("router_blind_", "cross_", "no_examples_")):
+            continue  # a partial figure set (a unit test), or no ../shared/policies-dev beside the project
         value = figures[name]
         ok = value >= bound - 1e-9 if op == ">=" else value <= bound + 1e-9
         if not ok:
@@ -282,74 +216,21 @@ def check_floors(figures: dict) -> list[str]:
     return failures
 
 
-def render_markdown(report: Report) -> str:
-    f = report.figures
-    lines = ["# Evaluation report", "", "## Figures and floors", "", "| figure | value |", "|---|---|"]
-    for key, value in f.items():
-        if isinstance(value, float):
-            lines.append(f"| {key} | {value:.3f} |")
-    lines += ["", "Floors: " + ("all met." if not report.failures else "BELOW FLOOR: " + "; ".join(report.failures)), ""]
-    lines += ["Targets (the product's goals; floors above are regression guards):", ""]
-    for name, target in floors.TARGETS.items():
-        value = f.get(name, 0.0)
-        lines.append(f"- {name}: {value:.3f} against a target of {target:.2f} ({'met' if value >= target else f'{target - value:.3f} short'})")
-    lines.append("")
-    lines += ["## Side by side (answerable questions)", "", "| system | hit@1 | hit@3 | MRR | cited chars | p50 ms | p95 ms |", "|---|---|---|---|---|---|---|"]
-    for s in report.systems:
-        lines.append(f"| {s.name} | {s.hit1:.3f} | {s.hit3:.3f} | {s.mrr:.3f} | {s.cited_chars:.0f} | {s.p50_ms:.1f} | {s.p95_ms:.1f} |")
-    if len(report.systems) > 1:
-        ours = report.systems[0]
-        lines.append("")
-        for peer in report.systems[1:]:
-            lines.append(f"- Lift over {peer.name}: hit@1 {ours.hit1 - peer.hit1:+.3f}, hit@3 {ours.hit3 - peer.hit3:+.3f}, "
-                         f"cited characters {ours.cited_chars:.0f} vs {peer.cited_chars:.0f}.")
-    slices = f.get("router_slices", {})
-    lines += ["", "## Router by slice", "", "| slice | n | recall | false-positive rate |", "|---|---|---|---|"]
-    for name, n in slices.get("n", {}).items():
-        rec = slices["recall"].get(name)
-        fpr = slices["fpr"].get(name)
-        lines.append(f"| {name} | {n} | {'' if rec is None else f'{rec:.3f}'} | {'' if fpr is None else f'{fpr:.3f}'} |")
-    lines += ["", "## Router misses and false alarms (ids only: the texts are in evals/data/router.jsonl)", ""]
-    lines += [f"- {i} ({s}): {kind}" for i, s, kind in report.router_misses] or ["- none"]
-    lines += render_blind(f, report.blind_wrong)
-    lines += ["", "## Retrieval misses at rank 1", ""]
-    lines += [f"- {qid}: gold {gold}, got {got}" for qid, gold, got in report.misses] or ["- none"]
-    if report.label_problems:
-        lines += ["", "## Labels to fix (the policy was re-segmented)", ""] + [f"- {p}" for p in report.label_problems]
-    return "\n".join(lines) + "\n"
-
-
-def write_chart(report: Report, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display on servers and CI
-    import matplotlib.pyplot as plt
-
-    names = [s.name for s in report.systems]
-    fig, ax = plt.subplots(figsize=(9, 4))
-    x = range(len(names))
-    ax.bar([i - 0.2 for i in x], [s.hit1 for s in report.systems], width=0.4, label="hit@1")
-    ax.bar([i + 0.2 for i in x], [s.hit3 for s in report.systems], width=0.4, label="hit@3")
-    ax.set_xticks(list(x), [n.replace(" (", "\n(") for n in names], fontsize=8)
-    ax.set_ylim(0, 1)
-    ax.set_title("Right clause found: this project vs peers")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-
-
 def main(settings, args: argparse.Namespace, progress=None) -> int:
     out = Path(args.out) if getattr(args, "out", None) else settings.data_dir / "reports"
     out.mkdir(parents=True, exist_ok=True)
-    report = run(settings, with_peers=not getattr(args, "no_peers", False), progress=progress)
+    cross = Path(args.cross_policy) if getattr(args, "cross_policy", None) else None
+    report = run(settings, with_peers=not getattr(args, "no_peers", False), progress=progress, cross_policy=cross)
     (out / "eval-report.md").write_text(render_markdown(report), encoding="utf-8")
     write_chart(report, out / "eval-chart.png")
     figures = {k: v for k, v in report.figures.items() if isinstance(v, float)}
     (out / "eval-figures.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(f"Report: {out / 'eval-report.md'}  Chart: {out / 'eval-chart.png'}")
-    for key in ("hit_at_1", "hit_at_3", "mrr", "abstain_out_of_scope", "abstain_answerable", "router_recall", "router_fpr_hard_negative"):
-        print(f"  {key}: {figures[key]:.3f}")
+    for key in ("hit_at_1", "hit_at_3", "mrr", "abstain_out_of_scope", "abstain_answerable", "no_examples_hit_at_1",
+                "cross_hit_at_1", "cross_hit_at_3", "cross_abstain_out_of_scope", "cross_abstain_answerable",
+                "router_recall", "router_fpr_hard_negative"):
+        if key in figures:
+            print(f"  {key}: {figures[key]:.3f}")
     for failure in report.failures:
         print(f"BELOW FLOOR: {failure}", file=sys.stderr)
     return 1 if report.failures else 0

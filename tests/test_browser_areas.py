@@ -16,7 +16,7 @@ from test_browser import (PHONE, SCROLL_BOXES_JS, _click, _contrast_failures, _o
 # --- induction and admin ------------------------------------------------------------------------------
 
 
-def test_induction_walks_through_sections_and_the_quiz_result_prints(browser, server, shots, no_network):
+def test_induction_walks_through_sections_and_the_quiz_result_prints(browser, server, shots, no_network):  # noqa: F811 (fixtures imported from test_browser)
     _open(browser, server.url)
     tab = _wait(browser, lambda d: d.find_element("xpath", "//button[@role='tab' and contains(., 'Volunteer induction')]"))
     _click(browser, tab)
@@ -47,7 +47,7 @@ def test_induction_walks_through_sections_and_the_quiz_result_prints(browser, se
     _screenshot(browser, shots / "induction-quiz.png")
 
 
-def test_admin_area_on_a_phone_shows_file_names_as_text(browser, tmp_path, shots, no_network):
+def test_admin_area_on_a_phone_shows_file_names_as_text(browser, tmp_path, shots, no_network):  # noqa: F811
     from selenium.webdriver.common.keys import Keys
 
     odd = "![x](http:127.0.0.1:9 x.png) [click](http:example.org).txt"
@@ -76,7 +76,7 @@ def test_admin_area_on_a_phone_shows_file_names_as_text(browser, tmp_path, shots
         served.close()
 
 
-def test_policy_page_wraps_a_very_long_line(browser, tmp_path, no_network):
+def test_policy_page_wraps_a_very_long_line(browser, tmp_path, no_network):  # noqa: F811
     from ingest.clauses import build_clauses
     from ingest.load import load_document
 
