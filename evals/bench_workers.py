@@ -247,7 +247,11 @@ def worker_serve(args: argparse.Namespace) -> dict:
         passes.append({"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "max_ms": max(times)})
     serving_peak = vm_hwm_mb()  # read before the router pass, which is not serving
 
-    router = assistant.router
+    # A copy that remembers nothing: the live router remembers messages by hash (for conversations),
+    # so timing the same texts again would time a lookup, not a reading.
+    live = assistant.router
+    router = type(live)(live.lexicon, live.scorer, languages=live.languages, reader=live.reader,
+                        identifier=live.identifier, max_chars=live.max_chars, cache_size=0)
     texts = [json.loads(line)["text"] for line in (DATA / "router.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
     for text in texts[:WARM_UP_ROUTES]:
         router.route(text, ())

@@ -226,7 +226,7 @@ class Reader:
         if not standalone or len(words) > 9 or len(text) > 0.7 * self.full_width:
             return None
         if previous is not None and not self._ends_block(previous) and text.endswith(")"):
-            # "...we will refer to the Designated" / "Safeguarding Lead (Sarah Rands)": a proper noun
+            # "...we will refer to the Designated" / "Safeguarding Lead (A. Person)": a proper noun
             # wrapped onto its own line looks like a heading; a line closing a bracket after an
             # unfinished one is not.
             return None

@@ -85,11 +85,13 @@ class Router:
 
     def __init__(self, lexicon: Lexicon | None = None, scorer: Scorer | None = None, *,
                  languages: Lexicon | None = None, reader: Reader | None = None,
-                 identifier: LanguageIdentifier | None = None, max_chars: int = MAX_CHARS):
+                 identifier: LanguageIdentifier | None = None, max_chars: int = MAX_CHARS,
+                 cache_size: int = CACHE_SIZE):
         """``lexicon=None`` loads the bundled lexicon; ``scorer=None`` means rules only (the layers the
         tests reason about). The other languages' lexicon, the disguised-text reader and the language
         identifier are rules too, loaded from the bundled data unless given. ``load_router()`` builds
-        the full router from the bundled files."""
+        the full router from the bundled files. ``cache_size=0`` remembers nothing (a benchmark
+        of reading a message, not of looking it up)."""
         # Small data files; loading them eagerly keeps route() free of first-call latency.
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self.scorer = scorer
@@ -97,6 +99,7 @@ class Router:
         self.reader = reader if reader is not None else Reader()
         self.identifier = identifier if identifier is not None else default_identifier(self.reader)
         self.max_chars = max_chars
+        self.cache_size = cache_size
         self._cache: OrderedDict[bytes, _Turn] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -133,7 +136,7 @@ class Router:
         turn = self._turn(message)
         with self._lock:
             self._cache[key] = turn
-            while len(self._cache) > CACHE_SIZE:
+            while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return turn
 
