@@ -177,38 +177,16 @@ def not_verbatim(clauses, documents: list[Path]) -> list[str]:
 
 def tutorial_recipe(settings, documents: list[Path], answerable: list[dict]) -> tuple[float, float]:
     """The LangChain tutorial on the same documents: load, 1,000/200 recursive chunks, Chroma, same model, top 4."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-    from langchain_chroma import Chroma
-    from langchain_core.documents import Document
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
+    from evals.peers import recipe_store
 
-    from assistant.embedding import document_embedder, query_embedder
-
-    class _Embeddings:  # the LangChain Embeddings shape over our model
-        def __init__(self):
-            self.doc, self.query = document_embedder(settings), query_embedder(settings)
-
-        def embed_documents(self, texts):
-            return self.doc.embed_documents(texts)
-
-        def embed_query(self, text):
-            return self.query.embed_query(text)
-
-    pages = []
-    for path in documents:
-        for i, text in enumerate(recipe_pages(path)):
-            pages.append(Document(page_content=text, metadata={"source": path.name, "page": i}))
-    chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(pages)
-    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    store = Chroma(collection_name=f"recipe-{time.monotonic_ns()}", embedding_function=_Embeddings(), client=client)
-    store.add_documents(chunks)
+    pages = [(path.name, i, text) for path in documents for i, text in enumerate(recipe_pages(path))]
+    store = recipe_store(settings, pages)
     hits1, hits3 = [], []
     for q in answerable:
         found = [d.page_content for d in store.similarity_search(q["question"], k=4)]
         hits1.append(cites_any(found[:1], q["cite_any"]))
         hits3.append(cites_any(found[:3], q["cite_any"]))
-    client.delete_collection(store._collection.name)
+    store.delete_collection()
     return rate(hits1), rate(hits3)
 
 

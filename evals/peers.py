@@ -70,14 +70,15 @@ def peers(settings, answerable, clauses, clause_text, retriever) -> list[SystemR
     return results
 
 
-def tutorial_recipe(settings, answerable, clauses, clause_text) -> SystemResult:
-    """The LangChain tutorial: load the PDF, 1,000/200 recursive chunks, Chroma, same model, top-k."""
+def recipe_store(settings, pages: list[tuple[str, int, str]]):
+    """The tutorial's index over ``pages`` (source, page number, text): 1,000/200 recursive chunks in
+    an in-memory Chroma collection of its own, embedded with the assistant's model. The caller drops
+    it with ``store.delete_collection()``."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
-    import pypdf
 
     from assistant.embedding import document_embedder, query_embedder
 
@@ -91,14 +92,23 @@ def tutorial_recipe(settings, answerable, clauses, clause_text) -> SystemResult:
         def embed_query(self, text):
             return self.query.embed_query(text)
 
-    pages = []
-    for path in sorted(Path(settings.policy_dir).glob("*.pdf")):
-        for i, page in enumerate(pypdf.PdfReader(str(path)).pages):
-            pages.append(Document(page_content=page.extract_text(), metadata={"source": path.name, "page": i}))
-    chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(pages)
+    documents = [Document(page_content=text, metadata={"source": source, "page": page}) for source, page, text in pages]
+    chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(documents)
+    # In-memory clients of one process share their collections: a name of its own for each store.
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
-    store = Chroma(collection_name="tutorial-peer", embedding_function=_Embeddings(), client=client)
+    store = Chroma(collection_name=f"recipe-{time.monotonic_ns()}", embedding_function=_Embeddings(), client=client)
     store.add_documents(chunks)
+    return store
+
+
+def tutorial_recipe(settings, answerable, clauses, clause_text) -> SystemResult:
+    """The LangChain tutorial: load the PDF, 1,000/200 recursive chunks, Chroma, same model, top-k."""
+    import pypdf
+
+    pages = [(path.name, i, page.extract_text())
+             for path in sorted(Path(settings.policy_dir).glob("*.pdf"))
+             for i, page in enumerate(pypdf.PdfReader(str(path)).pages)]
+    store = recipe_store(settings, pages)
 
     def norm(t):
         return " ".join(t.replace("\uf0b7", " ").split())
@@ -120,4 +130,5 @@ def tutorial_recipe(settings, answerable, clauses, clause_text) -> SystemResult:
         chars.append(len(docs[0].page_content) if docs else 0)
     result.hit1, result.hit3, result.mrr = rate(hits1), rate(hits3), mean(rrs)
     result.cited_chars, result.p50_ms, result.p95_ms = mean(chars), percentile(times, 50), percentile(times, 95)
+    store.delete_collection()
     return result
