@@ -19,6 +19,7 @@ from typing import Literal, Sequence, get_args
 from assistant.calibration import PLAIN, Calibration
 from assistant.notice import Notice, dsl_reference, dsl_with_role
 from assistant.retrieve import Hit, Retrieval
+from assistant.sections import display_title
 from assistant.settings import Contacts
 from ingest.clauses import Clause
 
@@ -90,7 +91,8 @@ class Citation:
 
     def reference(self) -> str:
         page = f", page {self.page}" if self.page else ""
-        return f"{self.clause_id}, {self.section}, {self.document}{page}"
+        # The heading as the app shows it (no bracket left open by the way the document was read).
+        return f"{self.clause_id}, {display_title(self.section)}, {self.document}{page}"
 
     def quoted(self) -> str:
         """How an answer quotes the clause: verbatim in quotation marks, the parts after the first as a
