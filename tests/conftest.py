@@ -27,6 +27,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 POLICY_PDF = ROOT / "policy_docs" / "online-safety-policy.pdf"
 POLICY_DOCX = FIXTURES / "online-safety-policy.docx"
 POLICY_TXT = FIXTURES / "online-safety-policy.txt"
+# Clause ZP-6 of the shipped policy, verbatim: what the app's card and policy page must show.
+ZP6_TEXT = ("We do not allow any recording of our Zoom sessions, unless by the host and only with permission "
+            "from all participants")
 # The shipped policy's own people, as policy-assistant.example.toml configures them. The product names no
 # one by default (another organisation's users must never see these names), so the tests that expect
 # them configure them here.
@@ -66,6 +69,32 @@ class KeywordEmbedder:
 
     def embed_query(self, text):
         return self._vector(text)
+
+
+@pytest.fixture(scope="module")
+def router():
+    """The shipped router (lexicon, scorer, languages, reader), one per test module: its memory of
+    messages stays within the module that filled it."""
+    from assistant.route import load_router
+
+    return load_router()
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    """The rule layers without the trained scorer, for tests about the rules themselves."""
+    from assistant.route import Lexicon, Router
+
+    return Router(Lexicon.load(), None)
+
+
+@pytest.fixture(scope="session")
+def policy_clauses():
+    """The shipped policy's clauses, parsed once."""
+    from ingest.clauses import build_clauses
+    from ingest.load import load_document
+
+    return build_clauses(load_document(POLICY_PDF))
 
 
 @pytest.fixture

@@ -25,25 +25,9 @@ from assistant.ui import app as A
 from assistant.ui import render as R
 from assistant.feedback import feedback_path, read_feedback
 from assistant.settings import Settings
-from ingest.clauses import build_clauses
-from ingest.load import load_document
 
-from conftest import (POLICY_PDF, POLICY_TXT, SHIPPED_CONTACTS, FakeRouter, KeywordEmbedder, SpyRetriever, free_port,
-                      serving, spied)
-
-# Gradio's queue uses pandas options that pandas 3 deprecates; not ours to fix.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
-
-ZP6_TEXT = ("We do not allow any recording of our Zoom sessions, unless by the host and only with permission "
-            "from all participants")
-
-
-@pytest.fixture(scope="module")
-def policy_clauses():
-    return build_clauses(load_document(POLICY_PDF))
+from conftest import (POLICY_PDF, POLICY_TXT, SHIPPED_CONTACTS, ZP6_TEXT, FakeRouter, KeywordEmbedder, SpyRetriever,
+                      free_port, serving, spied)
 
 
 # --- the app object ----------------------------------------------------------------------------------

@@ -32,12 +32,7 @@ from assistant.settings import Settings
 
 from conftest import POLICY_PDF, files_containing, free_port
 
-pytestmark = [
-    pytest.mark.server,
-    # Gradio's queue uses pandas options that pandas 3 deprecates; not ours to fix.
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
+pytestmark = pytest.mark.server
 
 CANARY = "CANARY-5d1e"
 DISCLOSURE = f"{CANARY} my stepdad hits me every night"

@@ -34,12 +34,7 @@ from assistant.ui.handlers import EXAMPLES
 
 from conftest import POLICY_PDF, serving
 
-pytestmark = [
-    pytest.mark.server,
-    # Gradio's queue uses pandas options that pandas 3 deprecates; not ours to fix.
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
+pytestmark = pytest.mark.server
 
 CLIENTS = 50
 QUESTIONS_PER_CLIENT = 4

@@ -222,12 +222,6 @@ _REASON = re.compile(r"^[a-z0-9_.:+\-]*$")
 
 
 @pytest.fixture(scope="module")
-def router():
-    import assistant.route as route
-    return route.load_router()
-
-
-@pytest.fixture(scope="module")
 def lexicon_words() -> frozenset[str]:
     lexicon = Path(__file__).resolve().parents[1] / "assistant" / "data" / "router_lexicon.toml"
     return frozenset(re.findall(r"[a-z]+", lexicon.read_text(encoding="utf-8").lower()))

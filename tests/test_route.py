@@ -20,17 +20,6 @@ REASON_GRAMMAR = re.compile(r"^[a-z_]+(:[a-z0-9_.]+)?(\+[a-z_]+(:[a-z0-9_.]+)?)*
 HARD_NEGATIVE_SLICES = {"procedural", "definition", "figurative", "training_roleplay", "news_general"}
 
 
-@pytest.fixture(scope="module")
-def router() -> Router:
-    return load_router()
-
-
-@pytest.fixture(scope="module")
-def rules_only() -> Router:
-    """The rule layers without the trained scorer, for tests about the rules themselves."""
-    return Router(Lexicon.load(), None)
-
-
 # --- disclosures route ------------------------------------------------------------------------
 
 DISCLOSURES = [

@@ -13,14 +13,9 @@ from dataclasses import replace
 import pytest
 
 from assistant.pipeline import open_assistant
-from assistant.route import Lexicon, Router, load_router, read_conversation
+from assistant.route import Lexicon, Router, read_conversation
 from assistant.route.router import CONVERSATION_TURNS
 from conftest import spied
-
-
-@pytest.fixture(scope="module")
-def router() -> Router:
-    return load_router()
 
 
 @pytest.fixture

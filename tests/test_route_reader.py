@@ -9,19 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.route import Lexicon, Router, load_router
+from assistant.route import Router
 from assistant.route.english_only import language_notice
 from assistant.route.reader import CodeWords, Reader, ReaderError, visual_order
-
-
-@pytest.fixture(scope="module")
-def router() -> Router:
-    return load_router()
-
-
-@pytest.fixture(scope="module")
-def rules_only() -> Router:
-    return Router(Lexicon.load(), None)
 
 
 @pytest.fixture(scope="module")

@@ -23,24 +23,9 @@ from assistant.feedback import FeedbackRefused, feedback_path, not_covered_quest
 from assistant.notice import build_notice
 from assistant.sections import display_title, policy_sections
 from assistant.settings import Contacts
-from ingest.clauses import build_clauses
-from ingest.load import MAX_DOCUMENT_BYTES, load_document
+from ingest.load import MAX_DOCUMENT_BYTES
 
-from conftest import POLICY_PDF
-
-# Gradio's queue uses pandas options that pandas 3 deprecates; not ours to fix.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:.*no_silent_downcasting"),
-    pytest.mark.filterwarnings("ignore:The copy keyword is deprecated"),
-]
-
-ZP6_TEXT = ("We do not allow any recording of our Zoom sessions, unless by the host and only with permission "
-            "from all participants")
-
-
-@pytest.fixture(scope="module")
-def policy_clauses():
-    return build_clauses(load_document(POLICY_PDF))
+from conftest import ZP6_TEXT
 
 
 def _citation(clause_id="ZP-6", text=ZP6_TEXT, page="2", section="Our Zoom Policy"):
