@@ -38,7 +38,7 @@ class Calibration:
 
 
 PLAIN = Calibration("clauses", dense_weight=0.85, related_min_ratio=0.8,
-                    coverage=Coverage(min_dense=0.24, min_fused=0.34, min_lexical_raw=8.0, max_unknown_share=0.2))
+                    coverage=Coverage(min_dense=0.24, min_fused=0.30, min_lexical_raw=8.0, max_unknown_share=0.2))
 WITH_EXAMPLES = Calibration(
     "clauses+examples", dense_weight=0.8, coverage=Coverage(min_dense=0.56, min_fused=0.65, min_lexical_raw=8.0)
 )

@@ -1,8 +1,9 @@
 """Find the clauses that answer a question: dense similarity from Chroma fused with BM25 over clauses.
 
-Dense scores come from Chroma, the question embedded as asked: the closer of the clause's own words
-and its example questions (``ingest.questions``, scored by ``examples_score``), when the policy has
-them. Lexical scores come from BM25 (rank-bm25) over each clause with its section title, list lead-in
+Dense scores come from Chroma, the question embedded as asked, and from the clause's facets
+(``ingest.facets``, scored by ``facet_scores``): the closer of its own words and its closest sentence,
+averaged with the clause read in its context; then the closer of that and its example questions
+(``ingest.questions``, scored by ``examples_score``), when the policy has them. Lexical scores come from BM25 (rank-bm25) over each clause with its section title, list lead-in
 and example questions; for BM25 only, the question is expanded with the domain vocabulary
 (``assistant/data/vocabulary.json``: "ring" -> telephone, "insta" -> social media, "pics" -> photos)
 and misspelt words are mapped to the nearest word the policy uses.
@@ -51,7 +52,7 @@ _STOPWORDS = frozenset(
 class Hit:
     clause: Clause
     score: float  # fused, 0..1
-    dense: float  # cosine similarity of question and clause
+    dense: float  # cosine similarity of question and the clause's own words (not its facets)
     lexical: float  # BM25 score scaled to 0..1 by the best clause for this question
     lexical_raw: float
     # How like the clause's example questions the question is (``examples_score``: the closest, averaged
@@ -143,10 +144,12 @@ class Retriever:
     clause's dense score is the better of its own words and its example questions' score, and the
     examples' words join its BM25 text. Without them, clauses are scored on their own words.
     ``calibration`` is the one the assistant was built with (``assistant.calibration.for_index``).
+    ``facets`` are the index's sentences and contexts with their vectors (``LiveIndex.facets``); an
+    index built before them is scored on the clauses' own vectors.
     """
 
     def __init__(self, collection, clauses: Sequence[Clause], query_embedder, vocabulary=None, questions=(),
-                 calibration: Calibration = PLAIN) -> None:
+                 calibration: Calibration = PLAIN, facets=()) -> None:
         import numpy as np
         from rank_bm25 import BM25Okapi  # small, pure Python
 
@@ -173,6 +176,7 @@ class Retriever:
         for row, indexes in per_clause.items():
             self._example_index[row, : len(indexes)] = indexes
         self.calibration = calibration
+        self._facets = FacetVectors.of(facets, rows, len(self.clauses))
         corpus, own_words = [], set()
         for i, clause in enumerate(self.clauses):
             lead_in = by_key.get((clause.document, clause.lead_in_id))
@@ -191,8 +195,11 @@ class Retriever:
         lexical = list(self._bm25.get_scores(tokens)) if tokens and self._bm25 else [0.0] * len(self.clauses)
         # The question as asked: the vocabulary's words help BM25, but appended to the embedded question
         # they cost other policies 3 to 4 points of hit@1 (evals/README.md).
-        dense, asked = self._dense_scores(question)
-        fused = fuse([max(d, a or 0.0) for d, a in zip(dense, asked)], lexical, self.calibration.dense_weight)
+        # Ranking uses the facets' score; the closeness the coverage bar reads (Hit.dense) stays the
+        # clause's own words: on the facets' score the same bar let more out-of-scope questions through
+        # for no answerable one kept (evals/README.md).
+        dense, ranked, asked = self._dense_scores(question)
+        fused = fuse([max(d, a or 0.0) for d, a in zip(ranked, asked)], lexical, self.calibration.dense_weight)
         top = max(lexical, default=0.0)
         order = sorted(range(len(self.clauses)), key=lambda i: (-fused[i], self.clauses[i].position))
         hits = tuple(
@@ -218,8 +225,9 @@ class Retriever:
             unknown += 1
         return unknown / len(words)
 
-    def _dense_scores(self, text: str) -> tuple[list[float], list]:
-        """Cosine similarity of the text with each clause, and each clause's example-question score."""
+    def _dense_scores(self, text: str) -> tuple[list[float], list[float], list]:
+        """Cosine similarity of the text with each clause's own words, the score it ranks by (with its
+        facets, when the index has them), and each clause's example-question score."""
         vector = self._embedder.embed_query(text)
         n = len(self.clauses)
         # Ids only (no metadata): each clause's row is known from its Chroma id, and fetching
@@ -230,12 +238,16 @@ class Retriever:
             row = self._row.get(record)
             if row is not None:
                 scores[row] = 1.0 - float(distance)  # cosine space: distance = 1 - similarity
-        if not len(self._question_vectors):
-            return scores, [None] * n
         import numpy as np
 
+        ranked = scores
+        if self._facets is not None:
+            ranked = facet_scores(np.asarray(scores, dtype=np.float32), np.asarray(vector, dtype=np.float32),
+                                  self._facets).tolist()
+        if not len(self._question_vectors):
+            return scores, ranked, [None] * n
         similarity = self._question_vectors @ np.asarray(vector, dtype=np.float32)
-        return scores, examples_score(similarity, self._example_index).tolist()
+        return scores, ranked, examples_score(similarity, self._example_index).tolist()
 
 
 def examples_score(similarity, example_index, nearest: int = EXAMPLES_NEAREST):
@@ -255,3 +267,47 @@ def examples_score(similarity, example_index, nearest: int = EXAMPLES_NEAREST):
     counted = np.isfinite(top)
     mean_top = np.where(counted, top, 0.0).sum(axis=1) / np.maximum(counted.sum(axis=1), 1)
     return np.where(counted[:, 0], 0.5 * top[:, 0] + 0.5 * mean_top, 0.0).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class FacetVectors:
+    """An index's facets as matrices: each clause's context vector (a zero row where it has none) and
+    every sentence vector with the row of its clause."""
+
+    context: object  # (clauses, dims) float32
+    has_context: object  # (clauses,) bool
+    sentences: object  # (sentences, dims) float32
+    sentence_row: object  # (sentences,) int
+
+    @classmethod
+    def of(cls, facets, rows: dict, n: int) -> "FacetVectors | None":
+        import numpy as np
+
+        known = [(rows[(f.document, f.clause_id)], f.kind, vector) for f, vector in facets
+                 if (f.document, f.clause_id) in rows]
+        if not known:
+            return None
+        dims = len(known[0][2])
+        context = np.zeros((n, dims), dtype=np.float32)
+        has_context = np.zeros(n, dtype=bool)
+        sentence_rows, sentence_vectors = [], []
+        for row, kind, vector in known:
+            if kind == "context":
+                context[row], has_context[row] = vector, True
+            else:
+                sentence_rows.append(row)
+                sentence_vectors.append(vector)
+        sentences = np.array(sentence_vectors, dtype=np.float32).reshape(-1, dims)
+        return cls(context, has_context, sentences, np.array(sentence_rows, dtype=np.int64))
+
+
+def facet_scores(own, vector, facets: FacetVectors):
+    """Each clause's dense score from its facets (``ingest.facets``): the better of its own words and its
+    closest sentence, averaged with the clause read in its context. ``own``: the question's cosine
+    similarity with each clause's own vector; ``vector``: the question's."""
+    import numpy as np
+
+    best = own.copy()
+    if len(facets.sentence_row):
+        np.maximum.at(best, facets.sentence_row, facets.sentences @ vector)
+    return np.where(facets.has_context, 0.5 * (best + facets.context @ vector), best).astype(np.float32)

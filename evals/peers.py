@@ -62,7 +62,7 @@ def peers(settings, answerable, clauses, clause_text, retriever) -> list[SystemR
     results.append(score_ranking("BM25 alone (clauses)", answerable, bm25_rank, lambda r: length.get(r[0], 0), clause_text)[0])
 
     def dense_rank(text):
-        scores, _ = retriever._dense_scores(text)  # the clauses' own words, without example questions
+        _, scores, _ = retriever._dense_scores(text)  # the clauses (own words and facets), no example questions or BM25
         return [ids[i] for i in sorted(range(len(ids)), key=lambda i: -scores[i])][:8]
 
     results.append(score_ranking("dense only (clauses)", answerable, dense_rank, lambda r: length.get(r[0], 0), clause_text)[0])

@@ -21,7 +21,7 @@ from ingest.questions import QUESTIONS_FOLDER
 from ingest.store import NothingToIndexError
 
 # Bump when what gets embedded changes (see ingest.index.embedding_text): every index then rebuilds.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 
 
 def folder_stamp(policy_dir: Path, model: str) -> str:

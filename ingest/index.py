@@ -8,7 +8,8 @@ never touches the collection that is answering until the switch: a build killed 
 pointer, and the old index, as they were. The replaced build is dropped right after the switch; a
 reader still holding it gets ``IndexMovedError`` and moves to the new one (``assistant.library``).
 
-``open_live_index`` reads the live build back (its clauses and example questions);
+``open_live_index`` reads the live build back (its clauses, example questions and facets:
+``ingest.facets``); writing a build's collections is ``ingest.build``;
 ``index_is_current`` tells, cheaply, whether the live build still matches the folder. Every Chroma
 failure leaves this module as an ``IndexStoreError`` whose message says what to do.
 
@@ -27,11 +28,14 @@ from pathlib import Path
 from typing import Iterable, Protocol, Sequence
 
 from ingest.clauses import PARSER_VERSION, Clause
+from ingest.build import BATCH, Embedder, embed_texts, record_id, write_build, write_facets
+from ingest.facets import Facet, facets_of
 from ingest.folder import INDEX_VERSION, collect_clauses, folder_stamp
 from ingest.questions import ExampleQuestion, load_questions
 from ingest.lock import Lease, writer_lock
 from ingest.report import IngestReport, per_section
 from ingest.store import (
+    FACETS_SUFFIX,
     QUESTIONS_SUFFIX,
     IndexMovedError,
     IndexNotBuiltError,
@@ -43,26 +47,13 @@ from ingest.store import (
     exists,
     get_all,
     guarded,
-    max_batch,
     open_client,
     read_pointer,
     write_pointer,
 )
 
-_BATCH = 128
-_ADD_BATCH = 4096
 WAIT_S = 600.0  # how long an ingest waits for another one of the same index before giving up
 _OPEN_ATTEMPTS = 3  # a reader opening the live index while re-indexes switch it reads the pointer again
-
-
-class Embedder(Protocol):
-    """What ingest needs of an embedding model (the LangChain ``Embeddings`` shape, plus an id)."""
-
-    model_id: str
-
-    def embed_documents(self, texts: Sequence[str]) -> list[list[float]]: ...
-
-    def embed_query(self, text: str) -> list[float]: ...
 
 
 class Progress(Protocol):
@@ -83,6 +74,8 @@ class LiveIndex:
     # Example questions and their vectors, for retrieval only (never quoted).
     questions: tuple[tuple[ExampleQuestion, Sequence[float]], ...] = field(default=(), compare=False)
     built_at: float = 0.0  # when the build was switched in: a rebuild of the same content is another version
+    # The clauses' sentences and context (``ingest.facets``) and their vectors, for retrieval only.
+    facets: tuple[tuple[Facet, Sequence[float]], ...] = field(default=(), compare=False)
 
     def is_live(self, pointer: dict | None) -> bool:
         """Is this the build the registry's pointer names now?"""
@@ -96,31 +89,6 @@ def embedding_text(clause: Clause, parent: str | None) -> str:
     lowered hit@1 (0.728 against 0.759 without), so section context goes to BM25 only, where it helps.
     """
     return f"{parent}\n{clause.full_text}" if parent else clause.full_text
-
-
-def _metadata(clause: Clause, settings_model: str, fingerprint: str) -> dict:
-    return {
-        "clause_id": clause.clause_id,
-        "document": clause.document,
-        "section": clause.section,
-        "ordinal": clause.ordinal,
-        "position": clause.position,
-        "page": clause.page or "",
-        "page_index": clause.page_index or 0,
-        "text": clause.text,
-        "kind": clause.kind,
-        "parent_id": clause.parent_id or "",
-        "lead_in_id": clause.lead_in_id or "",
-        "options": json.dumps(list(clause.options)),
-        "context": clause.context,
-        "items": json.dumps(list(clause.items)),
-        "number": clause.number,
-        "content_hash": clause.content_hash,
-        "parser_version": PARSER_VERSION,
-        "index_version": INDEX_VERSION,
-        "model": settings_model,
-        "fingerprint": fingerprint,
-    }
 
 
 def clause_from_metadata(meta: dict) -> Clause:
@@ -141,11 +109,6 @@ def clause_from_metadata(meta: dict) -> Clause:
         items=tuple(json.loads(meta.get("items", "[]"))),
         number=meta.get("number", ""),
     )
-
-
-def record_id(clause: Clause) -> str:
-    """Chroma id: unique across documents, readable, stable."""
-    return f"{clause.document}::{clause.clause_id}"
 
 
 def fingerprint_of(clauses: Sequence[Clause], model: str, questions: Sequence[ExampleQuestion] = ()) -> str:
@@ -235,7 +198,7 @@ def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress:
     # Shortest first, across the whole build: each batch then pads to a length close to all of its
     # texts. Sorting only within each batch processed about 40% more tokens on the synthetic corpus.
     distinct = sorted(sharing, key=len)
-    batches = [distinct[i : i + _BATCH] for i in range(0, len(distinct), _BATCH)]
+    batches = [distinct[i : i + BATCH] for i in range(0, len(distinct), BATCH)]
     iterator = progress.track(batches, len(distinct)) if progress else batches
     for batch in iterator:
         lease.renew()
@@ -243,9 +206,17 @@ def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress:
             for i in sharing[text]:
                 vectors[i] = vector
 
-    question_vectors = _embed_questions(questions, embedder, client, store, pointer, model, lease)
+    question_vectors = embed_texts([q.text for q in questions], embedder, client, store, pointer, model, lease,
+                                    QUESTIONS_SUFFIX, "questions")
+    facets = facets_of(clauses)
+    if progress is not None and facets:
+        progress.note(f"Embedding the clauses' sentences and each clause in its context ({len(facets)} texts, "
+                      "used to find clauses, never quoted).")
+    facet_vectors = embed_texts([f.text for f in facets], embedder, client, store, pointer, model, lease,
+                                 FACETS_SUFFIX, "facets", progress)
     with guarded(store):
-        _write_build(client, name, fingerprint, model, clauses, vectors, keys, questions, question_vectors, lease)
+        write_build(client, name, fingerprint, model, clauses, vectors, keys, questions, question_vectors, lease)
+        write_facets(client, name, fingerprint, model, facets, facet_vectors, lease)
 
     # Still ours, and nobody switched meanwhile (a lease lost after a long pause): never silently win.
     lease.renew(force=True)
@@ -255,66 +226,12 @@ def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress:
     # The switch: one upsert of one record. Until here, the previous index answered.
     write_pointer(client, store, {"collection": name, "fingerprint": fingerprint, "model": model,
                                   "parser_version": PARSER_VERSION, "built_at": time.time(), "clauses": len(clauses),
-                                  "questions": len(questions), "folder_stamp": stamp})
+                                  "questions": len(questions), "facets": len(facets), "folder_stamp": stamp})
     with guarded(store):
         drop_stale(client, store, keep=name)
     return IngestReport(tuple(documents), sections, tuple(skipped), len(clauses), len(to_embed),
                         len(clauses) - len(to_embed), time.perf_counter() - started, False, name, len(distinct),
                         len(questions), tuple(question_warnings))
-
-
-def _write_build(client, name: str, fingerprint: str, model: str, clauses: Sequence[Clause],
-                 vectors: dict[int, list[float]], keys: Sequence[str], questions: Sequence[ExampleQuestion],
-                 question_vectors: Sequence[list[float]], lease: Lease) -> None:
-    """Write a build's collections (its clauses, and its example questions beside them)."""
-    for stale in (name, name + QUESTIONS_SUFFIX):  # a build of the same content that was interrupted: start afresh
-        if exists(client, stale):
-            client.delete_collection(stale)
-    collection = client.create_collection(
-        name,
-        embedding_function=None,
-        metadata={"hnsw:space": "cosine", "fingerprint": fingerprint, "model": model, "parser_version": PARSER_VERSION},
-    )
-    # Chroma's per-call cost dominates small batches: write as many records per call as it accepts.
-    add_batch = max(_BATCH, min(_ADD_BATCH, max_batch(client, _BATCH)))
-    for start in range(0, len(clauses), add_batch):
-        lease.renew()
-        chunk = range(start, min(start + add_batch, len(clauses)))
-        collection.add(
-            ids=[record_id(clauses[i]) for i in chunk],
-            embeddings=[vectors[i] for i in chunk],
-            documents=[clauses[i].full_text for i in chunk],
-            metadatas=[{**_metadata(clauses[i], model, fingerprint), "embedded": keys[i]} for i in chunk],
-        )
-    if questions:
-        asked = client.create_collection(name + QUESTIONS_SUFFIX, embedding_function=None,
-                                         metadata={"hnsw:space": "cosine", "fingerprint": fingerprint, "model": model})
-        for start in range(0, len(questions), add_batch):
-            lease.renew()
-            chunk = questions[start : start + add_batch]
-            asked.add(
-                ids=[f"{q.document}::{q.clause_id}::{start + n}" for n, q in enumerate(chunk)],
-                embeddings=question_vectors[start : start + len(chunk)],
-                metadatas=[{"document": q.document, "clause_id": q.clause_id, "text": q.text} for q in chunk],
-            )
-
-
-def _embed_questions(questions: Sequence[ExampleQuestion], embedder: Embedder, client, store: Store,
-                     pointer: dict | None, model: str, lease: Lease) -> list[list[float]]:
-    """Vectors for the example questions, carrying over those the live index already has."""
-    known: dict[str, list[float]] = {}
-    if questions and pointer and pointer.get("model") == model and pointer.get("questions"):
-        old = pointer["collection"] + QUESTIONS_SUFFIX
-        with guarded(store):
-            if exists(client, old):
-                got = get_all(client.get_collection(old, embedding_function=None), ["metadatas", "embeddings"])
-                known = {meta["text"]: list(vector) for meta, vector in zip(got["metadatas"], got["embeddings"])}
-    missing = sorted({q.text for q in questions} - set(known), key=len)
-    for start in range(0, len(missing), _BATCH):
-        lease.renew()
-        batch = missing[start : start + _BATCH]
-        known.update(zip(batch, embedder.embed_documents(batch)))
-    return [known[q.text] for q in questions]
 
 
 def _reuse_key(embedded_text: str, document: str) -> str:
@@ -360,10 +277,16 @@ def _open_live(store: Store, client) -> tuple[LiveCollection, LiveIndex]:
         # Rows as Chroma returns them (arrays): converting 1,000 vectors to tuples of floats cost ~0.1 s per start.
         questions = [(ExampleQuestion(m["document"], m["clause_id"], m["text"]), v)
                      for m, v in zip(got["metadatas"], got["embeddings"])]
+    facets = []
+    if pointer.get("facets"):
+        got = get_all(client.get_collection(pointer["collection"] + FACETS_SUFFIX, embedding_function=None),
+                      ["metadatas", "embeddings"])
+        facets = [(Facet(m["document"], m["clause_id"], m["kind"], m["text"]), v)
+                  for m, v in zip(got["metadatas"], got["embeddings"])]
     if len(clauses) != pointer.get("clauses", len(clauses)):  # read while being dropped: not a whole build
         raise IndexMovedError("the policy index was rebuilt while it was being opened")
     live = LiveIndex(pointer["collection"], pointer["fingerprint"], pointer["model"], pointer["parser_version"],
-                     tuple(clauses), tuple(questions), pointer.get("built_at", 0.0))
+                     tuple(clauses), tuple(questions), pointer.get("built_at", 0.0), tuple(facets))
     return LiveCollection(collection, store, client, live.is_live), live
 
 

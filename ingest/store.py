@@ -28,6 +28,7 @@ from typing import Callable, Iterator
 
 REGISTRY_SUFFIX = "-registry"
 QUESTIONS_SUFFIX = "-questions"  # the example questions of a build live beside its clauses
+FACETS_SUFFIX = "-facets"  # and its clauses' sentences and context (ingest.facets)
 GET_PAGE = 5000  # records per collection.get when reading a whole collection
 POINTER_ID = "active"
 HTTP_TIMEOUT_S = 60.0  # a Chroma server that accepts connections but never answers must not hang a question
@@ -84,7 +85,7 @@ class Store:
     def owns(self, name: str) -> bool:
         """Is this collection one of this organisation's builds? Only "<collection>-<fingerprint>": a
         bare prefix test would also claim another organisation's "org-a" builds for "org"."""
-        own = re.compile(re.escape(self.collection) + r"-[0-9a-f]{20}(" + QUESTIONS_SUFFIX + ")?")
+        own = re.compile(re.escape(self.collection) + r"-[0-9a-f]{20}(" + QUESTIONS_SUFFIX + "|" + FACETS_SUFFIX + ")?")
         return own.fullmatch(name) is not None
 
 
@@ -239,11 +240,11 @@ def max_batch(client, fallback: int) -> int:
 
 
 def drop_stale(client, store: Store, keep: str) -> None:
-    """Drop this organisation's builds other than ``keep`` (and its questions). Called right after the
+    """Drop this organisation's builds other than ``keep`` (and its questions and facets). Called right after the
     switch: a reader still holding one gets ``IndexMovedError`` on its next query and moves over."""
     for entry in client.list_collections():
         name = entry if isinstance(entry, str) else entry.name
-        if store.owns(name) and name not in (keep, keep + QUESTIONS_SUFFIX):
+        if store.owns(name) and name not in (keep, keep + QUESTIONS_SUFFIX, keep + FACETS_SUFFIX):
             client.delete_collection(name)
 
 

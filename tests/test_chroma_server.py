@@ -32,7 +32,7 @@ from assistant.pipeline import Assistant
 from assistant.retrieve import Retriever
 from assistant.settings import Settings
 from ingest.index import ingest, open_live_index
-from ingest.store import REGISTRY_SUFFIX, open_client
+from ingest.store import FACETS_SUFFIX, REGISTRY_SUFFIX, open_client
 
 import test_answer
 import test_index
@@ -185,8 +185,10 @@ def test_two_organisations_never_see_each_others_clauses(settings, tmp_path, fak
     (org_a.policy_dir / "online-safety-policy.txt").write_text(text, encoding="utf-8")
     ingest(org_a.policy_dir, org_a.store, fake_embedder)
     assert [c.clause_id for c in live(org_b)[1].clauses] == [c.clause_id for c in index_b.clauses]
+    a_now = live(org_a)[1].collection
     assert {n for n in _names(settings) if n.startswith("org-")} == {
-        live(org_a)[1].collection, "org-a" + REGISTRY_SUFFIX, index_b.collection, "org-b" + REGISTRY_SUFFIX}
+        a_now, a_now + FACETS_SUFFIX, "org-a" + REGISTRY_SUFFIX,
+        index_b.collection, index_b.collection + FACETS_SUFFIX, "org-b" + REGISTRY_SUFFIX}
 
 
 @pytest.mark.parametrize("first, second", [("org", "org-a"), ("org-a", "org")])

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from ingest.index import ingest, open_live_index
-from ingest.store import NothingToIndexError, open_client, read_pointer
+from ingest.store import FACETS_SUFFIX, NothingToIndexError, open_client, read_pointer
 
 from conftest import KeywordEmbedder, POLICY_TXT
 
@@ -45,15 +45,16 @@ def test_changed_document_replaces_its_clauses_and_reuses_unchanged_vectors(sett
     (policy_dir / "online-safety-policy.txt").write_text(text.replace("and closed", "and hidden"), encoding="utf-8")
     fake_embedder.texts_embedded = 0
     report = ingest(settings.policy_dir, settings.store, fake_embedder)
-    assert report.embedded == 1 and report.reused == 66 and fake_embedder.texts_embedded == 1
+    # The changed clause, and that clause read in its context (ingest.facets): nothing else is embedded again.
+    assert report.embedded == 1 and report.reused == 66 and fake_embedder.texts_embedded == 2
     _, live = open_live_index(settings.store)
     texts = [c.text for c in live.clauses]
     assert "Any social media groups will be set to private and hidden" in texts
     assert not any("and closed" in t for t in texts)
     assert len(texts) == 67 and {c.document for c in live.clauses} == {"online-safety-policy.txt"}
-    # Only the live collection (and the registry) remain in the store.
+    # Only the live build (its clauses and their facets) and the registry remain in the store.
     names = {c.name for c in open_client(settings.store).list_collections()}
-    assert names == {live.collection, settings.collection + "-registry"}
+    assert names == {live.collection, live.collection + FACETS_SUFFIX, settings.collection + "-registry"}
 
 
 def test_a_different_embedding_model_rebuilds_everything(settings, fake_embedder):

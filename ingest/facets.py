@@ -1,0 +1,64 @@
+"""The other ways a clause is embedded beside its own words: each of its sentences, and the clause read
+with the words around it.
+
+A question usually asks about one point, and a clause of several sentences states several: its single
+vector is an average that can sit far from each of them. So every sentence of a clause of two or more
+sentences is embedded too, and retrieval scores the clause by its closest sentence when that beats the
+whole. And a list item ("Accept friend requests from children") or a clause under a heading means more
+with its heading and lead-in, which its own vector does not see; so the clause is embedded once more
+with its section title and lead-in in front, and retrieval averages that with the clause's own score.
+Measured on other organisations' policies with no example questions (evals/README.md): ranking hit@1
+0.667 -> 0.701 on the six development folders, 0.670 -> 0.710 on five folders never used to choose.
+
+Facets are for finding a clause only: answers quote clauses, never a facet.
+
+What this module does not do: embed or store anything (``ingest.index``) or score (``assistant.retrieve``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+from ingest.clauses import Clause
+
+FacetKind = Literal["sentence", "context"]
+
+# A sentence ends at . ! ? ; or : before a capital, an opening bracket or a bullet, or at a line break
+# (a clause's options are one per line). Abbreviations such as "e.g. the" do not split (no capital).
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-Z(•\-])|\n")
+# Shorter pieces ("Yes.", "(a)") say nothing a question could match on their own.
+MIN_SENTENCE_CHARS = 16
+
+
+@dataclass(frozen=True)
+class Facet:
+    document: str
+    clause_id: str
+    kind: FacetKind
+    text: str
+
+
+def sentences(text: str) -> list[str]:
+    """The clause's sentences of some length; the whole text when it has fewer than two."""
+    parts = [p.strip() for p in _SENTENCE_END.split(text) if p and len(p.strip()) >= MIN_SENTENCE_CHARS]
+    return parts if len(parts) > 1 else [text]
+
+
+def context_text(clause: Clause, lead_in: str | None) -> str:
+    """The clause as a reader meets it: section title, the lead-in of its list, then its words."""
+    return " ".join(filter(None, [clause.section_label, lead_in, clause.full_text]))
+
+
+def facets_of(clauses: Sequence[Clause]) -> list[Facet]:
+    """Every clause's context facet, and a facet per sentence for a clause of several sentences."""
+    by_key = {(c.document, c.clause_id): c for c in clauses}
+    out: list[Facet] = []
+    for clause in clauses:
+        lead_in = by_key.get((clause.document, clause.lead_in_id)) if clause.lead_in_id else None
+        out.append(Facet(clause.document, clause.clause_id, "context", context_text(clause, lead_in.text if lead_in else None)))
+        pieces = sentences(clause.full_text)
+        if len(pieces) > 1:
+            out.extend(Facet(clause.document, clause.clause_id, "sentence", piece) for piece in pieces)
+    return out

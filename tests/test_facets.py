@@ -1,0 +1,68 @@
+"""A clause is found by its sentences and by its heading and lead-in, not only by its own words as a whole."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.retrieve import FacetVectors, Retriever, facet_scores
+from conftest import KeywordEmbedder
+from ingest.clauses import Clause
+from ingest.facets import Facet, facets_of, sentences
+from ingest.index import ingest, open_live_index
+from ingest.store import open_client
+
+TWO_SECTIONS = """Club rules
+
+Emails
+Ask the club first before you share them with anyone outside the club.
+
+Photographs
+Ask the club first before you share them with anyone outside the club.
+"""
+
+
+def test_a_clause_of_several_sentences_is_split_and_a_single_sentence_is_kept_whole():
+    text = "Staff keep the register for every session. Coaches check the equipment first; e.g. the nets and posts."
+    assert sentences(text) == ["Staff keep the register for every session.",
+                               "Coaches check the equipment first; e.g. the nets and posts."]
+    assert sentences("Coaches check the equipment before every session.") == [
+        "Coaches check the equipment before every session."]
+    assert sentences("Yes. Coaches check the equipment before every session.") == [
+        "Yes. Coaches check the equipment before every session."]  # a piece too short to stand alone
+
+
+def test_a_list_item_is_read_with_its_section_and_lead_in():
+    lead = Clause("P-1", "policy.pdf", "Social media", 1, 1, None, None, "Staff must not:", "paragraph",
+                  items=("Accept friend requests from children.",))
+    item = Clause("P-2", "policy.pdf", "Social media", 2, 2, None, None, "Accept friend requests from children.", "bullet",
+                  lead_in_id="P-1", context="Staff must not:")
+    facets = facets_of([lead, item])
+    assert Facet("policy.pdf", "P-2", "context", "Social media Staff must not: Accept friend requests from children.") in facets
+    assert not [f for f in facets if f.kind == "sentence"]  # no clause here has two sentences
+
+
+def test_the_sentence_that_answers_lifts_its_clause_above_a_vaguer_whole():
+    question = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    own = np.array([0.5, 0.6], dtype=np.float32)  # the long clause's average sits further from the question
+    facets = FacetVectors(context=np.zeros((2, 3), dtype=np.float32), has_context=np.zeros(2, dtype=bool),
+                          sentences=np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype=np.float32),
+                          sentence_row=np.array([0, 0]))
+    scores = facet_scores(own, question, facets)
+    assert scores[0] > scores[1] and scores[0] == 1.0
+
+
+def test_the_heading_a_clause_sits_under_helps_find_it(settings, policy_dir):
+    for path in policy_dir.iterdir():
+        path.unlink()
+    (policy_dir / "club-rules.txt").write_text(TWO_SECTIONS, encoding="utf-8")
+    embedder = KeywordEmbedder()
+    ingest(settings.policy_dir, settings.store, embedder)
+    collection, live = open_live_index(settings.store, open_client(settings.store))
+    assert {c.section for c in live.clauses} >= {"Emails", "Photographs"}
+    assert {f.kind for f, _ in live.facets} == {"context"}
+    question = "can I share a photo of the team?"
+    # The two clauses' own words are the same: without facets the first in the policy wins.
+    plain = Retriever(collection, live.clauses, embedder).search(question).hits[0].clause
+    found = Retriever(collection, live.clauses, embedder, facets=live.facets).search(question).hits[0].clause
+    assert plain.section == "Emails" and found.section == "Photographs"
+    assert found.text == plain.text  # only the heading told them apart
