@@ -154,7 +154,7 @@ def ingest_policies(settings: Settings, *, progress: Progress | None = None, cli
     if progress is not None:
         progress.note(f"Ingesting {settings.policy_dir} into {settings.store.where} ...")
     return ingest(settings.policy_dir, settings.store, embedder, progress=progress, client=client,
-                  wait=WAIT_S if wait is None else wait)
+                  wait=WAIT_S if wait is None else wait, max_facets=settings.max_facet_texts)
 
 
 def open_assistant(settings: Settings, *, progress: Progress | None = None, reingest: bool = False, client=None,
@@ -173,7 +173,8 @@ def open_assistant(settings: Settings, *, progress: Progress | None = None, rein
     client = client if client is not None else open_client(settings.store)
     model = (embedder or document_embedder(settings)).model_id  # a cheap constructor: nothing loads yet
     report = None
-    if reingest or not index_is_current(settings.policy_dir, settings.store, model, client=client):
+    if reingest or not index_is_current(settings.policy_dir, settings.store, model, client=client,
+                                        max_facets=settings.max_facet_texts):
         if progress is not None and not reingest:
             progress.note("The policy index is missing or out of date: ingesting the policy folder first.")
         try:

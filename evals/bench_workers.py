@@ -203,7 +203,8 @@ def worker_ingest(args: argparse.Namespace) -> dict:
             shutil.rmtree(data_dir, ignore_errors=True)
             parse["seconds"] = embedder.seconds = 0.0
             run_settings = replace(settings, data_dir=data_dir)
-            report = index_module.ingest(run_settings.policy_dir, run_settings.store, embedder)
+            report = index_module.ingest(run_settings.policy_dir, run_settings.store, embedder,
+                                         max_facets=run_settings.max_facet_texts)
             runs.append({
                 "seconds": report.seconds,
                 "clauses": report.clauses,

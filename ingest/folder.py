@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ingest import limits
 from ingest.clauses import PARSER_VERSION, Clause, build_clauses, unique_across_documents
+from ingest.facets import MAX_FACET_TEXTS
 from ingest.load import LoadError, find_documents, load_document
 from ingest.questions import QUESTIONS_FOLDER
 from ingest.store import NothingToIndexError
@@ -24,12 +25,14 @@ from ingest.store import NothingToIndexError
 INDEX_VERSION = "4"
 
 
-def folder_stamp(policy_dir: Path, model: str) -> str:
+def folder_stamp(policy_dir: Path, model: str, max_facets: int = MAX_FACET_TEXTS) -> str:
     """Names, sizes and modification times of the policy folder's files and example questions, with
-    the model and versions: equal stamps mean the index built from the folder is still current,
-    known without parsing a document (parsing the shipped PDF takes about 0.4 s of a one-shot ask)."""
+    the model, the facet bound and versions: equal stamps mean the index built from the folder is still
+    current, known without parsing a document (parsing the shipped PDF takes about 0.4 s of a one-shot ask)."""
     folder = Path(policy_dir)
     digest = hashlib.sha256(f"parser={PARSER_VERSION}\nindex={INDEX_VERSION}\nmodel={model}\n".encode())
+    if max_facets != MAX_FACET_TEXTS:  # the default leaves stamps as they were
+        digest.update(f"facets<={max_facets}\n".encode())
     paths = find_documents(folder) if folder.is_dir() else []
     if (folder / QUESTIONS_FOLDER).is_dir():
         paths += sorted((folder / QUESTIONS_FOLDER).glob("*.toml"))

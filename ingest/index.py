@@ -29,7 +29,7 @@ from typing import Iterable, Protocol, Sequence
 
 from ingest.clauses import PARSER_VERSION, Clause
 from ingest.build import BATCH, Embedder, embed_texts, record_id, write_build, write_facets
-from ingest.facets import Facet, facets_of
+from ingest.facets import MAX_FACET_TEXTS, Facet, facets_within
 from ingest.folder import INDEX_VERSION, collect_clauses, folder_stamp
 from ingest.questions import ExampleQuestion, load_questions
 from ingest.lock import Lease, writer_lock
@@ -111,8 +111,9 @@ def clause_from_metadata(meta: dict) -> Clause:
     )
 
 
-def fingerprint_of(clauses: Sequence[Clause], model: str, questions: Sequence[ExampleQuestion] = ()) -> str:
-    digest = hashlib.sha256(f"parser={PARSER_VERSION}\nindex={INDEX_VERSION}\nmodel={model}\n".encode())
+def fingerprint_of(clauses: Sequence[Clause], model: str, questions: Sequence[ExampleQuestion] = (),
+                   facets: bool = True) -> str:
+    digest = hashlib.sha256(f"parser={PARSER_VERSION}\nindex={INDEX_VERSION}\nmodel={model}\nfacets={facets}\n".encode())
     for clause in clauses:
         digest.update(f"{record_id(clause)}={clause.content_hash}\n".encode())
     for question in questions:
@@ -127,19 +128,22 @@ def ingest(
     progress: Progress | None = None,
     client=None,
     wait: float = WAIT_S,
+    max_facets: int = MAX_FACET_TEXTS,
 ) -> IngestReport:
     """Parse the policy folder and make the index match it, holding the store's writer lock (waiting up
-    to ``wait`` seconds for another ingest). Raises NothingToIndexError if nothing loads,
+    to ``wait`` seconds for another ingest). ``max_facets``: the most facet texts embedded
+    (``ingest.facets.facets_within``). Raises NothingToIndexError if nothing loads,
     IngestLockedError if the lock stays taken, and StoreUnavailableError when the store fails."""
     client = client if client is not None else open_client(store)
     with writer_lock(client, store, wait, progress.note if progress else None) as lease:
-        return _ingest_locked(policy_dir, store, embedder, progress, client, lease)
+        return _ingest_locked(policy_dir, store, embedder, progress, client, lease, max_facets)
 
 
 def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress: Progress | None, client,
-                   lease: Lease) -> IngestReport:
+                   lease: Lease, max_facets: int) -> IngestReport:
     started = time.perf_counter()
-    stamp = folder_stamp(policy_dir, embedder.model_id)  # before reading: a change while ingesting shows next time
+    # Before reading: a change while ingesting shows next time. The facet bound is part of it.
+    stamp = folder_stamp(policy_dir, embedder.model_id, max_facets)
     clauses, skipped, documents = collect_clauses(policy_dir)
     if not clauses:
         reasons = "; ".join(reason for _, reason in skipped) or "the folder is empty"
@@ -165,7 +169,8 @@ def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress:
             skipped = [(n, f"{r}; its previously indexed version is kept" if n in kept_names else r) for n, r in skipped]
 
     questions, question_warnings = load_questions(policy_dir, clauses)
-    fingerprint = fingerprint_of(clauses, model, questions)
+    facets = facets_within(clauses, max_facets)
+    fingerprint = fingerprint_of(clauses, model, questions, bool(facets))
     name = store.build_name(fingerprint)
     sections = per_section(clauses)
     if pointer and pointer.get("fingerprint") == fingerprint and old_records is not None:
@@ -173,7 +178,7 @@ def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress:
             write_pointer(client, store, {**pointer, "folder_stamp": stamp})
         return IngestReport(tuple(documents), sections, tuple(skipped), len(clauses), 0, 0,
                             time.perf_counter() - started, True, pointer["collection"], 0,
-                            len(questions), tuple(question_warnings))
+                            len(questions), tuple(question_warnings), len(facets))
 
     # Vectors worth carrying over: same text in the same context, embedded by the same model.
     reusable: dict[str, list[float]] = {}
@@ -208,7 +213,9 @@ def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress:
 
     question_vectors = embed_texts([q.text for q in questions], embedder, client, store, pointer, model, lease,
                                     QUESTIONS_SUFFIX, "questions")
-    facets = facets_of(clauses)
+    if progress is not None and not facets and max_facets > 0:
+        progress.note(f"This policy set is large: its clauses are found by their own words only, not also by each "
+                      f"sentence and heading (more than max_facet_texts = {max_facets:,} texts to embed).")
     if progress is not None and facets:
         progress.note(f"Embedding the clauses' sentences and each clause in its context ({len(facets)} texts, "
                       "used to find clauses, never quoted).")
@@ -231,7 +238,7 @@ def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress:
         drop_stale(client, store, keep=name)
     return IngestReport(tuple(documents), sections, tuple(skipped), len(clauses), len(to_embed),
                         len(clauses) - len(to_embed), time.perf_counter() - started, False, name, len(distinct),
-                        len(questions), tuple(question_warnings))
+                        len(questions), tuple(question_warnings), len(facets))
 
 
 def _reuse_key(embedded_text: str, document: str) -> str:
@@ -290,7 +297,7 @@ def _open_live(store: Store, client) -> tuple[LiveCollection, LiveIndex]:
     return LiveCollection(collection, store, client, live.is_live), live
 
 
-def index_is_current(policy_dir: Path, store: Store, model: str, client=None) -> bool:
+def index_is_current(policy_dir: Path, store: Store, model: str, client=None, max_facets: int = MAX_FACET_TEXTS) -> bool:
     """Does the live index match the policy folder as it is now (same clauses, model and parser)?
     A store that cannot be read raises StoreUnavailableError: "out of date" would send a person the
     wrong way."""
@@ -300,11 +307,12 @@ def index_is_current(policy_dir: Path, store: Store, model: str, client=None) ->
         return False
     with guarded(store):
         live = exists(client, pointer["collection"])
-    if not live or pointer.get("folder_stamp") == folder_stamp(policy_dir, model):
+    if not live or pointer.get("folder_stamp") == folder_stamp(policy_dir, model, max_facets):
         return live  # no file changed since it was built
     try:
         clauses, _, _ = collect_clauses(policy_dir)
     except NothingToIndexError:
         return False
     questions, _ = load_questions(policy_dir, clauses)
-    return pointer.get("fingerprint") == fingerprint_of(clauses, model, questions)
+    facets = bool(facets_within(clauses, max_facets))
+    return pointer.get("fingerprint") == fingerprint_of(clauses, model, questions, facets)

@@ -25,6 +25,7 @@ class IngestReport:
     texts_embedded: int = 0  # distinct texts embedded: clauses with identical words share one embedding
     questions: int = 0  # example questions indexed (ingest.questions)
     question_warnings: tuple[str, ...] = ()  # example questions left out, one line each
+    facets: int = 0  # sentences and clauses-in-context indexed to find clauses (ingest.facets)
 
     def render(self) -> str:
         """The report as a person reads it: what was indexed, per document and section, and what was not."""
@@ -46,6 +47,9 @@ class IngestReport:
             lines.append(f"    {count:3d}  {section}")
         if self.questions:
             lines.append(f"  {self.questions} example questions help find the clauses (policy folder, questions/).")
+        if not self.up_to_date and self.clauses:
+            lines.append(f"  {self.facets} sentences and headings help find the clauses." if self.facets else
+                         "  Clauses are found by their own words only, not also by sentence and heading (setting max_facet_texts).")
         for _, reason in self.skipped:
             lines.append(f"Skipped: {reason}")
         for warning in self.question_warnings:

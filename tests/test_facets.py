@@ -66,3 +66,27 @@ def test_the_heading_a_clause_sits_under_helps_find_it(settings, policy_dir):
     found = Retriever(collection, live.clauses, embedder, facets=live.facets).search(question).hits[0].clause
     assert plain.section == "Emails" and found.section == "Photographs"
     assert found.text == plain.text  # only the heading told them apart
+
+
+def test_a_set_over_the_facet_bound_is_indexed_by_its_clauses_words_and_says_so(settings, fake_embedder):
+    report = ingest(settings.policy_dir, settings.store, fake_embedder, max_facets=10)
+    _, live = open_live_index(settings.store)
+    assert len(live.clauses) == 67 and not live.facets and report.facets == 0
+    assert "own words only" in report.render()
+    # Within a bound that fits, the same folder gets its facets: a new bound is a new build, and the
+    # clauses' own vectors are carried over.
+    fake_embedder.texts_embedded = 0
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
+    _, live = open_live_index(settings.store)
+    assert report.facets == len(live.facets) > 67 and report.reused == 67
+    assert fake_embedder.texts_embedded == len({f.text for f, _ in live.facets})  # the facets' texts, nothing else
+    assert "sentences and headings help find the clauses" in report.render()
+
+
+def test_a_new_facet_bound_makes_the_index_out_of_date(settings, fake_embedder):
+    from ingest.index import index_is_current
+
+    ingest(settings.policy_dir, settings.store, fake_embedder)
+    assert index_is_current(settings.policy_dir, settings.store, fake_embedder.model_id)
+    assert not index_is_current(settings.policy_dir, settings.store, fake_embedder.model_id, max_facets=10)
+    assert not index_is_current(settings.policy_dir, settings.store, fake_embedder.model_id, max_facets=0)
