@@ -49,7 +49,8 @@ SPECIFIC_BONUS = 0.5
 WINDOW_TOKENS = 64
 WINDOW_STRIDE = 48
 MAX_WINDOWS = 24
-MAX_CLAUSES = 200  # clauses read one by one for a disclosure behind a question frame (bounded work)
+MAX_CLAUSES = 200  # clauses or sentences read one by one for a disclosure behind a frame (bounded work)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 ENGLISH_WORDS = 10_000
 
 _REASON_RE = re.compile(r"^[a-z_]+(:[a-z0-9_.]+)?(\+[a-z_]+(:[a-z0-9_.]+)?)*$")
@@ -141,6 +142,19 @@ class Router:
         return turn
 
     def _turn(self, message: str) -> _Turn:
+        """A question in front never hides a disclosure: a sentence after a question that routes on the
+        lexicon's rules read alone routes the message. Not on the scorer, nor a sentence before the
+        question ("... messaged my phone. What should I do?"): both routed ordinary questions."""
+        turn = self._whole(message)
+        parts = [p for p in _SENTENCE_END.split(message) if p.strip()] if turn.decision.route == "question" else []
+        asked = [i for i, part in enumerate(parts[:MAX_CLAUSES]) if part.rstrip().endswith("?")]
+        for part in parts[asked[0] + 1 : MAX_CLAUSES] if asked else ():  # the sentences after a question
+            alone = self._whole(part)
+            if alone.decision.is_disclosure and alone.decision.layer in ("lexicon", "context"):
+                return alone
+        return turn
+
+    def _whole(self, message: str) -> _Turn:
         if len(message) > self.max_chars:
             return _Turn(RouteDecision("disclosure", "fallback:too_long", "fallback", (), 1.0), 1.0)
         norm = self.lexicon.normalise(message)
