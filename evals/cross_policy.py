@@ -248,7 +248,10 @@ def render(results: list[FolderResult]) -> list[str]:
         lines.append(f"| {name} | {r.clauses} | {r.answerable}+{r.out_of_scope} | {r.hit1:.3f} | {r.hit3:.3f} | "
                      f"{r.rank_hit1:.3f} / {r.rank_hit3:.3f} | {r.recipe_hit1:.3f} / {r.recipe_hit3:.3f} | "
                      f"{r.abstain_out_of_scope:.3f} | {r.abstain_answerable:.3f} | {r.routed} | {len(r.not_verbatim)} |")
-    for label, subset in (("all", results), ("tuned on", [r for r in results if not r.kept_back]),
+    # "Tuned on" and "kept back" only where some folder was kept back (the dev suite); any other folder
+    # (--cross-policy DIR) was never used to choose anything, and gets its total alone.
+    held = any(r.kept_back for r in results)
+    for label, subset in (("all", results), ("tuned on", [r for r in results if not r.kept_back] if held else []),
                           ("kept back", [r for r in results if r.kept_back])):
         if subset:
             s = summarise(subset)

@@ -5,6 +5,9 @@ but loses the page's geometry. A visitor on the same extraction sees every piece
 position, font and size (the pieces add up to exactly the plain text), so each plain line gets its
 indent, the vertical gap above it, its font size and how bold it is.
 
+A page written a word at a time (Google Docs' renderer), which pypdf gives one word per line, gets
+its lines back from the words' positions (``_rejoin_words``).
+
 Left out, and listed as the document's furniture: a line that repeats at the top or bottom of most
 pages (running headers and footers, whatever pypdf's order puts them in), page numbers there, and
 contents pages (entries with dot leaders or page numbers, and their "Contents" title).
@@ -26,6 +29,7 @@ from ingest.lines import Line
 from ingest.text import clean
 
 BAND = 0.12  # the top and bottom of a page where running headers and footers sit (share of its height)
+MIN_WORD_LINES = 20  # fewer lines than this on a page say nothing about how it was written
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-\u2013\u2014(]?\s*\d{1,4}\s*[-\u2013\u2014)]?(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$",
                           re.IGNORECASE)
@@ -84,7 +88,27 @@ def _page_lines(page, index: int) -> list[_Raw]:
             else:
                 chars.append((ch, n))
     close()
-    return lines
+    return _rejoin_words(lines)
+
+
+def _rejoin_words(lines: list[_Raw]) -> list[_Raw]:
+    """A page whose plain text has one word per line (Skia, Google Docs' PDF renderer, writes each word
+    as its own text object on a flipped page, and pypdf starts a line for each): consecutive lines at
+    the same height, left to right, are one line again. Pages of ordinary lines are left as they are."""
+    worded = [line for line in lines if line.text.strip()]
+    if len(worded) < MIN_WORD_LINES or sum(len(line.text.split()) == 1 for line in worded) < 0.6 * len(worded):
+        return lines
+    out: list[_Raw] = []
+    for line in lines:
+        last = out[-1] if out else None
+        if (last is not None and line.text.strip() and last.text.strip() and None not in (last.y, line.y, last.x, line.x)
+                and abs(last.y - line.y) <= 0.3 * (last.size or 10.0) and line.x > last.x):
+            width = len(last.text.strip())
+            bold = (last.bold * width + line.bold * len(line.text.strip())) / (width + len(line.text.strip()))
+            out[-1] = _Raw(f"{last.text.rstrip()} {line.text.strip()}", last.x, last.y, last.size, bold, last.page)
+        else:
+            out.append(line)
+    return out
 
 
 def _key(text: str) -> str:
