@@ -3,10 +3,11 @@
 Dense scores come from Chroma, the question embedded as asked, and from the clause's facets
 (``ingest.facets``, scored by ``facet_scores``): the closer of its own words and its closest sentence,
 averaged with the clause read in its context; then the closer of that and its example questions
-(``ingest.questions``, scored by ``examples_score``), when the policy has them. Lexical scores come from BM25 (rank-bm25) over each clause with its section title, list lead-in
-and example questions; for BM25 only, the question is expanded with the domain vocabulary
-(``assistant/data/vocabulary.json``: "ring" -> telephone, "insta" -> social media, "pics" -> photos)
-and misspelt words are mapped to the nearest word the policy uses.
+(``ingest.questions``, scored by ``examples_score``), when the policy has them. Lexical scores come
+from BM25 (rank-bm25) over each clause with its section title, list lead-in and example questions;
+for BM25 only, the question is expanded with the domain vocabulary (``assistant/data/vocabulary.json``:
+"ring" -> telephone, "insta" -> social media, "pics" -> photos) and misspelt words are mapped to the
+nearest word the policy uses.
 ``fuse`` combines them with the weight of the ``Calibration`` the assistant was built with
 (``assistant.calibration``; evals/README.md has the measurements). ``Retriever.search`` returns one
 ``Retrieval``: the ranked hits and everything the answer step needs to judge them.
