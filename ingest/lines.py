@@ -119,6 +119,11 @@ def is_title_case(text: str) -> bool:
     return capitalised / len(significant) >= 0.75 and words[0][0].isupper()
 
 
+def _is_caps_heading(text: str) -> bool:
+    """An ALL CAPS line of at most ten words that does not end a sentence ("TRAINING REQUIREMENTS")."""
+    return text.isupper() and any(c.isalpha() for c in text) and len(text.split()) <= 10 and not text.endswith(TERMINAL)
+
+
 def is_label(text: str) -> bool:
     """A short label line ("Pupils:", "Parents and carers:") rather than a lead-in ("Staff must not:")."""
     if not text.endswith(":"):
@@ -212,6 +217,11 @@ class Reader:
                 return 3, numbered[0] if numbered else ""
             return None
         if continuing and not (numbered or is_label(text)):
+            # An ALL CAPS line after a finished sentence is a heading even with no gap before it: some
+            # exports (Word's "Print to PDF") leave no paragraph spacing the reader can see.
+            after = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
+            if _is_caps_heading(text) and self._ends_block(previous) and not after[:1].islower():
+                return 1, ""
             return None
         if numbered and (line.gap_before or line.new_page or previous is None or previous.kind == "heading"
                          or self._ends_block(previous)):
@@ -220,7 +230,7 @@ class Reader:
             return 3, ""
         if text.endswith(TERMINAL + (":",)) or marker_of(text):
             return None
-        if text.isupper() and any(c.isalpha() for c in text) and len(words) <= 10:
+        if _is_caps_heading(text):
             return 1, ""
         standalone = line.gap_before or line.new_page or previous is None or previous.kind == "heading"
         if not standalone or len(words) > 9 or len(text) > 0.7 * self.full_width:

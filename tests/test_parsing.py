@@ -157,3 +157,20 @@ def test_ids_are_unique_across_the_documents_of_a_folder(tmp_path):
     # Alone in its folder, a document keeps its ids as they are.
     alone = build_clauses(load_document(tmp_path / "photos.md"))
     assert [c.clause_id for c in unique_across_documents(alone)] == [c.clause_id for c in alone] == ["P-1", "R-1"]
+
+
+def test_an_all_caps_heading_is_found_where_the_document_shows_no_paragraph_gaps():
+    # Word's "Print to PDF" leaves no spacing the reader can see: every line follows the last.
+    from ingest.lines import Line, blocks_from_lines
+
+    lines = [Line(t) for t in ("Staff keep the register for every session and check it",
+                               "at the end of the day.",
+                               "TRAINING REQUIREMENTS",
+                               "All staff complete safeguarding training every two years.",
+                               "RECORDS ARE KEPT FOR SIX YEARS AND THEN",
+                               "destroyed securely.")]
+    blocks = blocks_from_lines(lines)
+    assert [b.kind for b in blocks] == ["paragraph", "heading", "paragraph"]
+    assert blocks[1].text == "TRAINING REQUIREMENTS"
+    # Capitals that run on into a lower-case line are a sentence, not a heading.
+    assert blocks[2].text.endswith("RECORDS ARE KEPT FOR SIX YEARS AND THEN destroyed securely.")
