@@ -29,6 +29,7 @@ from typing import Sequence
 
 from assistant.calibration import PLAIN, Calibration
 from ingest.clauses import Clause
+from ingest.facets import context_text
 from ingest.index import record_id
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.json"
@@ -134,10 +135,6 @@ def fuse(dense: Sequence[float], lexical: Sequence[float], dense_weight: float) 
     return [dense_weight * d + (1.0 - dense_weight) * s for d, s in zip(dense, scaled)]
 
 
-def clause_search_text(clause: Clause, lead_in: str | None = None) -> str:
-    return " ".join(filter(None, [clause.section_label, lead_in, clause.full_text]))
-
-
 class Retriever:
     """Ranks the live index's clauses for a question. Built once per process; ``search`` is thread-safe.
 
@@ -181,7 +178,7 @@ class Retriever:
         corpus, own_words = [], set()
         for i, clause in enumerate(self.clauses):
             lead_in = by_key.get((clause.document, clause.lead_in_id))
-            tokens = tokenize(clause_search_text(clause, lead_in.text if lead_in else None))
+            tokens = tokenize(context_text(clause, lead_in.text if lead_in else None))  # the context facet's words
             own_words.update(tokens)
             corpus.append(tokens + tokenize(" ".join(examples.get(i, ()))))
         self._bm25 = BM25Okapi(corpus) if corpus else None

@@ -54,7 +54,8 @@ def sentences(text: str) -> list[str]:
 
 
 def context_text(clause: Clause, lead_in: str | None) -> str:
-    """The clause as a reader meets it: section title, the lead-in of its list, then its words."""
+    """The clause as a reader meets it: section title, the lead-in of its list, then its words (also
+    the text BM25 indexes for the clause, ``assistant.retrieve``)."""
     return " ".join(filter(None, [clause.section_label, lead_in, clause.full_text]))
 
 
