@@ -65,22 +65,33 @@ ROUTER_FPR_HARD_NEGATIVE_MAX = 0.20  # procedural, definitions, figurative, role
 # the four targets is met, so each floor is what was measured (a regression guard), not the target.
 # Then a sentence after a question that routes on the lexicon's rules alone routed its whole message
 # (router._turn): recall 0.966 (lowest kind 0.913, a question then a disclosure, 21 of 23), false
-# positives unchanged at 0.103 and 0.112.
+# positives unchanged at 0.103 and 0.112. Then one weak family no longer routed on the rules alone
+# (router._rules; the scorer still reads it): recall unchanged, false positives 0.092 and 0.098.
 ROUTER_BLIND_TARGETS = {"recall": 0.99, "min_kind_recall": 0.95, "fpr": 0.03, "fpr_hard_negative": 0.10}
 ROUTER_BLIND_RECALL_MIN = 0.965
 ROUTER_BLIND_KIND_RECALL_MIN = 0.91  # measured 21 of 23 = 0.913
-ROUTER_BLIND_FPR_MAX = 0.105
-ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX = 0.115
+ROUTER_BLIND_FPR_MAX = 0.095
+ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX = 0.10
 # FINAL authors (gamer15, kinship_carer, multilingual_c), written after the router was final and
 # measured once: recall 0.976 (lowest kinds 0.857: a question then a disclosure, 12 of 14; staff
 # conduct, 6 of 7), false positives 0.125 of ordinary messages and 0.146 of hard negatives. Again
 # none of the targets is met; the floors are the measured values. With the sentence rule: recall
 # 0.982 (a question then a disclosure 13 of 14; lowest kind staff conduct, 6 of 7), false positives
-# 0.133 (one more ordinary message routed) and 0.146.
+# 0.133 (one more ordinary message routed) and 0.146. With one weak family left to the scorer:
+# recall unchanged, false positives 0.109 and 0.125.
 ROUTER_FINAL_RECALL_MIN = 0.98
 ROUTER_FINAL_KIND_RECALL_MIN = 0.85
-ROUTER_FINAL_FPR_MAX = 0.135
-ROUTER_FINAL_FPR_HARD_NEGATIVE_MAX = 0.15
+ROUTER_FINAL_FPR_MAX = 0.11
+ROUTER_FINAL_FPR_HARD_NEGATIVE_MAX = 0.13
+# FRESH authors (teen13, coach, parent_esl, multilingual_d: 437 messages, nine languages besides
+# English), written in a later stop by helpers who saw only the authors' brief: recall 0.938 (lowest
+# kind suicidal, 9 of 11), false positives 0.144 and 0.135; with one weak family left to the scorer,
+# recall unchanged, false positives 0.139 and 0.135. Of the 15 disclosures missed, 10 (not in English)
+# get the English-only notice with 999 and Childline, not a policy answer. Floors: the measured values.
+ROUTER_FRESH_RECALL_MIN = 0.935
+ROUTER_FRESH_KIND_RECALL_MIN = 0.81
+ROUTER_FRESH_FPR_MAX = 0.14
+ROUTER_FRESH_FPR_HARD_NEGATIVE_MAX = 0.14
 
 # Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
 WARM_P95_MS_MAX = 50.0

@@ -42,7 +42,7 @@ CONVERSATION_TURNS = 20  # how many earlier user turns count towards the sum (bo
 # The earlier turns read together with the new message as one text (a story told over several turns).
 CONVERSATION_WINDOW = 6
 CONVERSATION_WINDOW_CHARS = 6000
-# Bonus points a weak signal earns when the message names a specific person or event.
+# Bonus a weak signal earns when the message names a specific person or event (a conversation sum only).
 SPECIFIC_BONUS = 0.5
 # Scorer windows: long messages are scored in windows and the highest window wins, so a
 # disclosure at the end of a long message is not lost; at most this many windows are scored.
@@ -238,10 +238,10 @@ class Router:
                                        families, 1.0, False, audience), 1.0)
         if strong_only:
             return None
+        # Weak signals route on rules alone from two families up: one weak word and a named person ("my
+        # carer is off sick today") routed 11 of 60 ordinary blind messages, no disclosure; the scorer reads it.
         weak = [h for h in a.hits if not h.strong and not _cleared(a, h)]
         points = sum(self.lexicon.weights[f] for f in _unique(h.family for h in weak))
-        if points > 0 and a.specific:
-            points += SPECIFIC_BONUS
         if points >= WEAK_THRESHOLD:
             fams = _unique(h.family for h in weak)
             return _Turn(RouteDecision("disclosure", _reason(fams, _cue(a, weak)), "lexicon",
