@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from evals.data_files import DATA, load_jsonl
-from evals.metrics import canonical_text, cites_any, mean, rate
+from evals.metrics import canonical_text, cites_any, markdown_as_read, mean, rate
 
 SHARED_SUITE = Path(__file__).resolve().parents[2] / "shared" / "policies-dev"
 EXTRA_QUESTIONS = DATA / "cross_policy"
@@ -70,6 +70,10 @@ def questions_for(folder: Path) -> list[dict]:
     extra = EXTRA_QUESTIONS / f"{folder.name}.jsonl"
     if extra.is_file() and folder.parent.resolve() == SHARED_SUITE.resolve():
         questions += load_jsonl(extra)
+    if any(p.suffix.lower() in (".md", ".markdown") for p in folder.iterdir() if p.name != "SOURCE.md"):
+        # Cites copied from the Markdown source also count as the text a reader sees (what is quoted).
+        questions = [{**q, "cite_any": list(dict.fromkeys([*q.get("cite_any", []), *map(markdown_as_read, q.get("cite_any", []))]))}
+                     for q in questions]
     return questions
 
 

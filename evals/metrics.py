@@ -9,6 +9,8 @@ import math
 import re
 from typing import Iterable, Mapping, Sequence
 
+from ingest.text import LIGATURES
+
 
 def hit_at_k(ranked: Sequence[str], gold: Iterable[str], k: int) -> bool:
     gold = set(gold)
@@ -110,15 +112,29 @@ _MARKDOWN_SYNTAX = (
 
 def canonical_text(text: str, markdown: bool = False) -> str:
     """Text as the verbatim check compares it: whitespace collapsed, words split at a line-end hyphen
-    joined, and (for Markdown) the syntax a reader never sees removed. Case and every word stay."""
+    joined, ligatures as letters, and (for Markdown) the syntax a reader never sees removed. Case and
+    every word stay."""
     if markdown:
-        for pattern, replacement in _MARKDOWN_SYNTAX:
-            text = pattern.sub(replacement, text)
-    text = text.replace("\u00a0", " ")
+        text = _as_rendered(text)
+    # A ligature is drawn letters ("ﬃ" is "ffi"), read as the ingest reads it (ingest.text.LIGATURES).
+    text = text.replace("\u00a0", " ").translate(LIGATURES)
     # A word broken at a line's end is one word; a hyphen between letters may be kept or dropped when
     # it is joined ("online-bullying", "autho-rised" -> "authorised"), so hyphens inside words do not count.
     text = _INNER_HYPHEN.sub("", _LINE_END_HYPHEN.sub(r"\1-", text))
     return " ".join(text.split())
+
+
+def markdown_as_read(text: str) -> str:
+    """Markdown source as a reader sees it (links, emphasis and markers gone), whitespace collapsed: a
+    cite copied from the Markdown file ("*do not* promise", "[the Partnership](https://...)") matched
+    against the clause the assistant quotes, which is the rendered text."""
+    return " ".join(_as_rendered(text).split())
+
+
+def _as_rendered(text: str) -> str:
+    for pattern, replacement in _MARKDOWN_SYNTAX:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def verbatim_in(piece: str, plain_text: str, markdown: bool = False) -> bool:
@@ -127,6 +143,7 @@ def verbatim_in(piece: str, plain_text: str, markdown: bool = False) -> bool:
 
 
 def cites_any(texts: Sequence[str], wanted: Iterable[str]) -> bool:
-    """Does any of the texts contain any of the wanted strings (whitespace collapsed, case folded)?"""
-    folded = [" ".join(t.split()).casefold() for t in texts]
-    return any(" ".join(w.split()).casefold() in t for w in wanted for t in folded)
+    """Does any of the texts contain any of the wanted strings (whitespace collapsed, ligatures as
+    letters, case folded)?"""
+    folded = [" ".join(t.translate(LIGATURES).split()).casefold() for t in texts]
+    return any(" ".join(w.translate(LIGATURES).split()).casefold() in t for w in wanted for t in folded)

@@ -35,6 +35,7 @@ _MARKER = re.compile(
     r"|(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s*(?=\S)|(?P<paren>\((?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,5})\))\s*(?=\S))"
     r"(?P<rest>\S.*)$"
 )
+_ADDRESS = re.compile(r"\S@\S+\.[a-z]|https?://|\bwww\.", re.IGNORECASE)
 _NUMBERED_HEADING = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<rest>[A-Z(\"'\u2018\u201c].*)$")
 MINOR_WORDS = frozenset(
     "a an and as at by for from in including into of on or the to with vs via".split()
@@ -207,6 +208,9 @@ class Reader:
         words = text.split()
         if len(text) > 120 or not words or text.endswith((",", ";")) or text[0].islower():
             return None
+        marker = line.marker or marker_of(text)
+        if (marker and marker[0] == "glyph") or _ADDRESS.search(text):
+            return None  # a bulleted line is a list item, and one giving an email or web address is content
         continuing = previous is not None and previous.kind != "heading" and not line.gap_before and not line.new_page
         numbered = _heading_number(text)
         if self.styled:

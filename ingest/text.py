@@ -11,12 +11,15 @@ import unicodedata
 from ingest.lines import Line
 
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+# Typographic ligatures (U+FB00-FB06) are how a PDF draws two or three letters, not letters of their
+# own: "Oﬃcer" is read "Officer", and left as one character it splits the word for search.
+LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 
 
 def clean(text: str) -> str:
     # Control characters, a byte-order mark and soft hyphens carry no words; they would only break
-    # matching. NFC joins decomposed accents; nothing else about the words changes.
-    text = text.translate(_CONTROL).replace("\ufeff", "").replace("\u00ad", "")
+    # matching. NFC joins decomposed accents; ligatures become their letters; the words stay.
+    text = text.translate(_CONTROL).translate(LIGATURES).replace("\ufeff", "").replace("\u00ad", "")
     return unicodedata.normalize("NFC", text)
 
 

@@ -34,6 +34,21 @@ def test_citation_exactness_ignores_only_whitespace():
     assert not citation_is_exact("end the conversation and stop replying", "end the conversation and cease reply")
 
 
+def test_a_cite_copied_from_markdown_source_matches_the_rendered_clause(tmp_path):
+    # Question writers copy from the .md file; the assistant quotes what a reader sees.
+    from evals.cross_policy import questions_for
+    from evals.metrics import cites_any
+
+    folder = tmp_path / "club"
+    folder.mkdir()
+    (folder / "policy.md").write_text("Volunteers *do not* promise secrecy.\n", encoding="utf-8")
+    (folder / "questions.jsonl").write_text(json.dumps(
+        {"question": "can a volunteer keep a secret?", "kind": "answer", "cite_any": ["*do not* promise secrecy"]}) + "\n")
+    clause = "Volunteers do not promise secrecy."
+    assert not cites_any([clause], ["*do not* promise secrecy"])
+    assert cites_any([clause], questions_for(folder)[0]["cite_any"])
+
+
 def test_router_rates_per_slice():
     records = [
         {"label": 1, "slice": "neglect", "routed": True, "core": True},

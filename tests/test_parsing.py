@@ -174,3 +174,28 @@ def test_an_all_caps_heading_is_found_where_the_document_shows_no_paragraph_gaps
     assert blocks[1].text == "TRAINING REQUIREMENTS"
     # Capitals that run on into a lower-case line are a sentence, not a heading.
     assert blocks[2].text.endswith("RECORDS ARE KEPT FOR SIX YEARS AND THEN destroyed securely.")
+
+
+def test_a_bold_bullet_or_a_bold_address_line_is_content_not_a_heading():
+    # Word documents that bold a contact line or a bulleted contact: still items under their heading.
+    from ingest.lines import Line, blocks_from_lines
+
+    lines = [Line("Contact Information", gap_before=True, bold=1.0, hard_break=True),
+             Line("Local Safeguarding Board: Northshire", bold=1.0, marker=("glyph", "\u2022"), hard_break=True),
+             Line("Children's Social Care 01234 567890", marker=("glyph", "\u2022"), hard_break=True),
+             Line("Parish Safeguarding Officer safeguarding@example.org.uk", gap_before=True, bold=1.0, hard_break=True)]
+    blocks = blocks_from_lines(lines, styled=True)
+    assert [b.kind for b in blocks] == ["heading", "bullet", "bullet", "paragraph"]
+    assert blocks[0].text == "Contact Information"
+
+
+def test_ligatures_are_quoted_and_searched_as_their_letters(tmp_path):
+    # Chrome's and some Word PDFs draw "ffi" as one ligature character: "Oﬃcer" is read "Officer".
+    from assistant.retrieve import tokenize
+
+    path = tmp_path / "policy.txt"
+    path.write_text("Welfare\n\nContact the Welfare O\ufb03cer ﬁrst if you have concerns about a child.\n", encoding="utf-8")
+    clause = _clauses(path)[0]
+    assert clause.full_text == "Contact the Welfare Officer first if you have concerns about a child."
+    assert {"officer", "first"} <= set(tokenize(clause.full_text))
+    assert not_verbatim([clause], [path]) == []  # the document's ligatures read as the same letters
