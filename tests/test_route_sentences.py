@@ -46,3 +46,21 @@ def test_a_sentence_the_scorer_alone_would_route_does_not_count():
     scored = RouteDecision("disclosure", "scorer:0.90", "scorer", (), 0.9)
     router = ScriptedRouter({"It was a bad day.": scored})
     assert not router.route("Is training on today? It was a bad day.").is_disclosure
+
+
+class SteadyScorer:
+    """Scores every text the same: between the ordinary bar and the stricter one for clean questions."""
+
+    threshold, framed_threshold = 0.45, 0.68
+
+    def probability(self, norm, analysis) -> float:
+        return 0.6
+
+
+def test_a_question_that_names_someone_of_the_writers_own_meets_the_ordinary_bar():
+    # "What is the rule ...?" is a question about procedure; one that goes on about "my daughter" is
+    # about someone real, so the scorer's ordinary bar applies (the stricter one let such messages by).
+    router = Router(Lexicon.load(), SteadyScorer(), cache_size=0)
+    assert not router.route("What is the rule about photos at the show?").is_disclosure
+    named = router.route("What is the rule about lifts after rehearsal? My son gets in the van with the sound man.")
+    assert named.is_disclosure and named.layer == "scorer"

@@ -182,6 +182,10 @@ class Lexicon:
         )
         self.weights = {f.name: f.weight for f in self.families}
 
+    def names_own_person(self, norm: str) -> bool:
+        """Does the text name a person of the writer's own ("my stepdad", "our coach")?"""
+        return self.own_person is not None and self.own_person.search(norm) is not None
+
     @classmethod
     def load(cls, path: Path | str = LEXICON_PATH) -> "Lexicon":
         try:

@@ -42,7 +42,7 @@ CONVERSATION_TURNS = 20  # how many earlier user turns count towards the sum (bo
 # The earlier turns read together with the new message as one text (a story told over several turns).
 CONVERSATION_WINDOW = 6
 CONVERSATION_WINDOW_CHARS = 6000
-# Bonus a weak signal earns when the message names a specific person or event (a conversation sum only).
+# Bonus points a weak signal earns when the message names a specific person or event.
 SPECIFIC_BONUS = 0.5
 # Scorer windows: long messages are scored in windows and the highest window wins, so a
 # disclosure at the end of a long message is not lost; at most this many windows are scored.
@@ -72,7 +72,6 @@ class RouteDecision:
     @property
     def is_disclosure(self) -> bool:
         return self.route == "disclosure"
-
 
 
 @dataclass(frozen=True)
@@ -194,7 +193,7 @@ class Router:
             return None
         for clause in clauses[:MAX_CLAUSES]:
             a = self.lexicon.analyse(clause, False)
-            own = self.lexicon.own_person is not None and self.lexicon.own_person.search(clause) is not None
+            own = self.lexicon.names_own_person(clause)
             if not (a.first_person or a.report or a.event or own):
                 continue
             turn = self._rules(clause, a, strong_only=True)
@@ -238,10 +237,10 @@ class Router:
                                        families, 1.0, False, audience), 1.0)
         if strong_only:
             return None
-        # Weak signals route on rules alone from two families up: one weak word and a named person ("my
-        # carer is off sick today") routed 11 of 60 ordinary blind messages, no disclosure; the scorer reads it.
         weak = [h for h in a.hits if not h.strong and not _cleared(a, h)]
         points = sum(self.lexicon.weights[f] for f in _unique(h.family for h in weak))
+        if points > 0 and a.specific:
+            points += SPECIFIC_BONUS
         if points >= WEAK_THRESHOLD:
             fams = _unique(h.family for h in weak)
             return _Turn(RouteDecision("disclosure", _reason(fams, _cue(a, weak)), "lexicon",
@@ -259,7 +258,8 @@ class Router:
         signpost = bool(strong) or (a.heavy and a.framed)
         p = self._score(norm, a)
         if p is not None:
-            clean = (a.framed or a.figurative) and not a.specific
+            # A question naming someone of the writer's own ("my daughter") is not clean: the ordinary bar.
+            clean = (a.framed or a.figurative) and not (a.specific or self.lexicon.names_own_person(norm))
             threshold = self.scorer.framed_threshold if clean else self.scorer.threshold
             if p >= threshold:
                 return _Turn(RouteDecision("disclosure", f"scorer:{p:.2f}", "scorer", families, p, False, audience),
