@@ -217,7 +217,11 @@ class Reader:
             if line.size >= HEADING_SIZE_RATIO and len(words) <= 20:
                 return (1 if line.size >= 1.3 else 2), numbered[0] if numbered else ""
             if line.bold >= BOLD_SHARE and len(words) <= 14 and (not text.endswith(TERMINAL) or numbered) \
-                    and (not text.endswith(":") or is_label(text)) and not continuing:
+                    and (not text.endswith(":") or is_label(text) or (numbered and is_label(numbered[1]))) \
+                    and (not continuing or (numbered and previous.line.bold < BOLD_SHARE)):
+                # A bold numbered line right after plain text ("7.2 Designated Safeguarding Officer" after
+                # the last item of 7.1, no gap between them) starts a section; other bold lines there
+                # may be a bold phrase inside a paragraph.
                 return 3, numbered[0] if numbered else ""
             return None
         if continuing and not (numbered or is_label(text)):

@@ -199,3 +199,22 @@ def test_ligatures_are_quoted_and_searched_as_their_letters(tmp_path):
     assert clause.full_text == "Contact the Welfare Officer first if you have concerns about a child."
     assert {"officer", "first"} <= set(tokenize(clause.full_text))
     assert not_verbatim([clause], [path]) == []  # the document's ligatures read as the same letters
+
+
+def test_a_bold_numbered_heading_right_after_a_list_starts_its_own_section():
+    # Word exports with no spacing the reader sees: "7.2 ..." follows the last item of 7.1 directly.
+    from ingest.lines import Line, blocks_from_lines
+
+    lines = [Line("7.1 Board of Trustees", gap_before=True, bold=1.0),
+             Line("The Board is responsible for:"),
+             Line("\u2022 Approving this policy", indent=18.0),
+             Line("\u2022 Reviewing the policy annually", indent=18.0),
+             Line("7.2 Designated Safeguarding Officer", bold=1.0),
+             Line("The officer is the first contact for concerns."),
+             Line("7.3 Volunteers are required to:", gap_before=True, bold=1.0),
+             Line("\u2022 Complete training before sessions", indent=18.0)]
+    blocks = blocks_from_lines(lines, styled=True)
+    assert [(b.kind, b.number) for b in blocks if b.kind == "heading"] == [("heading", "7.1"), ("heading", "7.2")]
+    assert blocks[3].text == "Reviewing the policy annually"  # the item ends where the heading begins
+    # A bold numbered lead-in ("... are required to:") stays the lead-in of its list, not a heading.
+    assert any(b.kind != "heading" and b.text.startswith("7.3 Volunteers are required to:") for b in blocks)
