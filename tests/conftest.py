@@ -211,6 +211,27 @@ class FakeRouter:
         return FakeDecision("question", "none", signpost="discloses" in lowered)
 
 
+class FakeSemanticModel:
+    """Stands in for the e5 model behind the router's semantic layer: a message containing "meaning"
+    embeds to a vector the layer's weights score high, anything else to one they score low; it
+    records what it was asked to read."""
+
+    def __init__(self):
+        self.read = []
+
+    def query(self, texts):
+        self.read.extend(texts)
+        return [[1.0, 0.0] if "meaning" in t.lower() else [0.0, 1.0] for t in texts]
+
+
+def fake_semantic_layer(model=None):
+    """The router's semantic layer with two weights and a fake model (see ``FakeSemanticModel``)."""
+    from assistant.route.semantic import SemanticLayer, SemanticWeights
+
+    model = model or FakeSemanticModel()
+    return SemanticLayer(SemanticWeights((8.0, -8.0), 0.0, 0.9), loader=lambda: model)
+
+
 class SpyRetriever:
     """Wraps a retriever and records how many times, and with what, it was searched."""
 

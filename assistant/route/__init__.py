@@ -16,7 +16,10 @@ order, each explainable:
 4. a logistic-regression scorer over hashed n-grams and the rule features
    (``data/router_scorer.json``, trained by ``assistant.train_router``) catches what the rules
    miss; its threshold is set for recall;
-5. the conversation: weak signals of earlier user turns add up with the new message's.
+5. a semantic layer (``assistant.route.semantic``): a logistic regression over multilingual-e5-small
+   embeddings, asked only about messages the layers above leave doubtful (the scorer at half its bar
+   or more, or not in English); it adds routes and never clears one;
+6. the conversation: weak signals of earlier user turns add up with the new message's.
 
 The whole message is always scanned by the lexicon (a disclosure at the end of a 100,000-character
 message still routes; such a message costs about a second, an ordinary one a few milliseconds);

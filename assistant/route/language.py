@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 # Letters that do not decompose into a base letter and an accent.
@@ -64,3 +65,17 @@ class LanguageIdentifier:
         code = str(self._langid.classify(text[:2000])[0])
         english = code == "en" or share >= ENGLISH_SHARE or (len(words) < MIN_WORDS and len(latin) == len(words))
         return LanguageGuess(code, english, round(share, 3))
+
+
+ENGLISH_WORDS = 10_000
+
+
+def default_identifier(reader, lexicon_path: Path) -> LanguageIdentifier:
+    """English words for the language check: the reader's 10,000 commonest, and every text-speak form
+    the lexicon's normaliser knows ("cn", "txt", "fone")."""
+    import tomllib
+
+    speak = tomllib.loads(Path(lexicon_path).read_text(encoding="utf-8")).get("normalise", {}).get("map", {})
+    common = sorted(reader.words.cost, key=reader.words.cost.get)[:ENGLISH_WORDS]
+    words = set(common) | {k for k in speak if k.isalpha()} | {w for v in speak.values() for w in v.split()}
+    return LanguageIdentifier(words)

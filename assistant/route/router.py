@@ -15,17 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal, Sequence, get_args
 
-from assistant.route.language import LanguageIdentifier, fold
+from assistant.route.language import LanguageIdentifier, default_identifier, fold
 from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon, Match
 from assistant.route.reader import Reader
 from assistant.route.scorer import SCORER_PATH, Scorer
+from assistant.route.semantic import SEMANTIC_PATH, SemanticLayer, load_layer
 
 # What the router decides; the caller answers "disclosure" with the notice, "question" from the policy,
 # and "language" (a message not in English that discloses nothing the router can read) with the
 # English-only notice, which still gives 999 and Childline.
 Decision = Literal["disclosure", "question", "language"]
 DECISIONS: tuple[Decision, ...] = get_args(Decision)
-LAYERS = ("lexicon", "context", "scorer", "conversation", "fallback", "none", "language")
+LAYERS = ("lexicon", "context", "scorer", "semantic", "conversation", "fallback", "none", "language")
 
 # The longest message read in full (about a second of work). A longer one cannot be shown to be
 # safe in bounded time, so it routes (fails closed); the caller says it was too long.
@@ -51,7 +52,6 @@ WINDOW_STRIDE = 48
 MAX_WINDOWS = 24
 MAX_CLAUSES = 200  # clauses or sentences read one by one for a disclosure behind a frame (bounded work)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-ENGLISH_WORDS = 10_000
 
 _REASON_RE = re.compile(r"^[a-z_]+(:[a-z0-9_.]+)?(\+[a-z_]+(:[a-z0-9_.]+)?)*$")
 
@@ -86,18 +86,18 @@ class Router:
     def __init__(self, lexicon: Lexicon | None = None, scorer: Scorer | None = None, *,
                  languages: Lexicon | None = None, reader: Reader | None = None,
                  identifier: LanguageIdentifier | None = None, max_chars: int = MAX_CHARS,
-                 cache_size: int = CACHE_SIZE):
-        """``lexicon=None`` loads the bundled lexicon; ``scorer=None`` means rules only (the layers the
-        tests reason about). The other languages' lexicon, the disguised-text reader and the language
-        identifier are rules too, loaded from the bundled data unless given. ``load_router()`` builds
-        the full router from the bundled files. ``cache_size=0`` remembers nothing (a benchmark
-        of reading a message, not of looking it up)."""
+                 cache_size: int = CACHE_SIZE, semantic: SemanticLayer | None = None):
+        """``lexicon=None`` loads the bundled lexicon; ``scorer=None`` and ``semantic=None``: rules only
+        (what the tests reason about). The other languages' lexicon, the disguised-text reader and the
+        language identifier are loaded from the bundled data unless given; ``load_router()`` builds it
+        all. ``cache_size=0`` remembers nothing (a benchmark of reading a message, not looking it up)."""
         # Small data files; loading them eagerly keeps route() free of first-call latency.
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self.scorer = scorer
+        self.semantic = semantic
         self.languages = languages if languages is not None else Lexicon.load(LANGUAGES_PATH)
         self.reader = reader if reader is not None else Reader()
-        self.identifier = identifier if identifier is not None else default_identifier(self.reader)
+        self.identifier = identifier if identifier is not None else default_identifier(self.reader, LEXICON_PATH)
         self.max_chars = max_chars
         self.cache_size = cache_size
         self._cache: OrderedDict[bytes, _Turn] = OrderedDict()
@@ -180,10 +180,22 @@ class Router:
         if other is not None:
             return other
         guess = self.identifier(read)
+        semantic = self._semantic(message, turn, guess.english)
+        if semantic is not None:
+            return semantic
         if not guess.english:
             return _Turn(RouteDecision("language", f"language:{guess.code}", "language", turn.decision.families,
                                        turn.decision.score, False, turn.decision.audience), turn.signal)
         return turn
+
+    def _semantic(self, message: str, turn: _Turn, english: bool) -> _Turn | None:
+        """The semantic layer, asked only about a message the rules left doubtful: adds a route, never clears one."""
+        doubtful = not english or (self.scorer is not None and turn.decision.score >= self.scorer.threshold / 2)
+        p = self.semantic.probability(message) if self.semantic is not None and doubtful else None
+        if p is None or p < self.semantic.bar:
+            return None
+        d = turn.decision
+        return _Turn(RouteDecision("disclosure", f"semantic:{p:.2f}", "semantic", d.families, p, False, d.audience), 1.0)
 
     def _clauses(self, norm: str) -> _Turn | None:
         """A question frame never hides a disclosure: a clause that names a real person or the writer
@@ -287,8 +299,8 @@ class Router:
         if starts[-1] + WINDOW_TOKENS < len(tokens):
             starts.append(len(tokens) - WINDOW_TOKENS)
         if len(starts) > MAX_WINDOWS:
-            offsets = _token_offsets(norm)
-            hit_tokens = sorted({_token_at(offsets, h.start) for h in analysis.hits})
+            offsets = [m.start() for m in re.finditer(r"\S+", norm)]  # where each token starts
+            hit_tokens = sorted({max(0, bisect.bisect_right(offsets, h.start) - 1) for h in analysis.hits})
             chosen = [starts[0], starts[-1]]
             for t in hit_tokens:
                 s = max(0, min(t - WINDOW_TOKENS // 2, len(tokens) - WINDOW_TOKENS))
@@ -319,25 +331,6 @@ def _window(earlier: Sequence[str], message: str) -> list[str]:
         window.insert(0, turn)
         budget -= len(turn)
     return window
-
-
-def default_identifier(reader: Reader) -> LanguageIdentifier:
-    """English words for the language check: the 10,000 commonest, and every text-speak form the
-    lexicon's normaliser knows ("cn", "txt", "fone")."""
-    import tomllib
-
-    speak = tomllib.loads(LEXICON_PATH.read_text(encoding="utf-8")).get("normalise", {}).get("map", {})
-    common = sorted(reader.words.cost, key=reader.words.cost.get)[:ENGLISH_WORDS]
-    words = set(common) | {k for k in speak if k.isalpha()} | {w for v in speak.values() for w in v.split()}
-    return LanguageIdentifier(words)
-
-
-def _token_offsets(norm: str) -> list[int]:
-    return [m.start() for m in re.finditer(r"\S+", norm)]
-
-
-def _token_at(offsets: list[int], pos: int) -> int:
-    return max(0, bisect.bisect_right(offsets, pos) - 1)
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -392,9 +385,10 @@ def _reason(families: Sequence[str], cue: str) -> str:
 
 
 def load_router(lexicon_path: Path | str = LEXICON_PATH, scorer_path: Path | str | None = SCORER_PATH,
-                max_chars: int = MAX_CHARS) -> Router:
-    """A router built from the bundled data files. Without a trained scorer file, rules only."""
+                max_chars: int = MAX_CHARS, semantic_path: Path | str | None = SEMANTIC_PATH) -> Router:
+    """A router built from the bundled data files. Without a trained scorer file, rules only; without
+    the semantic layer's weights (or ``semantic_path=None``), no semantic layer."""
     scorer = None
     if scorer_path is not None and Path(scorer_path).is_file():
         scorer = Scorer.load(scorer_path)
-    return Router(Lexicon.load(lexicon_path), scorer, max_chars=max_chars)
+    return Router(Lexicon.load(lexicon_path), scorer, max_chars=max_chars, semantic=load_layer(semantic_path))
