@@ -9,11 +9,11 @@ same labelled messages as the scorer, and its bar is chosen out of fold for few 
 
 It only ever adds a route: the router asks it about a message the rules and the scorer did not route
 but found doubtful (the scorer at half its bar or more, or a message not in English), so the lexicon
-stays the floor of recall and an ordinary question costs nothing more (about 3 in 100 are read).
+stays the floor of recall and most ordinary questions cost nothing more (about 3 in 100 are read).
 
 What this module does not do: decide a route (``assistant.route.router`` does), or read the
-environment. If the model cannot be loaded the layer says so once (``SemanticUnavailable``) and the
-router goes on without it: the rules it always had still read every message.
+environment. If the model cannot be loaded (``SemanticUnavailable``), ``probability`` returns None
+from then on and the router goes on without the layer: its rules still read every message.
 """
 
 from __future__ import annotations
@@ -47,10 +47,8 @@ class SemanticWeights:
         return cls(tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["bar"]))
 
 
-def embed(texts: list[str], model=None):
-    """e5 query embeddings (normalised, 384 numbers each) on one thread; ``model`` is a loaded E5."""
-    if model is None:
-        model = load_model()
+def embed(texts: list[str], model):
+    """e5 query embeddings (normalised, 384 numbers each); ``model`` is one ``load_model`` returned."""
     return model.query(texts)
 
 
