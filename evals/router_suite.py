@@ -25,7 +25,11 @@ FINAL_AUTHORS = ("gamer15", "kinship_carer", "multilingual_c")
 # second language and in Portuguese, young people writing in nine other languages; then a grandparent
 # carer, a 17-year-old young leader, a tutor): each group measured blind once (evals/README.md).
 FRESH_AUTHORS = ("teen13", "coach", "parent_esl", "multilingual_d", "grandparent", "teen17", "tutor")
-SPLITS = ("train", "test", "final", "fresh")
+# Five more, one group measured blind once in a later stop: a 10-year-old gamer, an adult with a learning
+# disability, a parent of an autistic child, and two young people writing Arabic in Latin letters
+# (Egyptian and Levantine; Moroccan Darija with French and English).
+FRESH3_AUTHORS = ("child10", "adult_ld", "send_parent", "arabizi_egy", "darija16")
+SPLITS = ("train", "test", "final", "fresh", "fresh3")
 
 
 def evaluate_router(router) -> tuple[dict, list[tuple[str, str, str]]]:
@@ -91,7 +95,7 @@ def evaluate_blind(router) -> tuple[dict, list[tuple[str, str, str, str]]]:
 
 
 def blind_floor_checks() -> list[tuple[str, str, float]]:
-    """The blind test, final and fresh splits' floors, for ``evals.run.check_floors``."""
+    """The blind test, final, fresh and fresh3 splits' floors, for ``evals.run.check_floors``."""
     from evals import floors
 
     return [
@@ -107,6 +111,10 @@ def blind_floor_checks() -> list[tuple[str, str, float]]:
         ("router_blind_fresh_min_kind_recall", ">=", floors.ROUTER_FRESH_KIND_RECALL_MIN),
         ("router_blind_fresh_fpr", "<=", floors.ROUTER_FRESH_FPR_MAX),
         ("router_blind_fresh_fpr_hard_negative", "<=", floors.ROUTER_FRESH_FPR_HARD_NEGATIVE_MAX),
+        ("router_blind_fresh3_recall", ">=", floors.ROUTER_FRESH3_RECALL_MIN),
+        ("router_blind_fresh3_min_kind_recall", ">=", floors.ROUTER_FRESH3_KIND_RECALL_MIN),
+        ("router_blind_fresh3_fpr", "<=", floors.ROUTER_FRESH3_FPR_MAX),
+        ("router_blind_fresh3_fpr_hard_negative", "<=", floors.ROUTER_FRESH3_FPR_HARD_NEGATIVE_MAX),
     ]
 
 
@@ -135,7 +143,7 @@ def import_blind(*sources: Path | str, out: Path | str = BLIND) -> dict[str, int
     be read while the router is being built). Returns the rows per split."""
     rows = []
     for split, authors in (("train", TRAIN_AUTHORS), ("test", TEST_AUTHORS), ("final", FINAL_AUTHORS),
-                           ("fresh", FRESH_AUTHORS)):
+                           ("fresh", FRESH_AUTHORS), ("fresh3", FRESH3_AUTHORS)):
         for author in authors:
             found = [Path(s) / f"{author}.jsonl" for s in sources if (Path(s) / f"{author}.jsonl").is_file()]
             for row in load_jsonl(found[0]) if found else []:

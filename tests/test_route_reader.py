@@ -87,6 +87,12 @@ OTHER_LANGUAGE_DISCLOSURES = {
     "polish": "m\u00f3j ojczym mnie bije",
     "polish-without-accents": "moj ojczym mnie bije",
     "urdu-in-latin-script": "mera abbu mujhe marta hai",
+    # Arabic in Latin letters, in several dialects' spellings of the same roots
+    "arabic-latin-darija-hit": "khoya lkbir kaydrebni mnin kaysker",
+    "arabic-latin-digits-the-reader-would-change": "mish 3ayez a3eesh ba2a",
+    "arabic-latin-grooming-signals-adding-up": "fi rajel 3ala snap 3omro 30 w b3atli robux w 2ali sir benatna",
+    "arabic-latin-forced-marriage": "bidhom yjawzouni w ana 3omri 15 bas",
+    "arabic-latin-self-harm": "jara7t dra3i bel shafra embare7",
 }
 
 
@@ -94,6 +100,16 @@ OTHER_LANGUAGE_DISCLOSURES = {
 def test_disclosures_in_other_languages_route(rules_only: Router, router: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure
     assert router.route(message).is_disclosure
+
+
+@pytest.mark.parametrize("message", [
+    "mama hat2telni law et2akhart",  # "mum will kill me if I'm late"
+    "sa7bi b3atli sowar el match",  # "my friend sent me the match photos"
+    "5adt el dawa w ana a7san delwa2ti",  # "I took the medicine and I'm better now"
+    "baddi ru7 3al club bokra ma3 sa7bi",
+])
+def test_ordinary_messages_in_arabic_in_latin_letters_are_not_routed(router: Router, message: str) -> None:
+    assert not router.route(message).is_disclosure
 
 
 @pytest.mark.parametrize("message", [
@@ -145,9 +161,19 @@ def test_a_policy_question_never_hides_a_disclosure_in_the_same_message(rules_on
     "we watched a film in class about a boy who got groomed online, is that something you cover?",
     "the zoom link didnt work again and we missed the start",
     "he broke his wrist on the trampoline so no football for six weeks",
+    "we had an assembly about county lines today, does the club run anything like that?",
+    "the wifi keeps kicking me out, is there another link",
+    "I won't be at club on Tuesday, I have a dentist appointment",
 ])
 def test_questions_about_rules_and_ordinary_complaints_are_answered(router: Router, message: str) -> None:
     assert router.route(message).route == "question"
+
+
+def test_a_permission_question_about_any_staff_member_is_not_a_rule_hit(rules_only: Router) -> None:
+    # The rules leave it to the scorer, as for "can the coach ..."; "can my coach ... me" stays a rule hit.
+    assert rules_only.route("can coach follow me back on tiktok?").route == "question"
+    assert rules_only.route("can our leader add me on snapchat?").route == "question"
+    assert rules_only.route("can my coach hit me if i mess up?").is_disclosure
 
 
 @pytest.mark.parametrize("message", [

@@ -176,7 +176,9 @@ class Router:
         clause = self._clauses(read_norm)
         if clause is not None:
             return clause
-        other = self._other_languages(fold(read))
+        # The other languages are read as written too: in Arabic typed in Latin letters a digit is a
+        # letter ("3ayza", "wa7ed"), which the disguised-text reader would turn into another word.
+        other = self._other_languages(fold(read)) or (self._other_languages(fold(message)) if read != message else None)
         if other is not None:
             return other
         guess = self.identifier(read)
