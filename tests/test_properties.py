@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from ingest.clauses import build_clauses
 from ingest.load import LoadError, load_document, load_text
+from ingest.text import LIGATURES
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -51,8 +52,10 @@ _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 def source_lines(raw: str) -> list[list[str]]:
     """The source as the loader documents reading it: per line, control characters, byte-order marks
-    and soft hyphens dropped (they "carry no words"), NFC, then split into whitespace-separated words."""
-    return [unicodedata.normalize("NFC", line.translate(_CONTROL).replace("\ufeff", "").replace("\u00ad", "")).split()
+    and soft hyphens dropped (they "carry no words"), typographic ligatures read as their letters
+    ("\ufb01" is "fi"), NFC, then split into whitespace-separated words."""
+    return [unicodedata.normalize("NFC", line.translate(_CONTROL).translate(LIGATURES).replace("\ufeff", "")
+                                  .replace("\u00ad", "")).split()
             for line in raw.splitlines()]
 
 
@@ -103,8 +106,8 @@ def check_clauses(raw: str, clauses, markdown: bool = False) -> None:
 
         # Markers count only at a line's start (up to three spaces in: more is a paragraph's continuation).
         marker = re.compile(r"^ {0,3}(?:>\s?)*(?:(?:[-*+]|\d{1,3}[.)])(?:\s+|$))*(?:#{1,6}(?:\s+|$))?")
-        lines = [unicodedata.normalize("NFC", line.translate(_CONTROL).replace("\ufeff", "").replace("\u00ad", ""))
-                 .replace("\t", "    ") for line in raw.splitlines()]
+        lines = [unicodedata.normalize("NFC", line.translate(_CONTROL).translate(LIGATURES).replace("\ufeff", "")
+                                       .replace("\u00ad", "")).replace("\t", "    ") for line in raw.splitlines()]
         source = [w for line in lines for w in strip_inline(marker.sub(" ", line)).split()]
     else:
         source = [w for line in source_lines(raw) for w in line]
@@ -136,6 +139,8 @@ def _parse(path: Path, raw: str):
 @example(raw="", suffix=".txt")
 @example(raw="\ufeff\x00\x01", suffix=".md")
 @example(raw="- password-\nprotected and\n\nsafe", suffix=".txt")
+@example(raw="\ufb00 the \ufb01rst", suffix=".txt")  # ligatures are read as their letters
+@example(raw="\ufb00", suffix=".md")
 def test_any_text_parses_into_clauses_made_of_its_own_words(scratch, raw, suffix):
     clauses = _parse(scratch / f"any{suffix}", raw)
     check_clauses(raw, clauses, markdown=suffix == ".md")

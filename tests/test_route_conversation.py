@@ -41,6 +41,19 @@ def test_a_story_whose_turns_are_harmless_alone_routes_on_the_rules(settings) ->
     assert conversation.decision.is_disclosure or conversation.routed_before
 
 
+# Arabic in Latin letters: each turn alone gets the English-only notice or nothing; an older man on
+# Snapchat, then gifts every day, add up to grooming.
+FOREIGN_STORY = ["salam, 3andi so2al", "fi wa7ed 3al snap 3omro 30", "kol yom bib3atli robux",
+                 "tayeb shukran, el session bokra emta?"]
+
+
+def test_a_story_in_another_language_adds_up_like_one_in_english() -> None:
+    rules = Router(Lexicon.load(), None)
+    assert not any(rules.route(t).is_disclosure for t in FOREIGN_STORY)
+    assert "language" in [rules.route(t).route for t in FOREIGN_STORY]
+    conversation = read_conversation(rules, FOREIGN_STORY[:-1], FOREIGN_STORY[-1])
+    assert conversation.routed_before or conversation.decision.is_disclosure
+
 @pytest.mark.parametrize("story", [
     STORY,
     ["hiya", "theres a man i talk to on a game", "he says im really mature for my age", "he wants me to go on his snap",

@@ -108,7 +108,7 @@ class Router:
         their weak signals add up, and the last few are read together with it as one text."""
         try:
             turn = self._cached_turn(message)
-            if turn.decision.route != "question" or not history:
+            if turn.decision.is_disclosure or not history:  # a message in another language is read with its history too
                 return turn.decision
             earlier = [str(h) for h in list(history)[-CONVERSATION_TURNS:]]
             if turn.signal > 0 and turn.signal + sum(self._cached_turn(h).signal for h in earlier) >= CONVERSATION_THRESHOLD:
@@ -178,17 +178,18 @@ class Router:
             return clause
         # The other languages are read as written too: in Arabic typed in Latin letters a digit is a
         # letter ("3ayza", "wa7ed"), which the disguised-text reader would turn into another word.
-        other = self._other_languages(fold(read)) or (self._other_languages(fold(message)) if read != message else None)
-        if other is not None:
+        other = self._other_languages(fold(read), *([fold(message)] if read != message else []))
+        if other.decision.is_disclosure:
             return other
         guess = self.identifier(read)
         semantic = self._semantic(message, turn, guess.english)
         if semantic is not None:
             return semantic
+        signal = max(turn.signal, other.signal)  # weak signals in another language add up over a conversation
         if not guess.english:
             return _Turn(RouteDecision("language", f"language:{guess.code}", "language", turn.decision.families,
-                                       turn.decision.score, False, turn.decision.audience), turn.signal)
-        return turn
+                                       turn.decision.score, False, turn.decision.audience), signal)
+        return _Turn(turn.decision, signal)
 
     def _semantic(self, message: str, turn: _Turn, english: bool) -> _Turn | None:
         """The semantic layer, asked only about a message the rules left doubtful: adds a route, never clears one."""
@@ -216,20 +217,23 @@ class Router:
                 return _Turn(RouteDecision(d.route, d.reason, d.layer, d.families, d.score, False, d.audience), turn.signal)
         return None
 
-    def _other_languages(self, folded: str) -> _Turn | None:
-        """Disclosures written in the other languages the router knows (strong patterns, or weak ones adding up)."""
-        norm = self.languages.normalise(folded)
-        if not norm.strip(' |,"'):
-            return None
-        a = self.languages.analyse(norm, False)
-        strong = _unique(h.family for h in a.hits if h.strong)
-        if strong:
-            return _Turn(RouteDecision("disclosure", _reason(strong, "other_language"), "lexicon", strong, 1.0), 1.0)
-        weak = _unique(h.family for h in a.hits if not h.strong)
-        points = sum(self.languages.weights[f] for f in weak)
-        if points >= WEAK_THRESHOLD:
-            return _Turn(RouteDecision("disclosure", _reason(weak, "other_language"), "lexicon", weak, 1.0), points)
-        return None
+    def _other_languages(self, *texts: str) -> _Turn:
+        """Disclosures written in the other languages the router knows (strong patterns, or weak ones adding
+        up), in the first of ``texts`` that has one; else a question carrying the most weak points, the
+        signal a conversation adds up."""
+        best = _Turn(RouteDecision("question", "none", "none"), 0.0)
+        for folded in texts:
+            norm = self.languages.normalise(folded)
+            a = self.languages.analyse(norm, False)
+            strong = _unique(h.family for h in a.hits if h.strong)
+            if strong:
+                return _Turn(RouteDecision("disclosure", _reason(strong, "other_language"), "lexicon", strong, 1.0), 1.0)
+            weak = _unique(h.family for h in a.hits if not h.strong)
+            points = sum(self.languages.weights[f] for f in weak)
+            if points >= WEAK_THRESHOLD:
+                return _Turn(RouteDecision("disclosure", _reason(weak, "other_language"), "lexicon", weak, 1.0), points)
+            best = best if best.signal >= points else _Turn(best.decision, points)
+        return best
 
     def _read(self, norm: str, question_mark: bool) -> _Turn:
         a = self.lexicon.analyse(norm, question_mark)
