@@ -164,6 +164,7 @@ def test_a_policy_question_never_hides_a_disclosure_in_the_same_message(rules_on
     "we had an assembly about county lines today, does the club run anything like that?",
     "the wifi keeps kicking me out, is there another link",
     "I won't be at club on Tuesday, I have a dentist appointment",
+    "is physical punishment allowed at club?",
 ])
 def test_questions_about_rules_and_ordinary_complaints_are_answered(router: Router, message: str) -> None:
     assert router.route(message).route == "question"
