@@ -90,7 +90,7 @@ ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX = 0.115
 # above: recall unchanged, false positives 0.125 and 0.135.
 ROUTER_FINAL_RECALL_MIN = 0.99
 ROUTER_FINAL_KIND_RECALL_MIN = 0.92
-ROUTER_FINAL_FPR_MAX = 0.13
+ROUTER_FINAL_FPR_MAX = 0.12  # 0.117 after the 'what do i do if i am' frame became a weak signal
 ROUTER_FINAL_FPR_HARD_NEGATIVE_MAX = 0.14
 # FRESH authors, written in a later stop by helpers who saw only the authors' brief, in two groups each
 # measured blind once. Four (teen13, coach, parent_esl, multilingual_d: 437 messages, nine languages
@@ -115,9 +115,9 @@ ROUTER_FRESH_FPR_HARD_NEGATIVE_MAX = 0.155
 # positives unchanged. With a message in another language read with its conversation (router.route):
 # 0.893 (conversations 23 of 32); fresh 0.981 -> 0.983. Floors: measured.
 ROUTER_FRESH3_RECALL_MIN = 0.89
-ROUTER_FRESH3_KIND_RECALL_MIN = 0.65
-ROUTER_FRESH3_FPR_MAX = 0.155
-ROUTER_FRESH3_FPR_HARD_NEGATIVE_MAX = 0.175
+ROUTER_FRESH3_KIND_RECALL_MIN = 0.71  # conversations, 23 of 32
+ROUTER_FRESH3_FPR_MAX = 0.15
+ROUTER_FRESH3_FPR_HARD_NEGATIVE_MAX = 0.17
 
 # Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
 WARM_P95_MS_MAX = 50.0

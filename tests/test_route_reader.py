@@ -165,9 +165,15 @@ def test_a_policy_question_never_hides_a_disclosure_in_the_same_message(rules_on
     "the wifi keeps kicking me out, is there another link",
     "I won't be at club on Tuesday, I have a dentist appointment",
     "is physical punishment allowed at club?",
+    "what should i do if i am late for the session?",
+    "who do i tell if my child is ill on the day?",
 ])
 def test_questions_about_rules_and_ordinary_complaints_are_answered(router: Router, message: str) -> None:
     assert router.route(message).route == "question"
+
+
+def test_asking_who_to_tell_about_a_person_of_the_family_still_routes_on_the_rules(rules_only: Router) -> None:
+    assert rules_only.route("who can i tell if my uncle keeps coming in my room at night").is_disclosure
 
 
 def test_a_permission_question_about_any_staff_member_is_not_a_rule_hit(rules_only: Router) -> None:
