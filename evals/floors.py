@@ -76,8 +76,8 @@ ROUTER_FPR_HARD_NEGATIVE_MAX = 0.20  # procedural, definitions, figurative, role
 ROUTER_BLIND_TARGETS = {"recall": 0.99, "min_kind_recall": 0.95, "fpr": 0.03, "fpr_hard_negative": 0.10}
 ROUTER_BLIND_RECALL_MIN = 0.98
 ROUTER_BLIND_KIND_RECALL_MIN = 0.93  # measured 28 of 30 = 0.933
-ROUTER_BLIND_FPR_MAX = 0.105
-ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX = 0.115
+ROUTER_BLIND_FPR_MAX = 0.095  # 0.092 with one weak signal and a specific cue no longer enough (0.4 bonus)
+ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX = 0.10  # 0.098
 # FINAL authors (gamer15, kinship_carer, multilingual_c), written after the router was final and
 # measured once: recall 0.976 (lowest kinds 0.857: a question then a disclosure, 12 of 14; staff
 # conduct, 6 of 7), false positives 0.125 of ordinary messages and 0.146 of hard negatives. Again
@@ -90,8 +90,8 @@ ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX = 0.115
 # above: recall unchanged, false positives 0.125 and 0.135.
 ROUTER_FINAL_RECALL_MIN = 0.99
 ROUTER_FINAL_KIND_RECALL_MIN = 0.92
-ROUTER_FINAL_FPR_MAX = 0.12  # 0.117 after the 'what do i do if i am' frame became a weak signal
-ROUTER_FINAL_FPR_HARD_NEGATIVE_MAX = 0.14
+ROUTER_FINAL_FPR_MAX = 0.11  # 0.117 after the 'what do i do if i am' frame became a weak signal; 0.109 with the 0.4 bonus
+ROUTER_FINAL_FPR_HARD_NEGATIVE_MAX = 0.12  # 0.115
 # FRESH authors, written in a later stop by helpers who saw only the authors' brief, in two groups each
 # measured blind once. Four (teen13, coach, parent_esl, multilingual_d: 437 messages, nine languages
 # besides English): recall 0.938, false positives 0.144 and 0.135; of the 15 disclosures missed, 10
@@ -104,8 +104,8 @@ ROUTER_FINAL_FPR_HARD_NEGATIVE_MAX = 0.14
 # letters), false positives 0.142 and 0.150. Floors: measured.
 ROUTER_FRESH_RECALL_MIN = 0.98
 ROUTER_FRESH_KIND_RECALL_MIN = 0.93
-ROUTER_FRESH_FPR_MAX = 0.145
-ROUTER_FRESH_FPR_HARD_NEGATIVE_MAX = 0.155
+ROUTER_FRESH_FPR_MAX = 0.14  # 0.139 with the 0.4 bonus
+ROUTER_FRESH_FPR_HARD_NEGATIVE_MAX = 0.15  # 0.146
 # FRESH3 authors (child10, adult_ld, send_parent, arabizi_egy, darija16: 525 messages), written by
 # helpers who saw only the authors' brief, measured blind once: recall 0.860, false positives 0.151
 # and 0.173. The three writing English: recall 0.983, false positives 0.159 to 0.234, unchanged by the

@@ -44,7 +44,7 @@ CONVERSATION_TURNS = 20  # how many earlier user turns count towards the sum (bo
 CONVERSATION_WINDOW = 6
 CONVERSATION_WINDOW_CHARS = 6000
 # Bonus points a weak signal earns when the message names a specific person or event.
-SPECIFIC_BONUS = 0.5
+SPECIFIC_BONUS = 0.4
 # Scorer windows: long messages are scored in windows and the highest window wins, so a
 # disclosure at the end of a long message is not lost; at most this many windows are scored.
 WINDOW_TOKENS = 64
