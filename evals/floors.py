@@ -114,10 +114,21 @@ ROUTER_FRESH_FPR_HARD_NEGATIVE_MAX = 0.15  # 0.146
 # messages): 0.806 and 0.694. All five: recall 0.887 (lowest kind conversations, 21 of 32), false
 # positives unchanged. With a message in another language read with its conversation (router.route):
 # 0.893 (conversations 23 of 32); fresh 0.981 -> 0.983. Floors: measured.
-ROUTER_FRESH3_RECALL_MIN = 0.89
-ROUTER_FRESH3_KIND_RECALL_MIN = 0.71  # conversations, 23 of 32
-ROUTER_FRESH3_FPR_MAX = 0.15
-ROUTER_FRESH3_FPR_HARD_NEGATIVE_MAX = 0.17
+# Then the Arabic lexicon was widened again on the two Arabic authors' misses (in-sample from here on):
+# recall 0.947 (lowest kind 0.781), false positives 0.142 and 0.162.
+ROUTER_FRESH3_RECALL_MIN = 0.94
+ROUTER_FRESH3_KIND_RECALL_MIN = 0.78
+ROUTER_FRESH3_FPR_MAX = 0.145
+ROUTER_FRESH3_FPR_HARD_NEGATIVE_MAX = 0.165
+# FRESH4 authors (arabizi_iraq, arabizi_dz, arabizi_sy: 323 messages, all Arabic in Latin letters), written
+# by helpers who saw only the authors' brief, measured blind once before and once after that second
+# widening: recall 0.760 -> 0.776 (Iraqi 0.609, Algerian 0.754 -> 0.803, Syrian 0.935), false positives
+# 0.107 and 0.125 both times. What the lexicon learns from one writer's dialect barely carries to the
+# next. Most of what is missed gets the English-only notice (999, Childline). Floors: measured.
+ROUTER_FRESH4_RECALL_MIN = 0.77
+ROUTER_FRESH4_KIND_RECALL_MIN = 0.5  # a question then a disclosure, 8 of 16
+ROUTER_FRESH4_FPR_MAX = 0.11
+ROUTER_FRESH4_FPR_HARD_NEGATIVE_MAX = 0.13
 
 # Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
 WARM_P95_MS_MAX = 50.0

@@ -29,7 +29,10 @@ FRESH_AUTHORS = ("teen13", "coach", "parent_esl", "multilingual_d", "grandparent
 # disability, a parent of an autistic child, and two young people writing Arabic in Latin letters
 # (Egyptian and Levantine; Moroccan Darija with French and English).
 FRESH3_AUTHORS = ("child10", "adult_ld", "send_parent", "arabizi_egy", "darija16")
-SPLITS = ("train", "test", "final", "fresh", "fresh3")
+# Three more writing Arabic in Latin letters (Iraqi with Gulf words; Algerian with Tunisian and French;
+# Syrian with English), measured blind once after the Arabic lexicon was widened on the two above.
+FRESH4_AUTHORS = ("arabizi_iraq", "arabizi_dz", "arabizi_sy")
+SPLITS = ("train", "test", "final", "fresh", "fresh3", "fresh4")
 
 
 def evaluate_router(router) -> tuple[dict, list[tuple[str, str, str]]]:
@@ -95,7 +98,7 @@ def evaluate_blind(router) -> tuple[dict, list[tuple[str, str, str, str]]]:
 
 
 def blind_floor_checks() -> list[tuple[str, str, float]]:
-    """The blind test, final, fresh and fresh3 splits' floors, for ``evals.run.check_floors``."""
+    """The blind test, final and later splits' floors, for ``evals.run.check_floors``."""
     from evals import floors
 
     return [
@@ -115,6 +118,10 @@ def blind_floor_checks() -> list[tuple[str, str, float]]:
         ("router_blind_fresh3_min_kind_recall", ">=", floors.ROUTER_FRESH3_KIND_RECALL_MIN),
         ("router_blind_fresh3_fpr", "<=", floors.ROUTER_FRESH3_FPR_MAX),
         ("router_blind_fresh3_fpr_hard_negative", "<=", floors.ROUTER_FRESH3_FPR_HARD_NEGATIVE_MAX),
+        ("router_blind_fresh4_recall", ">=", floors.ROUTER_FRESH4_RECALL_MIN),
+        ("router_blind_fresh4_min_kind_recall", ">=", floors.ROUTER_FRESH4_KIND_RECALL_MIN),
+        ("router_blind_fresh4_fpr", "<=", floors.ROUTER_FRESH4_FPR_MAX),
+        ("router_blind_fresh4_fpr_hard_negative", "<=", floors.ROUTER_FRESH4_FPR_HARD_NEGATIVE_MAX),
     ]
 
 
@@ -143,7 +150,7 @@ def import_blind(*sources: Path | str, out: Path | str = BLIND) -> dict[str, int
     be read while the router is being built). Returns the rows per split."""
     rows = []
     for split, authors in (("train", TRAIN_AUTHORS), ("test", TEST_AUTHORS), ("final", FINAL_AUTHORS),
-                           ("fresh", FRESH_AUTHORS), ("fresh3", FRESH3_AUTHORS)):
+                           ("fresh", FRESH_AUTHORS), ("fresh3", FRESH3_AUTHORS), ("fresh4", FRESH4_AUTHORS)):
         for author in authors:
             found = [Path(s) / f"{author}.jsonl" for s in sources if (Path(s) / f"{author}.jsonl").is_file()]
             for row in load_jsonl(found[0]) if found else []:

@@ -93,6 +93,11 @@ OTHER_LANGUAGE_DISCLOSURES = {
     "arabic-latin-grooming-signals-adding-up": "fi rajel 3ala snap 3omro 30 w b3atli robux w 2ali sir benatna",
     "arabic-latin-forced-marriage": "bidhom yjawzouni w ana 3omri 15 bas",
     "arabic-latin-self-harm": "jara7t dra3i bel shafra embare7",
+    "arabic-latin-self-harm-euphemism": "ba3mel el shi 3ala dra3i kol leila",
+    "arabic-latin-better-without-me": "kolshi ykoun a7san bidouni",
+    "arabic-latin-exposure": "ra7 yfad7ni iza ma ba3atlo masari",
+    "arabic-latin-room-at-night": "3ammi byodkhol 3ala 2odti bel leil",
+    "arabic-latin-left-without-food": "3ammi biyakhod el pension bta3et teta w sabha bla akl",
 }
 
 
@@ -107,6 +112,10 @@ def test_disclosures_in_other_languages_route(rules_only: Router, router: Router
     "sa7bi b3atli sowar el match",  # "my friend sent me the match photos"
     "5adt el dawa w ana a7san delwa2ti",  # "I took the medicine and I'm better now"
     "baddi ru7 3al club bokra ma3 sa7bi",
+    "drabt lkora b rasi w dkhlat goal",  # "I headed the ball in for a goal"
+    "kaykhlini n7mel l kit dyal l equipe",  # "he has me carry the team's kit"
+    "el coach da5al el vestiaire 3ashan ye2olna el score",  # "the coach came into the changing room to tell us the score"
+    "el wifi 2atalni el yom",  # "the wifi killed me today"
 ])
 def test_ordinary_messages_in_arabic_in_latin_letters_are_not_routed(router: Router, message: str) -> None:
     assert not router.route(message).is_disclosure
