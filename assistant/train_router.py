@@ -202,7 +202,22 @@ def choose_thresholds(rows: Sequence[dict], views: Sequence[RuleView], probs: np
     return best[1], best[2], best[3]
 
 
-def train(path: Path | str = DATA_PATH, lexicon: Lexicon | None = None, blind_path: Path | str = BLIND_PATH) -> dict:
+def oof_at(rows: Sequence[dict], views: Sequence[RuleView], probs: np.ndarray, t: float, tf: float) -> dict:
+    """Out-of-fold recall and false positives of the router (rules or scorer) at the bars ``t``, ``tf``."""
+    y = np.array([r["label"] for r in rows])
+    clean = np.array([v.framed_clean for v in views])
+    scorer_says = np.where(clean, probs >= tf, probs >= t)
+    pred = np.array([v.routed for v in views]) | scorer_says
+    policy = np.array([r["slice"] == POLICY_SLICE for r in rows]) & (y == 0)
+    hard = (y == 0) & ~policy
+    return {"scorer_recall": round(float(scorer_says[y == 1].mean()), 4), "router_recall": round(float(pred[y == 1].mean()), 4),
+            "fpr_policy": round(float(pred[policy].mean()), 4), "fpr_hard_negative": round(float(pred[hard].mean()), 4)}
+
+
+def train(path: Path | str = DATA_PATH, lexicon: Lexicon | None = None, blind_path: Path | str = BLIND_PATH,
+          bars: tuple[float, float] | None = None) -> dict:
+    """The scorer's weights, and its bars chosen out of fold (``choose_thresholds``) unless ``bars``
+    (threshold, framed threshold) are given; either way the out-of-fold figures at the bars are kept."""
     lexicon = lexicon or Lexicon.load()
     rows = load_examples(path, split="train") + load_blind_train(blind_path)
     if not rows:
@@ -220,6 +235,9 @@ def train(path: Path | str = DATA_PATH, lexicon: Lexicon | None = None, blind_pa
         oof[held] = predict(_subset(X, held), w_k, b_k)
     views = rule_views(Router(lexicon, None), texts)
     threshold, framed_threshold, oof_stats = choose_thresholds(rows, views, oof)
+    if bars is not None:
+        threshold, framed_threshold = bars
+        oof_stats = {**oof_at(rows, views, oof, threshold, framed_threshold), "bars": "given"}
     w, b = fit(X, y)
     keep = np.flatnonzero(np.abs(w) >= 1e-4)
     return {
@@ -284,6 +302,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", default=str(DATA_PATH), help="labelled router data (JSON lines)")
     parser.add_argument("--out", default=None, help="where to write the weights (default: the bundled file)")
     parser.add_argument("--semantic", action="store_true", help="train the semantic layer instead of the scorer")
+    parser.add_argument("--bars", type=float, nargs=2, metavar=("THRESHOLD", "FRAMED"), default=None,
+                        help="the scorer's two bars, instead of choosing them out of fold (the shipped scorer's: "
+                             "0.5 0.69, see evals/README.md)")
     args = parser.parse_args(argv)
     if args.semantic:
         from assistant.route.semantic import SEMANTIC_PATH
@@ -294,7 +315,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"wrote {out}: bar {layer['bar']}, out-of-fold {layer['oof']}")
         return 0
     args.out = args.out or str(SCORER_PATH)
-    model = train(args.data)
+    model = train(args.data, bars=tuple(args.bars) if args.bars else None)
     Path(args.out).write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out}: {len(model['indices'])} weights, threshold {model['threshold']}, "
           f"framed threshold {model['framed_threshold']}, out-of-fold {model['oof']}")

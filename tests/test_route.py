@@ -237,3 +237,22 @@ def test_the_apps_example_questions_are_answered_not_routed():
     router = load_router()
     routed = [q for examples in EXAMPLES.values() for q in examples if router.route(q).is_disclosure]
     assert routed == []
+
+
+# --- the scorer's bars --------------------------------------------------------------------------------
+
+def test_the_scorer_bars_given_by_hand_are_measured_out_of_fold_like_chosen_ones() -> None:
+    import numpy as np
+
+    from assistant.train_router import POLICY_SLICE, RuleView, oof_at
+
+    rows = [{"label": 1, "slice": "x"}, {"label": 1, "slice": "x"}, {"label": 0, "slice": POLICY_SLICE},
+            {"label": 0, "slice": "figurative"}]
+    views = [RuleView(False, False), RuleView(False, True), RuleView(False, False), RuleView(True, False)]
+    probs = np.array([0.6, 0.6, 0.55, 0.1])
+    # 0.6 passes the ordinary bar (0.5) but not the framed one (0.7); the rules routed the hard negative.
+    assert oof_at(rows, views, probs, 0.5, 0.7) == {"scorer_recall": 0.5, "router_recall": 0.5,
+                                                    "fpr_policy": 1.0, "fpr_hard_negative": 1.0}
+    shipped = json.loads((Path(__file__).resolve().parents[1] / "assistant" / "data" / "router_scorer.json").read_text())
+    assert (shipped["threshold"], shipped["framed_threshold"]) == (0.5, 0.69)
+    assert shipped["oof"]["bars"] == "given"  # evals/README.md says why they were given
