@@ -4,7 +4,10 @@ Reads the TRAIN split of ``evals/data/router.jsonl`` (labelled messages: 1 = dis
 0 = question), fits a logistic regression over hashed word uni/bigrams, character n-grams and the
 rule layers' features (``assistant.route.scorer.text_features`` / ``rule_features``) in numpy, chooses the
 routing thresholds from out-of-fold predictions (grouped by template) for recall within the false
-positive floors of ``evals/floors.py``, and writes ``assistant/data/router_scorer.json``.
+positive floors of ``evals/floors.py``, or takes them from ``--bars`` (the shipped scorer's were given:
+``--bars 0.5 0.69``, see evals/README.md), and writes ``assistant/data/router_scorer.json``. Also the
+TRAIN authors of the blind set (``evals/data/router_blind.jsonl``). ``--semantic`` trains the semantic
+layer on the same rows instead.
 
 Deterministic: fixed folds (sha1 of the template), full-batch gradient descent from zeros, no
 randomness, sorted JSON; the same data gives the same file byte for byte.
