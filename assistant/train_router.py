@@ -175,31 +175,18 @@ def choose_thresholds(rows: Sequence[dict], views: Sequence[RuleView], probs: np
     training split, so its recall there overstates what it does on new phrasings; the scorer is the
     safety net for those, and gets the lowest bar the false-positive budget allows.
     """
-    y = np.array([r["label"] for r in rows])
-    routed = np.array([v.routed for v in views])
-    clean = np.array([v.framed_clean for v in views])
-    policy = np.array([r["slice"] == POLICY_SLICE for r in rows]) & (y == 0)
-    hard = (y == 0) & ~policy
+    masks = _masks(rows, views)
     grid = np.round(np.arange(0.05, 0.96, 0.01), 2)
     best = None
     for t in grid:
         for tf in grid[grid >= t]:
-            scorer_says = np.where(clean, probs >= tf, probs >= t)
-            pred = routed | scorer_says
-            fpr_policy = pred[policy].mean() if policy.any() else 0.0
-            fpr_hard = pred[hard].mean() if hard.any() else 0.0
-            if fpr_policy > POLICY_FPR_TARGET or fpr_hard > HARD_NEGATIVE_FPR_TARGET:
+            rates = _rates(masks, probs, float(t), float(tf))
+            if rates["fpr_policy"] > POLICY_FPR_TARGET or rates["fpr_hard_negative"] > HARD_NEGATIVE_FPR_TARGET:
                 continue
-            scorer_recall = scorer_says[y == 1].mean() if (y == 1).any() else 1.0
             # Ties go to the lower bars: recall on phrasings nobody has written down yet matters most.
-            key = (round(float(scorer_recall), 4), -float(t), -float(tf))
+            key = (round(rates["scorer_recall"], 4), -float(t), -float(tf))
             if best is None or key > best[0]:
-                best = (key, float(t), float(tf), {
-                    "scorer_recall": round(float(scorer_recall), 4),
-                    "router_recall": round(float(pred[y == 1].mean()), 4),
-                    "fpr_policy": round(float(fpr_policy), 4),
-                    "fpr_hard_negative": round(float(fpr_hard), 4),
-                })
+                best = (key, float(t), float(tf), {k: round(v, 4) for k, v in rates.items()})
     if best is None:  # no pair meets the targets: fall back to the strictest bar
         return 0.95, 0.95, {"scorer_recall": None}
     return best[1], best[2], best[3]
@@ -207,14 +194,26 @@ def choose_thresholds(rows: Sequence[dict], views: Sequence[RuleView], probs: np
 
 def oof_at(rows: Sequence[dict], views: Sequence[RuleView], probs: np.ndarray, t: float, tf: float) -> dict:
     """Out-of-fold recall and false positives of the router (rules or scorer) at the bars ``t``, ``tf``."""
+    return {k: round(v, 4) for k, v in _rates(_masks(rows, views), probs, t, tf).items()}
+
+
+def _masks(rows: Sequence[dict], views: Sequence[RuleView]) -> tuple[np.ndarray, ...]:
     y = np.array([r["label"] for r in rows])
-    clean = np.array([v.framed_clean for v in views])
-    scorer_says = np.where(clean, probs >= tf, probs >= t)
-    pred = np.array([v.routed for v in views]) | scorer_says
     policy = np.array([r["slice"] == POLICY_SLICE for r in rows]) & (y == 0)
-    hard = (y == 0) & ~policy
-    return {"scorer_recall": round(float(scorer_says[y == 1].mean()), 4), "router_recall": round(float(pred[y == 1].mean()), 4),
-            "fpr_policy": round(float(pred[policy].mean()), 4), "fpr_hard_negative": round(float(pred[hard].mean()), 4)}
+    return (y == 1, policy, (y == 0) & ~policy, np.array([v.routed for v in views]),
+            np.array([v.framed_clean for v in views]))
+
+
+def _rates(masks: tuple[np.ndarray, ...], probs: np.ndarray, t: float, tf: float) -> dict[str, float]:
+    positive, policy, hard, routed, clean = masks
+    scorer_says = np.where(clean, probs >= tf, probs >= t)
+    pred = routed | scorer_says
+
+    def rate(mask: np.ndarray, values: np.ndarray, empty: float) -> float:
+        return float(values[mask].mean()) if mask.any() else empty
+
+    return {"scorer_recall": rate(positive, scorer_says, 1.0), "router_recall": rate(positive, pred, 1.0),
+            "fpr_policy": rate(policy, pred, 0.0), "fpr_hard_negative": rate(hard, pred, 0.0)}
 
 
 def train(path: Path | str = DATA_PATH, lexicon: Lexicon | None = None, blind_path: Path | str = BLIND_PATH,
