@@ -50,13 +50,17 @@ def policy_like(draw) -> str:
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 
 
+def as_loaded(line: str) -> str:
+    """A source line as the loader documents reading it: control characters, byte-order marks and soft
+    hyphens dropped (they "carry no words"), typographic ligatures read as their letters ("\ufb01" is
+    "fi"), NFC."""
+    return unicodedata.normalize("NFC", line.translate(_CONTROL).translate(LIGATURES).replace("\ufeff", "")
+                                 .replace("\u00ad", ""))
+
+
 def source_lines(raw: str) -> list[list[str]]:
-    """The source as the loader documents reading it: per line, control characters, byte-order marks
-    and soft hyphens dropped (they "carry no words"), typographic ligatures read as their letters
-    ("\ufb01" is "fi"), NFC, then split into whitespace-separated words."""
-    return [unicodedata.normalize("NFC", line.translate(_CONTROL).translate(LIGATURES).replace("\ufeff", "")
-                                  .replace("\u00ad", "")).split()
-            for line in raw.splitlines()]
+    """The source as the loader reads it (``as_loaded``), split into whitespace-separated words."""
+    return [as_loaded(line).split() for line in raw.splitlines()]
 
 
 def _joins_next(word: str) -> bool:
@@ -106,8 +110,7 @@ def check_clauses(raw: str, clauses, markdown: bool = False) -> None:
 
         # Markers count only at a line's start (up to three spaces in: more is a paragraph's continuation).
         marker = re.compile(r"^ {0,3}(?:>\s?)*(?:(?:[-*+]|\d{1,3}[.)])(?:\s+|$))*(?:#{1,6}(?:\s+|$))?")
-        lines = [unicodedata.normalize("NFC", line.translate(_CONTROL).translate(LIGATURES).replace("\ufeff", "")
-                                       .replace("\u00ad", "")).replace("\t", "    ") for line in raw.splitlines()]
+        lines = [as_loaded(line).replace("\t", "    ") for line in raw.splitlines()]
         source = [w for line in lines for w in strip_inline(marker.sub(" ", line)).split()]
     else:
         source = [w for line in source_lines(raw) for w in line]
