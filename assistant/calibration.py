@@ -3,7 +3,8 @@
 An index with example questions (``ingest.questions``) behaves differently from one without: every
 question, in scope or not, finds a closer match and a higher fused score, and the dense signal is the
 stronger one. So there are two calibrations, and ``for_index`` picks one from what the live index
-holds. ``WITH_EXAMPLES`` was measured on the shipped policy's questions (evals/data/questions.jsonl);
+holds; an index without examples embedded with the larger model (``assistant.large_model``) has a
+third, its similarities being on a scale of their own. ``WITH_EXAMPLES`` was measured on the shipped policy's questions (evals/data/questions.jsonl);
 ``PLAIN``, what a new organisation gets, on six other organisations' policies and the questions people
 wrote for them (evals/cross_policy.py), never on the shipped policy. evals/README.md has the sweeps.
 
@@ -14,6 +15,8 @@ they take a ``Calibration``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from assistant.settings import LARGE_MODEL
 
 
 @dataclass(frozen=True)
@@ -44,5 +47,14 @@ WITH_EXAMPLES = Calibration(
 )
 
 
-def for_index(has_examples: bool) -> Calibration:
-    return WITH_EXAMPLES if has_examples else PLAIN
+# The same for an index embedded with the larger model (assistant.large_model): its similarities sit on
+# a scale of their own, so its bars were swept the same way, on the same six folders.
+PLAIN_LARGE = Calibration("clauses, larger model", dense_weight=0.85, related_min_ratio=0.8,
+                          coverage=Coverage(min_dense=0.28, min_fused=0.34, min_lexical_raw=8.0, max_unknown_share=0.2))
+
+
+def for_index(has_examples: bool, model: str = "") -> Calibration:
+    """``model``: the id the index was embedded with."""
+    if has_examples:
+        return WITH_EXAMPLES
+    return PLAIN_LARGE if model.startswith(LARGE_MODEL) else PLAIN

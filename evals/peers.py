@@ -70,10 +70,10 @@ def peers(settings, answerable, clauses, clause_text, retriever) -> list[SystemR
     return results
 
 
-def recipe_store(settings, pages: list[tuple[str, int, str]]):
+def recipe_store(settings, pages: list[tuple[str, int, str]], embedder=None):
     """The tutorial's index over ``pages`` (source, page number, text): 1,000/200 recursive chunks in
     an in-memory Chroma collection of its own, embedded with the assistant's model. The caller drops
-    it with ``store.delete_collection()``."""
+    it with ``store.delete_collection()``. ``embedder``: one model for chunks and questions instead."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
     from langchain_chroma import Chroma
@@ -84,7 +84,7 @@ def recipe_store(settings, pages: list[tuple[str, int, str]]):
 
     class _Embeddings:  # the LangChain Embeddings shape over our model
         def __init__(self):
-            self.doc, self.query = document_embedder(settings), query_embedder(settings)
+            self.doc, self.query = (embedder, embedder) if embedder else (document_embedder(settings), query_embedder(settings))
 
         def embed_documents(self, texts):
             return self.doc.embed_documents(texts)

@@ -17,8 +17,8 @@ MAX_LINES = 400
 # Each stage may import its own stage and the ones before it, never a later one.
 STAGES = (
     ("ingest",),
-    ("assistant.settings", "assistant.calibration", "assistant.route", "assistant.embedding", "assistant.notice",
-     "assistant.sections"),
+    ("assistant.settings", "assistant.calibration", "assistant.route", "assistant.large_model", "assistant.embedding",
+     "assistant.notice", "assistant.sections"),
     ("assistant.retrieve",),
     ("assistant.answer", "assistant.llm"),
     ("assistant.pipeline", "assistant.feedback", "assistant.quiz", "assistant.changes"),

