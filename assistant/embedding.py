@@ -94,6 +94,12 @@ class LargeModelEmbedder(SentenceTransformerEmbedder):
         self.model_id = large_model_id()
         self._cache = Path(cache)
 
+    def needs_build(self) -> bool:
+        """True until the model has been built under its cache folder (the first use builds it)."""
+        from assistant.large_model import is_built
+
+        return not is_built(self._cache)
+
     def _reference(self) -> str:
         from assistant.large_model import LargeModelError, build_large_model
 

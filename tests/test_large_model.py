@@ -58,6 +58,32 @@ def test_without_its_wheels_the_large_model_says_how_to_install_them(settings, m
     assert not (settings.data_dir / "models").exists() or not any((settings.data_dir / "models").iterdir())
 
 
+def test_ingest_says_when_it_first_builds_the_large_model(settings, fake_embedder, monkeypatch):
+    from assistant.embedding import LargeModelEmbedder
+    from assistant.pipeline import ingest_policies
+
+    class Progress:
+        def __init__(self):
+            self.notes = []
+
+        def note(self, text):
+            self.notes.append(text)
+
+        def track(self, batches, total):
+            return batches
+
+    large = LargeModelEmbedder(settings.data_dir / "models")
+    assert large.needs_build()
+    # The fake's vectors, with the large model's wish to be built: ingest says so before it starts.
+    monkeypatch.setattr(fake_embedder, "needs_build", lambda: True, raising=False)
+    progress = Progress()
+    ingest_policies(settings, progress=progress, embedder=fake_embedder)
+    assert any("Building the larger embedding model" in n for n in progress.notes)
+    (large_model.large_model_folder(settings.data_dir / "models")).mkdir(parents=True)
+    (large_model.large_model_folder(settings.data_dir / "models") / "modules.json").write_text("[]", encoding="utf-8")
+    assert not large.needs_build()
+
+
 def test_an_index_is_asked_with_the_model_and_the_calibration_it_was_built_with(settings):
     assert query_embedder(settings, large_model_id()).model_id == large_model_id()
     assert for_index(False, large_model_id()) is PLAIN_LARGE
