@@ -155,8 +155,13 @@ def ingest_policies(settings: Settings, *, progress: Progress | None = None, cli
         progress.note(f"Ingesting {settings.policy_dir} into {settings.store.where} ...")
         if getattr(embedder, "needs_build", lambda: False)():
             progress.note("Building the larger embedding model from its wheels, once (about 15 seconds) ...")
-    return ingest(settings.policy_dir, settings.store, embedder, progress=progress, client=client,
-                  wait=WAIT_S if wait is None else wait, max_facets=settings.max_facet_texts)
+    report = ingest(settings.policy_dir, settings.store, embedder, progress=progress, client=client,
+                    wait=WAIT_S if wait is None else wait, max_facets=settings.max_facet_texts)
+    if progress is not None and report.clauses and not report.questions and not settings.embedding_model:
+        # What a new organisation should know (measured on policies never used for any choice): README.
+        progress.note('This policy has no example questions. Answers are better with embedding_model = "policy-mpnet" '
+                      "in policy-assistant.toml (about ten times slower to embed; README, Configuration).")
+    return report
 
 
 def open_assistant(settings: Settings, *, progress: Progress | None = None, reingest: bool = False, client=None,

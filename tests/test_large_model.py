@@ -79,6 +79,12 @@ def test_ingest_says_when_it_first_builds_the_large_model(settings, fake_embedde
     progress = Progress()
     ingest_policies(settings, progress=progress, embedder=fake_embedder)
     assert any("Building the larger embedding model" in n for n in progress.notes)
+    # A policy without example questions on the default model is told about the larger one, once
+    # per ingest; a configured model is not second-guessed.
+    assert sum("policy-mpnet" in n for n in progress.notes) == 1
+    progress.notes.clear()
+    ingest_policies(replace(settings, embedding_model="policy-mpnet"), progress=progress, embedder=fake_embedder)
+    assert not any("policy-mpnet" in n for n in progress.notes)
     (large_model.large_model_folder(settings.data_dir / "models")).mkdir(parents=True)
     (large_model.large_model_folder(settings.data_dir / "models") / "modules.json").write_text("[]", encoding="utf-8")
     assert not large.needs_build()
