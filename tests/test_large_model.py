@@ -107,7 +107,7 @@ def test_a_retrained_update_is_a_different_model(monkeypatch, tmp_path):
 
 
 @pytest.mark.model
-def test_the_large_model_is_built_once_and_finds_the_clause_a_question_asks_for(settings):
+def test_the_large_model_is_built_once_and_answers_another_organisations_policy(settings):
     embedder = document_embedder(replace(settings, embedding_model="policy-mpnet"))
     clauses = ["Staff must not accept friend requests from children on social media.",
                "Sessions start at 6pm and finish at 7.30pm.",
@@ -120,3 +120,13 @@ def test_the_large_model_is_built_once_and_finds_the_clause_a_question_asks_for(
     stamp = (built[0] / "model.safetensors").stat().st_mtime_ns
     assert large_model.build_large_model(settings.data_dir / "models") == built[0]
     assert (built[0] / "model.safetensors").stat().st_mtime_ns == stamp  # reused, not rebuilt
+
+    # End to end on another organisation's real policy, as a new organisation would use it: its own
+    # folder, no example questions; the index asked with the model and the calibration it was built
+    # with. Measured: 0.795 at rank 1, 0.929 of out-of-scope questions "not covered", 1 routed.
+    from evals.cross_policy import SHARED_SUITE, run_folder
+
+    result = run_folder(replace(settings, embedding_model="policy-mpnet"), SHARED_SUITE / "feering-falcons-child-protection",
+                        with_recipe=False, embedder=embedder)
+    assert result.hit1 >= 0.75 and result.abstain_out_of_scope >= 0.85 and result.abstain_answerable <= 0.1
+    assert not result.not_verbatim
