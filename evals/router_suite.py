@@ -38,7 +38,9 @@ FRESH4_AUTHORS = ("arabizi_iraq", "arabizi_dz", "arabizi_sy")
 # Three more (a 15-year-old cadet, a foster carer, a 14-year-old writing Sudanese Arabic in Latin letters),
 # measured blind once with the scorer and the semantic layer before and after they were retrained.
 FRESH5_AUTHORS = ("cadet15", "foster_carer", "arabizi_sd")
-SPLITS = ("train", "test", "final", "fresh", "fresh3", "fresh4", "fresh5")
+AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
+           "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS}
+SPLITS = tuple(AUTHORS)
 
 
 def evaluate_router(router) -> tuple[dict, list[tuple[str, str, str]]]:
@@ -75,11 +77,12 @@ def evaluate_blind(router) -> tuple[dict, list[tuple[str, str, str, str]]]:
 
     figures: dict = {}
     wrong = []
+    items = load_jsonl(BLIND)  # read once, not once per split
     for split in SPLITS:
         by_kind: dict[str, list[bool]] = defaultdict(list)
         labels: dict[str, int] = {}
         pos, neg, hard = [], [], []
-        for item in (r for r in load_jsonl(BLIND) if r["split"] == split):
+        for item in (r for r in items if r["split"] == split):
             if "turns" in item:
                 conversation = read_conversation(router, item["turns"][:-1], item["turns"][-1])
                 routed = conversation.decision.is_disclosure or conversation.routed_before
@@ -159,9 +162,7 @@ def import_blind(*sources: Path | str, out: Path | str = BLIND) -> dict[str, int
     "split" field, printing nothing of their contents (the test and final authors' texts are never to
     be read while the router is being built). Returns the rows per split."""
     rows = []
-    for split, authors in (("train", TRAIN_AUTHORS), ("test", TEST_AUTHORS), ("final", FINAL_AUTHORS),
-                           ("fresh", FRESH_AUTHORS), ("fresh3", FRESH3_AUTHORS), ("fresh4", FRESH4_AUTHORS),
-                           ("fresh5", FRESH5_AUTHORS)):
+    for split, authors in AUTHORS.items():
         for author in authors:
             found = [Path(s) / f"{author}.jsonl" for s in sources if (Path(s) / f"{author}.jsonl").is_file()]
             for row in load_jsonl(found[0]) if found else []:
