@@ -219,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--lr", type=float, default=LEARNING_RATE)
     parser.add_argument("--out", default=str(MODEL_FILE))
-    parser.add_argument("--large", action="store_true", help="adapt the larger model (a low-rank update) instead")
+    parser.add_argument("--large", action="store_true", help="adapt the larger model instead: a low-rank update with its own learning rate "
+                        "(LARGE_LR), written to assistant/data/policy-mpnet-lora.npz (--lr and --out are the small model's)")
     args = parser.parse_args(argv)
     from assistant.settings import apply_offline_switches
 
