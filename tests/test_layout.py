@@ -17,7 +17,7 @@ MAX_LINES = 400
 # Each stage may import its own stage and the ones before it, never a later one.
 STAGES = (
     ("ingest",),
-    ("assistant.settings", "assistant.calibration", "assistant.route", "assistant.large_model", "assistant.embedding",
+    ("assistant.settings", "assistant.calibration", "assistant.route", "assistant.onnx_export", "assistant.large_model", "assistant.embedding",
      "assistant.notice", "assistant.sections"),
     ("assistant.retrieve",),
     ("assistant.answer", "assistant.llm"),
