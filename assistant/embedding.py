@@ -254,6 +254,28 @@ class LargeModelEmbedder(OnnxEncoder):
             raise EmbeddingModelError(f"the embedding model {LARGE_MODEL!r} cannot be built: {exc}") from None
 
 
+def suggested_model(policy_dir: Path) -> str:
+    """The ``embedding_model`` to suggest for a policy folder: the larger model when the folder holds
+    policies and none of them has example questions (where it answers measurably better: README,
+    "Evaluation") and its wheels are installed; otherwise "" (the default model)."""
+    from assistant.large_model import LargeModelError, part_files
+    from ingest.load import SUPPORTED_SUFFIXES, find_documents
+    from ingest.questions import QUESTIONS_FOLDER
+
+    folder = Path(policy_dir)
+    try:
+        documents = [p for p in find_documents(folder) if p.suffix.lower() in SUPPORTED_SUFFIXES]
+    except OSError:  # no folder yet: nothing to judge by
+        return ""
+    if not documents or any((folder / QUESTIONS_FOLDER / f"{p.stem}.toml").is_file() for p in documents):
+        return ""
+    try:
+        part_files()
+    except LargeModelError:
+        return ""
+    return LARGE_MODEL
+
+
 def document_embedder(settings: Settings, show_progress: bool = False) -> Embedder:
     """The embedder for clauses at ingest: the adapted model (``assistant.train_embedder``) on
     onnxruntime on every core, unless the configuration names another model or turns

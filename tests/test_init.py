@@ -92,3 +92,42 @@ def test_init_has_an_option_for_each_question(field, capsys):
 def test_the_readme_and_the_warning_name_init(tmp_path):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "policy-assistant init" in readme
+
+
+def test_init_chooses_the_larger_model_for_policies_without_example_questions(tmp_path, monkeypatch, capsys):
+    from assistant import large_model
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "policy_docs").mkdir()
+    (tmp_path / "policy_docs" / "code-of-conduct.md").write_text("# Conduct\n\nCoaches must not text players.\n")
+    path = tmp_path / "policy-assistant.toml"
+    monkeypatch.setattr(large_model, "part_files", lambda: [])  # its wheels are there
+    assert main(["--config", str(path), "init", "--no-input", "--dsl-name", "Alex Morgan"]) == 0
+    assert load_settings(env={}, config_path=path).embedding_model == "policy-mpnet"
+    assert 'embedding_model = "policy-mpnet"' in capsys.readouterr().out  # said, with how to undo it
+    # A second init keeps what the file says, and says nothing more about it.
+    path.write_text(path.read_text(encoding="utf-8").replace('"policy-mpnet"', '""'), encoding="utf-8")
+    assert main(["--config", str(path), "init", "--no-input", "--force", "--dsl-name", "Sam Reid"]) == 0
+    assert load_settings(env={}, config_path=path).embedding_model == ""
+    assert "embedding_model" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("situation", ["example questions", "no wheels", "no policies yet"])
+def test_init_keeps_the_default_model_otherwise(tmp_path, monkeypatch, situation):
+    from assistant import large_model
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "policy_docs").mkdir()
+    if situation != "no policies yet":
+        (tmp_path / "policy_docs" / "code-of-conduct.md").write_text("# Conduct\n\nCoaches must not text players.\n")
+    if situation == "example questions":
+        (tmp_path / "policy_docs" / "questions").mkdir()
+        (tmp_path / "policy_docs" / "questions" / "code-of-conduct.toml").write_text("")
+
+    def missing():
+        raise large_model.LargeModelError("not installed")
+
+    monkeypatch.setattr(large_model, "part_files", missing if situation == "no wheels" else lambda: [])
+    path = tmp_path / "policy-assistant.toml"
+    assert main(["--config", str(path), "init", "--no-input", "--dsl-name", "Alex Morgan"]) == 0
+    assert load_settings(env={}, config_path=path).embedding_model == ""
