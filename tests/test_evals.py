@@ -49,6 +49,16 @@ def test_a_cite_copied_from_markdown_source_matches_the_rendered_clause(tmp_path
     assert cites_any([clause], questions_for(folder)[0]["cite_any"])
 
 
+def test_a_markdown_escape_is_read_as_its_character_by_the_verbatim_check():
+    # "18\." and "\[Privacy Policy\]" render as "18." and "[Privacy Policy]", which is what the clause quotes.
+    from evals.metrics import verbatim_in
+
+    source = "* **Child:** Anyone under the age of 18\\.\nin line with our \\[Privacy Policy\\] \\- and the GDPR\n"
+    assert verbatim_in("Anyone under the age of 18.", source, markdown=True)
+    assert verbatim_in("in line with our [Privacy Policy] - and the GDPR", source, markdown=True)
+    assert not verbatim_in("Anyone under the age of 16.", source, markdown=True)
+
+
 def test_router_rates_per_slice():
     records = [
         {"label": 1, "slice": "neglect", "routed": True, "core": True},

@@ -91,6 +91,27 @@ def test_procedural_question_with_heavy_vocabulary_gets_a_signpost(router: Route
     assert decision.signpost
 
 
+@pytest.mark.parametrize("message", ["can my coach follow me on insta?", "can my tutor add me on snap",
+                                     "will a teacher ever be alone with my child?", "can my coach give me a lift home?"])
+def test_asking_whether_ones_own_coach_may_do_something_is_answered(router: Router, message: str) -> None:
+    assert router.route(message).route == "question"
+
+
+def test_a_rule_question_about_ones_own_coach_carries_a_line_to_the_dsl_and_harm_still_routes(router: Router) -> None:
+    # A young person asking about a rule gets the rule, and a line to the DSL in case it has happened;
+    # a question about harm itself is not a question about a rule of conduct.
+    assert router.route("can my coach follow me on insta?").signpost
+    assert router.route("can my coach hit me if i mess up?").is_disclosure
+    assert router.route("can my coach touch me?").is_disclosure
+
+
+@pytest.mark.parametrize("message", ["can the coach stop touching me?", "can my tutor keep messaging me at night?",
+                                     "will my coach get in trouble for hitting me?", "why does my coach keep hugging me"])
+def test_a_question_that_takes_the_harm_as_happening_routes(router: Router, message: str) -> None:
+    # "stop", "keep", "in trouble for", "why does": the act is presupposed, so the question frame clears nothing.
+    assert router.route(message).is_disclosure
+
+
 def test_plain_policy_question_gets_no_signpost(router: Router) -> None:
     assert not router.route("can I record the session so I can watch it back later?").signpost
 

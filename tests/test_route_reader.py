@@ -188,7 +188,8 @@ def test_asking_who_to_tell_about_a_person_of_the_family_still_routes_on_the_rul
 
 
 def test_a_permission_question_about_any_staff_member_is_not_a_rule_hit(rules_only: Router) -> None:
-    # The rules leave it to the scorer, as for "can the coach ..."; "can my coach ... me" stays a rule hit.
+    # The rules leave it to the scorer, as for "can the coach ..."; "can my coach hit me" stays a rule hit
+    # (harm, not a rule of conduct: lexicon permission_own_staff).
     assert rules_only.route("can coach follow me back on tiktok?").route == "question"
     assert rules_only.route("can our leader add me on snapchat?").route == "question"
     assert rules_only.route("can my coach hit me if i mess up?").is_disclosure

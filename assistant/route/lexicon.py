@@ -3,7 +3,9 @@ compiled once, and ``Lexicon.analyse``, which finds them in normalised text.
 
 ``analyse`` returns an ``Analysis``: every family ``Match`` with its flags (first person, a person of the
 writer's, quoted, inside a hypothetical or permission scope) and the message-level context cues
-(procedural, fiction, generic, report, event, ...). Positions and flags only, never the text.
+(procedural, fiction, generic, report, event, ...). A match after a presupposition trigger in its
+clause ("can the coach stop touching me") is never inside a permission scope: the question takes the
+act as happening. Positions and flags only, never the text.
 
 What this module does not do: decide a route (``assistant.route.router``) or score (``assistant.route.scorer``).
 """
@@ -48,7 +50,7 @@ class Match:
     quoted: bool  # inside quotation marks: reported speech, not the writer's own words
     hypothetical: bool  # inside a hypothetical scope ("if a child ...", "what if ...")
     about_others: bool  # that hypothetical is about someone else ("if a child ...", not "if i ...")
-    permission: bool  # inside a permission question ("can the tutor ...", "is it ok to ...")
+    permission: bool  # inside a permission question ("can the tutor ...", "is it ok to ..."), not presupposed
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,12 @@ class Analysis:
     @property
     def framed(self) -> bool:
         return self.procedural or self.fiction or self.generic
+
+    @property
+    def asked(self) -> bool:
+        """Every match sits inside a permission question: it asks whether something is allowed (a
+        presupposed act, "can the coach stop touching me", is never inside one)."""
+        return bool(self.hits) and all(h.permission for h in self.hits)
 
     @property
     def specific(self) -> bool:
@@ -154,6 +162,9 @@ class Lexicon:
         c = lambda key: _compile(ctx.get(key, []), macros, f"context.{key}")  # noqa: E731
         self.hypothetical = c("hypothetical")
         self.permission = c("permission")
+        self.presupposition = c("presupposition")
+        self.permission_own = c("permission_own_staff")
+        self.own_staff_families = frozenset(ctx.get("permission_own_staff_families", []))
         self.procedural = c("procedural")
         self.fiction = c("fiction")
         self.generic = c("generic")
@@ -205,6 +216,7 @@ class Lexicon:
         hypo = self._scopes(self.hypothetical, norm)
         others = [(a, b) for a, b in hypo if _ABOUT_OTHERS.match(norm, a)]
         perm = self._scopes(self.permission, norm)
+        perm_own = self._scopes(self.permission_own, norm)
         quotes = _quoted(norm)
 
         def outside(pattern: re.Pattern | None) -> bool:
@@ -230,8 +242,10 @@ class Lexicon:
                     first = not quoted and (bool(span_words & _FIRST_PERSON_WORDS) or (
                         not asked and bool(_FIRST_PERSON_BEFORE.search(" ".join(before_words)))))
                     poss = not quoted and bool((span_words | set(before_words)) & _POSSESSIVE_WORDS)
+                    asks = (_inside(m.start(), perm) or (fam.name in self.own_staff_families and _inside(m.start(), perm_own))) \
+                        and not self._presupposed(norm, clause_start, m.start())
                     hits.append(Match(fam.name, strong, kind == "direct", m.start(), m.end(), first, poss, quoted,
-                                    _inside(m.start(), hypo), _inside(m.start(), others), _inside(m.start(), perm)))
+                                      _inside(m.start(), hypo), _inside(m.start(), others), asks))
                     if not strong:
                         break  # one weak match per family is enough
         return Analysis(
@@ -252,6 +266,10 @@ class Lexicon:
             child_cues=len(self.child_speaker.findall(norm)) if self.child_speaker else 0,
             adult_cues=len(self.adult_speaker.findall(norm)) if self.adult_speaker else 0,
         )
+
+    def _presupposed(self, norm: str, clause_start: int, start: int) -> bool:
+        """A presupposition trigger in the match's clause, before it ("can the coach stop touching me")."""
+        return self.presupposition is not None and self.presupposition.search(norm, clause_start, start) is not None
 
     @staticmethod
     def _scopes(pattern: re.Pattern | None, norm: str) -> list[tuple[int, int]]:

@@ -276,8 +276,8 @@ class Router:
         signpost = bool(strong) or (a.heavy and a.framed)
         p = self._score(norm, a)
         if p is not None:
-            # A question naming someone of the writer's own ("my daughter") is not clean: the ordinary bar.
-            clean = (a.framed or a.figurative) and not (a.specific or self.lexicon.names_own_person(norm))
+            # Naming someone of the writer's own ("my daughter") takes the ordinary bar, unless only asking a rule.
+            clean = (a.framed or a.figurative or a.asked) and not a.specific and (a.asked or not self.lexicon.names_own_person(norm))
             threshold = self.scorer.framed_threshold if clean else self.scorer.threshold
             if p >= threshold:
                 return _Turn(RouteDecision("disclosure", f"scorer:{p:.2f}", "scorer", families, p, False, audience),
