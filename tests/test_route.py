@@ -106,9 +106,11 @@ def test_a_rule_question_about_ones_own_coach_carries_a_line_to_the_dsl_and_harm
 
 
 @pytest.mark.parametrize("message", ["can the coach stop touching me?", "can my tutor keep messaging me at night?",
-                                     "will my coach get in trouble for hitting me?", "why does my coach keep hugging me"])
+                                     "will my coach get in trouble for hitting me?", "why does my coach keep hugging me",
+                                     "can i tell my mum that my coach hits me", "am i allowed to tell someone my stepdad hurts me"])
 def test_a_question_that_takes_the_harm_as_happening_routes(router: Router, message: str) -> None:
-    # "stop", "keep", "in trouble for", "why does": the act is presupposed, so the question frame clears nothing.
+    # "stop", "keep", "in trouble for", "why does", asking whether to tell of it: the act is taken as
+    # fact, so the question frame clears nothing.
     assert router.route(message).is_disclosure
 
 

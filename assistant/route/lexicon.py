@@ -216,6 +216,9 @@ class Lexicon:
         hypo = self._scopes(self.hypothetical, norm)
         others = [(a, b) for a, b in hypo if _ABOUT_OTHERS.match(norm, a)]
         perm = self._scopes(self.permission, norm)
+        # "can i tell ...", "should we report ...": asking whether to tell of harm done to the writer
+        # ("can i tell my mum that my coach hits me") takes that harm as fact; it is not what is asked.
+        perm_others = [(a, b) for a, b in perm if not _SELF_SUBJECT.match(norm, a)]
         perm_own = self._scopes(self.permission_own, norm)
         quotes = _quoted(norm)
 
@@ -242,7 +245,8 @@ class Lexicon:
                     first = not quoted and (bool(span_words & _FIRST_PERSON_WORDS) or (
                         not asked and bool(_FIRST_PERSON_BEFORE.search(" ".join(before_words)))))
                     poss = not quoted and bool((span_words | set(before_words)) & _POSSESSIVE_WORDS)
-                    asks = (_inside(m.start(), perm) or (fam.name in self.own_staff_families and _inside(m.start(), perm_own))) \
+                    asks = (_inside(m.start(), perm_others if first else perm)
+                            or (fam.name in self.own_staff_families and _inside(m.start(), perm_own))) \
                         and not self._presupposed(norm, clause_start, m.start())
                     hits.append(Match(fam.name, strong, kind == "direct", m.start(), m.end(), first, poss, quoted,
                                       _inside(m.start(), hypo), _inside(m.start(), others), asks))
@@ -281,6 +285,10 @@ class Lexicon:
             ends = [i for i in (norm.find("|", m.start()), norm.find(",", m.start()), norm.find(" but ", m.start())) if i >= 0]
             scopes.append((m.start(), min(ends) if ends else len(norm)))
         return scopes
+
+
+_SELF_SUBJECT = re.compile(r"(?:(?:can|could|may|should|must|shall|would|do) (?:i|we)|am i (?:allowed|supposed|meant|able) to)"
+                           r" (?:tell|say|report|talk|speak|mention|let \w+ know)\b")
 
 
 def first_word_is_question(norm: str) -> bool:
