@@ -160,7 +160,7 @@ def ingest_policies(settings: Settings, *, progress: Progress | None = None, cli
     if progress is not None and report.clauses and not report.questions and not settings.embedding_model:
         # What a new organisation should know (measured on policies never used for any choice): README.
         progress.note('This policy has no example questions. Answers are better with embedding_model = "policy-mpnet" '
-                      "in policy-assistant.toml (about ten times slower to embed; README, Configuration).")
+                      "in policy-assistant.toml (six to ten times slower to embed; README, Configuration).")
     return report
 
 

