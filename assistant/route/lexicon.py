@@ -164,6 +164,7 @@ class Lexicon:
         self.permission = c("permission")
         self.presupposition = c("presupposition")
         self.permission_own = c("permission_own_staff")
+        self.telling = c("permission_to_tell")
         self.own_staff_families = frozenset(ctx.get("permission_own_staff_families", []))
         self.procedural = c("procedural")
         self.fiction = c("fiction")
@@ -218,7 +219,7 @@ class Lexicon:
         perm = self._scopes(self.permission, norm)
         # "can i tell ...", "should we report ...": asking whether to tell of harm done to the writer
         # ("can i tell my mum that my coach hits me") takes that harm as fact; it is not what is asked.
-        perm_others = [(a, b) for a, b in perm if not _SELF_SUBJECT.match(norm, a)]
+        perm_others = [(a, b) for a, b in perm if not (self.telling and self.telling.match(norm, a))]
         perm_own = self._scopes(self.permission_own, norm)
         quotes = _quoted(norm)
 
@@ -285,10 +286,6 @@ class Lexicon:
             ends = [i for i in (norm.find("|", m.start()), norm.find(",", m.start()), norm.find(" but ", m.start())) if i >= 0]
             scopes.append((m.start(), min(ends) if ends else len(norm)))
         return scopes
-
-
-_SELF_SUBJECT = re.compile(r"(?:(?:can|could|may|should|must|shall|would|do) (?:i|we)|am i (?:allowed|supposed|meant|able) to)"
-                           r" (?:tell|say|report|talk|speak|mention|let \w+ know)\b")
 
 
 def first_word_is_question(norm: str) -> bool:
