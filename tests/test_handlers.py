@@ -199,3 +199,13 @@ def test_admin_view_lists_documents_as_text_and_says_what_the_contacts_lack(fake
     assert "<li>online-safety-policy.pdf</li>" in view.documents_html
     assert "policy-assistant init" in view.setup_html and "dsl phone" in view.setup_html
     json.dumps([view.documents_html, view.feedback_html, view.uncovered_html])  # plain strings for the page
+
+
+def test_admin_view_says_when_the_larger_model_would_answer_this_policy_better(fake_assistant, settings):
+    # The policy folder has no example questions and the default model is configured: the administrator
+    # is told which setting answers such policies better; once a model is chosen, nothing more is said.
+    library = Library(settings, fake_assistant, lambda reingest=False: fake_assistant)
+    assert "embedding_model = &quot;policy-mpnet&quot;" in AdminHandlers(library, settings).view().setup_html  # escaped HTML
+    chosen = replace(settings, embedding_model="policy-mpnet")
+    assert "policy-mpnet" not in AdminHandlers(Library(chosen, fake_assistant, lambda reingest=False: fake_assistant),
+                                               chosen).view().setup_html

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.changes import load_changes
+from assistant.embedding import larger_model_hint
 from assistant.feedback import not_covered_questions, read_feedback
 from assistant.library import Library, UploadRejected
 from assistant.notice import missing_contact_warning
@@ -30,7 +31,7 @@ class AdminView:
     changes_html: str
     feedback_html: str
     uncovered_html: str
-    setup_html: str  # what the contacts still lack, and how to set them ("" when complete)
+    setup_html: str  # what the contacts still lack and how to set them; a hint on the embedding model ("" when none)
     documents: tuple[str, ...]
 
 
@@ -54,6 +55,9 @@ class AdminHandlers:
         docs = tuple(self.library.documents)
         warning = missing_contact_warning(self.settings.contacts)
         setup = f'<p class="pa-setup" role="note">{esc(warning)}</p>' if warning else ""
+        index = getattr(self.library.assistant, "index", None)
+        hint = larger_model_hint(self.settings, bool(index.questions)) if index is not None else ""
+        setup += f'<p class="pa-setup" role="note">{esc(hint)}</p>' if hint else ""
         return AdminView(documents_html(docs, len(self.library.clauses)), diff_html(diff, when),
                          feedback_list_html(list(reversed(entries))), uncovered_list_html(not_covered_questions(entries)),
                          setup, docs)
