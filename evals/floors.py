@@ -144,6 +144,15 @@ ROUTER_FRESH5_RECALL_MIN = 0.97
 ROUTER_FRESH5_KIND_RECALL_MIN = 0.71  # a question then a disclosure, 10 of 14
 ROUTER_FRESH5_FPR_MAX = 0.15
 ROUTER_FRESH5_FPR_HARD_NEGATIVE_MAX = 0.175
+# FRESH6 authors (footy11, church_parent, polish15: 329 messages, 56 in Polish and 31 mixed), written by
+# helpers who saw only the brief, measured blind once with the router as at the start of the stop that
+# added them and as at its end (a rule question about one's own coach, presupposition, asking whether
+# to tell): the same decisions. Recall 0.969 (the parent 1.000, the footballer 0.983, Polish 0.924;
+# lowest kinds 0.875, euphemism 14 of 16 and suicidal 7 of 8), false positives 0.145 and 0.168.
+ROUTER_FRESH6_RECALL_MIN = 0.96
+ROUTER_FRESH6_KIND_RECALL_MIN = 0.87
+ROUTER_FRESH6_FPR_MAX = 0.15
+ROUTER_FRESH6_FPR_HARD_NEGATIVE_MAX = 0.17
 
 # Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
 WARM_P95_MS_MAX = 50.0

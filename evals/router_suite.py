@@ -38,9 +38,16 @@ FRESH4_AUTHORS = ("arabizi_iraq", "arabizi_dz", "arabizi_sy")
 # Three more (a 15-year-old cadet, a foster carer, a 14-year-old writing Sudanese Arabic in Latin letters),
 # measured blind once with the scorer and the semantic layer before and after they were retrained.
 FRESH5_AUTHORS = ("cadet15", "foster_carer", "arabizi_sd")
+# Three more (an 11-year-old footballer, a parent who helps run a church youth group, a 15-year-old
+# writing Polish and English), measured blind once with the router as it was at the start of that stop
+# and as it was at its end: the same decisions.
+FRESH6_AUTHORS = ("footy11", "church_parent", "polish15")
 AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
-           "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS}
+           "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS, "fresh6": FRESH6_AUTHORS}
 SPLITS = tuple(AUTHORS)
+# Each held-out split's floors in evals/floors.py: <PREFIX>_RECALL_MIN, _KIND_RECALL_MIN, _FPR_MAX and
+# _FPR_HARD_NEGATIVE_MAX (the test split's carry the older name ROUTER_BLIND).
+FLOOR_PREFIX = {split: "ROUTER_BLIND" if split == "test" else f"ROUTER_{split.upper()}" for split in SPLITS if split != "train"}
 
 
 def evaluate_router(router) -> tuple[dict, list[tuple[str, str, str]]]:
@@ -110,32 +117,10 @@ def blind_floor_checks() -> list[tuple[str, str, float]]:
     """The blind test, final and later splits' floors, for ``evals.run.check_floors``."""
     from evals import floors
 
-    return [
-        ("router_blind_test_recall", ">=", floors.ROUTER_BLIND_RECALL_MIN),
-        ("router_blind_test_min_kind_recall", ">=", floors.ROUTER_BLIND_KIND_RECALL_MIN),
-        ("router_blind_test_fpr", "<=", floors.ROUTER_BLIND_FPR_MAX),
-        ("router_blind_test_fpr_hard_negative", "<=", floors.ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX),
-        ("router_blind_final_recall", ">=", floors.ROUTER_FINAL_RECALL_MIN),
-        ("router_blind_final_min_kind_recall", ">=", floors.ROUTER_FINAL_KIND_RECALL_MIN),
-        ("router_blind_final_fpr", "<=", floors.ROUTER_FINAL_FPR_MAX),
-        ("router_blind_final_fpr_hard_negative", "<=", floors.ROUTER_FINAL_FPR_HARD_NEGATIVE_MAX),
-        ("router_blind_fresh_recall", ">=", floors.ROUTER_FRESH_RECALL_MIN),
-        ("router_blind_fresh_min_kind_recall", ">=", floors.ROUTER_FRESH_KIND_RECALL_MIN),
-        ("router_blind_fresh_fpr", "<=", floors.ROUTER_FRESH_FPR_MAX),
-        ("router_blind_fresh_fpr_hard_negative", "<=", floors.ROUTER_FRESH_FPR_HARD_NEGATIVE_MAX),
-        ("router_blind_fresh3_recall", ">=", floors.ROUTER_FRESH3_RECALL_MIN),
-        ("router_blind_fresh3_min_kind_recall", ">=", floors.ROUTER_FRESH3_KIND_RECALL_MIN),
-        ("router_blind_fresh3_fpr", "<=", floors.ROUTER_FRESH3_FPR_MAX),
-        ("router_blind_fresh3_fpr_hard_negative", "<=", floors.ROUTER_FRESH3_FPR_HARD_NEGATIVE_MAX),
-        ("router_blind_fresh4_recall", ">=", floors.ROUTER_FRESH4_RECALL_MIN),
-        ("router_blind_fresh4_min_kind_recall", ">=", floors.ROUTER_FRESH4_KIND_RECALL_MIN),
-        ("router_blind_fresh4_fpr", "<=", floors.ROUTER_FRESH4_FPR_MAX),
-        ("router_blind_fresh4_fpr_hard_negative", "<=", floors.ROUTER_FRESH4_FPR_HARD_NEGATIVE_MAX),
-        ("router_blind_fresh5_recall", ">=", floors.ROUTER_FRESH5_RECALL_MIN),
-        ("router_blind_fresh5_min_kind_recall", ">=", floors.ROUTER_FRESH5_KIND_RECALL_MIN),
-        ("router_blind_fresh5_fpr", "<=", floors.ROUTER_FRESH5_FPR_MAX),
-        ("router_blind_fresh5_fpr_hard_negative", "<=", floors.ROUTER_FRESH5_FPR_HARD_NEGATIVE_MAX),
-    ]
+    return [(f"router_blind_{split}_{figure}", op, getattr(floors, f"{prefix}_{name}"))
+            for split, prefix in FLOOR_PREFIX.items()
+            for figure, op, name in (("recall", ">=", "RECALL_MIN"), ("min_kind_recall", ">=", "KIND_RECALL_MIN"),
+                                     ("fpr", "<=", "FPR_MAX"), ("fpr_hard_negative", "<=", "FPR_HARD_NEGATIVE_MAX"))]
 
 
 def render_blind(figures: dict, wrong: list[tuple[str, str, str, str]]) -> list[str]:
