@@ -24,6 +24,8 @@ import threading
 from pathlib import Path
 from typing import Sequence
 
+from assistant import large_model
+from assistant.onnx_export import encoder_inputs, load_tokenizer
 from assistant.settings import BUNDLED_MODEL, LARGE_MODEL, POLICY_MODEL, QUANTIZED_SUFFIX, Settings
 from ingest.index import Embedder
 
@@ -47,16 +49,13 @@ class SentenceTransformerEmbedder:
         self._model = None
         self._lock = threading.Lock()
 
-    def _reference(self) -> str:
-        return self._model_ref or str(bundled_model_path())
-
     def _load(self):
         with self._lock:
             if self._model is None:
-                ref = self._reference()
                 # Imported here: sentence-transformers takes ~8 s to import, and most commands never need it.
                 from sentence_transformers import SentenceTransformer
 
+                ref = self._model_ref or str(bundled_model_path())
                 try:
                     self._model = SentenceTransformer(ref, device="cpu", local_files_only=True)
                 except Exception as exc:  # the library raises many kinds for "not there"
@@ -153,7 +152,6 @@ class OnnxEncoder:
         with self._lock:
             if self._session is None:
                 import onnxruntime
-                from tokenizers import Tokenizer
 
                 model, tokenizer_file, max_tokens = self._files()
                 options = onnxruntime.SessionOptions()
@@ -162,11 +160,8 @@ class OnnxEncoder:
                 options.intra_op_num_threads = self._threads
                 options.log_severity_level = 3
                 session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-                tokenizer = Tokenizer.from_file(str(tokenizer_file))
-                tokenizer.enable_truncation(max_tokens)
-                tokenizer.enable_padding()
                 self._inputs = tuple(i.name for i in session.get_inputs())
-                self._tokenizer = tokenizer
+                self._tokenizer = load_tokenizer(tokenizer_file, max_tokens)
                 self._session = session
         return self._session, self._tokenizer
 
@@ -187,12 +182,9 @@ class OnnxEncoder:
         import numpy as np
 
         session, tokenizer = self._load()
-        encodings = tokenizer.encode_batch(list(texts))
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        feeds = encoder_inputs(tokenizer, texts)
         hidden = session.run(None, {name: feeds[name] for name in self._inputs})[0]
-        weights = mask[..., None].astype(np.float32)
+        weights = feeds["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         return pooled.tolist()
@@ -234,23 +226,17 @@ class LargeModelEmbedder(OnnxEncoder):
     Its vectors are the ones sentence-transformers computes from the same weights (cosine 1.0000)."""
 
     def __init__(self, cache: Path, threads: int = 1) -> None:
-        from assistant.large_model import large_model_id
-
-        super().__init__(large_model_id(), threads)
+        super().__init__(large_model.large_model_id(), threads)
         self._cache = Path(cache)
 
     def needs_build(self) -> bool:
         """True until the model has been built under its cache folder (the first use builds it)."""
-        from assistant.large_model import is_built
-
-        return not is_built(self._cache)
+        return not large_model.is_built(self._cache)
 
     def _files(self) -> tuple[Path, Path, int]:
-        from assistant.large_model import LargeModelError, build_large_model, model_files
-
         try:
-            return model_files(build_large_model(self._cache))
-        except LargeModelError as exc:
+            return large_model.model_files(large_model.build_large_model(self._cache))
+        except large_model.LargeModelError as exc:
             raise EmbeddingModelError(f"the embedding model {LARGE_MODEL!r} cannot be built: {exc}") from None
 
 
@@ -258,7 +244,6 @@ def suggested_model(policy_dir: Path) -> str:
     """The ``embedding_model`` to suggest for a policy folder: the larger model when the folder holds
     policies and none of them has example questions (where it answers measurably better: README,
     "Evaluation") and its wheels are installed; otherwise "" (the default model)."""
-    from assistant.large_model import LargeModelError, part_files
     from ingest.load import SUPPORTED_SUFFIXES, find_documents
     from ingest.questions import QUESTIONS_FOLDER
 
@@ -270,8 +255,8 @@ def suggested_model(policy_dir: Path) -> str:
     if not documents or any((folder / QUESTIONS_FOLDER / f"{p.stem}.toml").is_file() for p in documents):
         return ""
     try:
-        part_files()
-    except LargeModelError:
+        large_model.part_files()
+    except large_model.LargeModelError:
         return ""
     return LARGE_MODEL
 

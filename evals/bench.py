@@ -177,7 +177,7 @@ def bench(runs: int, skip_synthetic: bool) -> dict:
     root = Path(tempfile.mkdtemp(prefix="policy-assistant-bench-"))
     # Every run and child shares one folder of built models, as one machine does: a cold start
     # measures loading the model, never building it (the ingest worker builds it, untimed).
-    models = {"models_dir": str(load_settings().models_dir or root / "models")}
+    models = {"models_dir": str(settings.models_dir or root / "models")}
     try:
         # 1. Ingest the shipped policy; the last run's index serves the cold-start and warm figures.
         say("Ingesting policy_docs/ ...")

@@ -55,7 +55,7 @@ class AdminHandlers:
         docs = tuple(self.library.documents)
         warning = missing_contact_warning(self.settings.contacts)
         setup = f'<p class="pa-setup" role="note">{esc(warning)}</p>' if warning else ""
-        index = getattr(self.library.assistant, "index", None)
+        index = self.library.assistant.index
         hint = larger_model_hint(self.settings, bool(index.questions)) if index is not None else ""
         setup += f'<p class="pa-setup" role="note">{esc(hint)}</p>' if hint else ""
         return AdminView(documents_html(docs, len(self.library.clauses)), diff_html(diff, when),
