@@ -9,6 +9,7 @@ import math
 import re
 from typing import Iterable, Mapping, Sequence
 
+from ingest.lines import marker_of
 from ingest.text import LIGATURES
 
 
@@ -145,6 +146,25 @@ def verbatim_in(piece: str, plain_text: str, markdown: bool = False) -> bool:
 
 def cites_any(texts: Sequence[str], wanted: Iterable[str]) -> bool:
     """Does any of the texts contain any of the wanted strings (whitespace collapsed, ligatures as
-    letters, case folded)?"""
-    folded = [" ".join(t.translate(LIGATURES).split()).casefold() for t in texts]
-    return any(" ".join(w.translate(LIGATURES).split()).casefold() in t for w in wanted for t in folded)
+    letters, case folded)? A wanted string copied with its list markers, or across several items
+    ("- Contractors \n- Drivers"), is also met by a text quoting any one of those items whole, as a line
+    of its own: each item is a clause of its own, quoted under its lead-in, and markers are not words."""
+    def fold(text: str) -> str:
+        return " ".join(text.translate(LIGATURES).split()).casefold()
+
+    folded = [fold(t) for t in texts]
+    wanted = list(wanted)
+    if any(fold(w) in t for w in wanted for t in folded):
+        return True
+    lines = {fold(_item_text(line)) for t in texts for line in t.splitlines()}
+    for w in wanted:
+        items = [_item_text(line) for line in w.splitlines() if marker_of(line.strip())]
+        if any(fold(item) in lines for item in items if item.strip()):
+            return True
+    return False
+
+
+def _item_text(line: str) -> str:
+    """A list item's words without its marker ("- Drivers" -> "Drivers")."""
+    marker = marker_of(line.strip())
+    return marker[2] if marker else line

@@ -109,6 +109,21 @@ def _depth(number: str) -> int:
     return number.count(".") + 1 if _DECIMAL.fullmatch(number) else 9
 
 
+def _closes(open_rank: tuple[int, int], open_number: str, rank: tuple[int, int], number: str) -> bool:
+    """Does a new heading close the open one? Its rank (level, depth) says so; but where both are
+    numbered and the new number carries the open one's sequence on ("5. Definitions", then "6. Code of
+    conduct" set in another size), the numbers state the structure, whatever the styling says."""
+    if _DECIMAL.fullmatch(open_number) and _DECIMAL.fullmatch(number):
+        depth, open_depth = _depth(number), _depth(open_number)
+        if depth < open_depth:
+            return True
+        if depth == open_depth and int(number.split(".")[-1]) > int(open_number.split(".")[-1]):
+            return True
+        if depth > open_depth and number.startswith(open_number + "."):
+            return False  # "5.1" under "5", however it is styled
+    return open_rank >= rank
+
+
 def _sections(blocks: Sequence[Block]) -> list[_Section]:
     """Blocks grouped under their headings; each unit is a top-level block with its sub-items."""
     sections = [_Section("", "", "", [])]
@@ -125,7 +140,7 @@ def _sections(blocks: Sequence[Block]) -> list[_Section]:
             continue
         if block.kind == "heading":
             rank = (block.level, _depth(block.number))
-            while stack and stack[-1][0] >= rank:
+            while stack and _closes(stack[-1][0], stack[-1][2], rank, block.number):
                 stack.pop()
             number = block.number
             if number and not _DECIMAL.fullmatch(number) and stack and stack[-1][2]:

@@ -1,7 +1,8 @@
 """Word (.docx) to lines whose structure Word states: headings, list items with their numbers, table rows.
 
 - Headings by style ("Heading 1", a style with an outline level) or, where the author only made the
-  text larger or bold, by size and weight (the shared line reader decides, as for a PDF).
+  text larger or bold, by size and weight (the shared line reader decides, as for a PDF). A full
+  sentence in a heading style (a converted document's slip) is read as the content it is.
 - List items from Word's numbering (``w:numPr``): a bullet, or the number or letter Word would show
   ("1.", "a)", "2.3"), computed from the numbering definitions as Word counts them.
 - A line break inside a paragraph (Shift+Enter) starts a new line: a contact block stays one line a
@@ -159,6 +160,12 @@ def _heading_level(paragraph) -> int:
     return 0
 
 
+def _reads_as_sentence(text: str) -> bool:
+    """Too long for a heading: a full sentence (more than 12 words, ending in a full stop) or a paragraph."""
+    words = len(text.split())
+    return words > 30 or (words > 12 and text.rstrip().endswith(TERMINAL))
+
+
 def _list_marker(paragraph, style: str, numbering: Numbering) -> tuple[tuple[str, str] | None, float]:
     """A list item's marker and indent, from the paragraph's numbering, its style's numbering, or a
     list style's name ("List Bullet 2", "List Number"); (None, 0) for any other paragraph. The level is
@@ -209,6 +216,8 @@ def docx_lines(document) -> tuple[list[Line], bool]:
             continue
         size, bold = _size_and_bold(paragraph)
         heading = _heading_level(paragraph)
+        if heading and _reads_as_sentence(text):
+            heading = 0  # a sentence styled as a heading (a converted document's slip) is still content
         marker, indent = _list_marker(paragraph, style, numbering)
         pieces = [normalise_space(p) for p in text.split("\n")]
         pieces = [p for p in pieces if p]

@@ -356,8 +356,10 @@ class Reader:
         if line.hard_break or line.heading or line.marker:
             return False
         if not line.gap_before and not line.new_page:
-            if current.kind == "bullet" and current.text_indent is not None and line.indent < current.indent - 2:
-                return previous.endswith((",", "-")) or text[:1].islower()  # back at the list's margin: a new paragraph
+            if current.kind == "bullet" and line.indent < current.indent - 2:
+                # Back left of the item's marker, at the list's margin: a new paragraph (a list's closing
+                # words, the next lead-in), unless the item's sentence plainly runs on.
+                return previous.endswith((",", "-")) or text[:1].islower()
             return True  # consecutive lines are a wrapped paragraph or item
         first = text[0]
         if first.islower() or first in ",;)]-\u2013":

@@ -2,8 +2,9 @@
 
 What a reader of the rendered page sees is what is kept: front matter, HTML comments and tags,
 template tags (Liquid, Jinja: ``{% ... %}``, ``{{ ... }}``), horizontal rules and emphasis marks go;
-a link keeps its words (an autolink its address); a table becomes one row per line, each cell with
-its column's header ("Role: Safeguarding lead | Phone: ..."). Paragraphs are lines up to a blank
+a link keeps its words (an autolink its address); a table, pipe or HTML (pandoc writes a Word table
+as HTML), becomes one row per line, each cell with its column's header ("Role: Safeguarding lead |
+Phone: ..."). Paragraphs are lines up to a blank
 line, except that a line ending a sentence followed by one starting a new sentence is taken as a new
 paragraph (policies pasted from Word often lose their blank lines).
 
@@ -20,10 +21,16 @@ from ingest.text import clean
 
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)\s*\n.*?\n(?:---|\+\+\+|\.\.\.)\s*(?:\n|\Z)", re.S)
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+# "##Principles": a heading written without the space CommonMark wants, as some editors and older
+# renderers accept; only before a capital and when short, so "#1 priority" or "#hashtag" stay text.
+_ATX_TIGHT = re.compile(r"^ {0,3}(#{1,6})([A-Z][^#.!?]{0,150}?)\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])(?:\s+(?P<rest>.*)|$)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_HTML_TABLE = re.compile(r"^\s*<table\b", re.IGNORECASE)
+_HTML_ROW = re.compile(r"<tr\b.*?</tr>", re.IGNORECASE | re.S)
+_HTML_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t\1>", re.IGNORECASE | re.S)
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _INLINE = (
     (re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S), ""),  # template tags: what they stand for is not in the file
@@ -57,6 +64,26 @@ def _cells(row: str) -> list[str]:
     return [strip_inline(c) for c in re.split(r"(?<!\\)\|", row)]
 
 
+def html_table_rows(html: str) -> list[str]:
+    """An HTML table's rows as lines a reader can quote: each cell with its column's header (the header
+    row is the one of ``<th>`` cells, or the ``<thead>``'s); a table without one gives its rows' cells."""
+    headers: list[str] = []
+    rows = []
+    head = re.search(r"<thead\b.*?</thead>", html, re.IGNORECASE | re.S)
+    thead = head.group(0) if head else ""
+    for row in _HTML_ROW.findall(html):
+        cells = [(kind.lower(), strip_inline(body)) for kind, body in _HTML_CELL.findall(row)]
+        if not cells:
+            continue
+        if not headers and not rows and (all(kind == "h" for kind, _ in cells) or row in thead):
+            headers = [text for _, text in cells]
+            continue
+        text = table_row_text(headers, [text for _, text in cells])
+        if text:
+            rows.append(text)
+    return rows
+
+
 def table_row_text(headers: list[str], cells: list[str]) -> str:
     """One table row as a line a reader can quote: each cell with its column's header."""
     parts = []
@@ -86,6 +113,16 @@ def markdown_lines(raw: str) -> list[Line]:
             continue
         if fenced:
             continue
+        # An HTML table (pandoc writes one for a Word table its pipe tables cannot hold): one row per
+        # line, each cell with its column's header, as for a pipe table.
+        if _HTML_TABLE.match(text):
+            end = next((j for j in range(i - 1, len(source)) if "</table>" in source[j].lower()), None)
+            if end is not None:
+                lines += [Line(row, 0.0, True, False, hard_break=True, row=True)
+                          for row in html_table_rows("\n".join(source[i - 1:end + 1]))]
+                i = end + 1
+                blank = True
+                continue
         if not strip_inline(text):
             blank = True
             continue
@@ -103,7 +140,7 @@ def markdown_lines(raw: str) -> list[Line]:
                 i += 1
             blank = True
             continue
-        atx = _ATX.match(text)
+        atx = _ATX.match(text) or _ATX_TIGHT.match(text)
         if atx:
             title = strip_inline(atx.group(2) or "")
             if title:

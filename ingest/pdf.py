@@ -9,8 +9,10 @@ A page written a word at a time (Google Docs' renderer), which pypdf gives one w
 its lines back from the words' positions (``_rejoin_words``).
 
 Left out, and listed as the document's furniture: a line that repeats at the top or bottom of most
-pages (running headers and footers, whatever pypdf's order puts them in), page numbers there, and
-contents pages (entries with dot leaders or page numbers, and their "Contents" title).
+pages (running headers and footers, whatever pypdf's order puts them in), page numbers there, a
+letterhead or footer block that reaches further in (the same lines at the same height on most pages,
+from the page's edge inwards), and contents pages (entries with dot leaders or page numbers, and
+their "Contents" title).
 
 What this module does not do: decide what a line is (``ingest.lines``) or read scanned pages (a PDF
 with no text layer is refused; OCR is out of scope).
@@ -93,21 +95,29 @@ def _page_lines(page, index: int) -> list[_Raw]:
 
 def _rejoin_words(lines: list[_Raw]) -> list[_Raw]:
     """A page whose plain text has one word per line (Skia, Google Docs' PDF renderer, writes each word
-    as its own text object on a flipped page, and pypdf starts a line for each): consecutive lines at
-    the same height, left to right, are one line again. Pages of ordinary lines are left as they are."""
+    as its own text object on a flipped page, and pypdf starts a line for each, sometimes with a blank
+    line between words): consecutive words at the same height, left to right, are one line again, and
+    the blank lines between them go. Pages of ordinary lines are left as they are."""
     worded = [line for line in lines if line.text.strip()]
     if len(worded) < MIN_WORD_LINES or sum(len(line.text.split()) == 1 for line in worded) < 0.6 * len(worded):
         return lines
     out: list[_Raw] = []
+    blanks: list[_Raw] = []  # blank lines seen since the last word: kept only where a line really ends
     for line in lines:
-        last = out[-1] if out else None
-        if (last is not None and line.text.strip() and last.text.strip() and None not in (last.y, line.y, last.x, line.x)
+        if not line.text.strip():
+            blanks.append(line)
+            continue
+        last = out[-1] if out else None  # a word: blank lines wait in ``blanks`` until a line ends
+        if (last is not None and None not in (last.y, line.y, last.x, line.x)
                 and abs(last.y - line.y) <= 0.3 * (last.size or 10.0) and line.x > last.x):
             width = len(last.text.strip())
             bold = (last.bold * width + line.bold * len(line.text.strip())) / (width + len(line.text.strip()))
             out[-1] = _Raw(f"{last.text.rstrip()} {line.text.strip()}", last.x, last.y, last.size, bold, last.page)
         else:
+            out.extend(blanks)
             out.append(line)
+        blanks = []
+    out.extend(blanks)
     return out
 
 
@@ -121,15 +131,30 @@ def _furniture(pages: list[list[_Raw]], heights: list[float]) -> set[tuple[int, 
     def in_band(raw: _Raw, height: float) -> bool:
         return raw.y is not None and (raw.y > height * (1 - BAND) or raw.y < height * BAND)
 
+    def placed(raw: _Raw) -> tuple[str, int]:
+        return _key(raw.text), round((raw.y or 0.0) / 2)
+
     counts: Counter[str] = Counter()
+    spots: Counter[tuple[str, int]] = Counter()
     for page, height in zip(pages, heights):
         counts.update({_key(r.text) for r in page if r.text.strip() and in_band(r, height)})
-    repeated = {k for k, n in counts.items() if len(pages) >= 2 and n >= max(2, math.ceil(0.5 * len(pages)))}
+        spots.update({placed(r) for r in page if r.text.strip() and r.y is not None})
+    most = max(2, math.ceil(0.5 * len(pages)))
+    repeated = {k for k, n in counts.items() if len(pages) >= 2 and n >= most}
+    # A letterhead or a footer block can reach past the band: the same line at the same height on most
+    # pages is furniture too, from the edge of the page inwards, up to the first line that is not.
+    fixed = {k for k, n in spots.items() if len(pages) >= 2 and n >= most}
     out = set()
     for p, (page, height) in enumerate(zip(pages, heights)):
         for i, raw in enumerate(page):
             text = " ".join(raw.text.split())
             if text and in_band(raw, height) and (_key(text) in repeated or _PAGE_NUMBER.match(text)):
+                out.add((p, i))
+        placed_lines = sorted((raw.y, i) for i, raw in enumerate(page) if raw.text.strip() and raw.y is not None)
+        for edge in (placed_lines, placed_lines[::-1]):
+            for _, i in edge:
+                if (p, i) not in out and placed(page[i]) not in fixed:
+                    break
                 out.add((p, i))
     return out
 

@@ -49,6 +49,18 @@ def test_a_cite_copied_from_markdown_source_matches_the_rendered_clause(tmp_path
     assert cites_any([clause], questions_for(folder)[0]["cite_any"])
 
 
+def test_a_cite_copied_across_list_items_is_met_by_quoting_one_of_those_items_whole():
+    # The question writer copied three items with their markers from the page; the assistant quotes
+    # one item, under its lead-in, as a clause of its own.
+    from evals.metrics import cites_any
+
+    wanted = ["- Contractors \n- Drivers \n- Security personnel"]
+    assert cites_any(["This policy applies to:\nDrivers"], wanted)
+    assert cites_any(["- Contractors \n- Drivers \n- Security personnel \n- Visitors"], wanted)  # a chunk, markers and all
+    assert not cites_any(["Drivers must hold a full licence."], wanted)  # the word alone is not the item
+    assert not cites_any(["This policy applies to:\nVisitors"], wanted)
+
+
 def test_a_markdown_escape_is_read_as_its_character_by_the_verbatim_check():
     # "18\." and "\[Privacy Policy\]" render as "18." and "[Privacy Policy]", which is what the clause quotes.
     from evals.metrics import verbatim_in

@@ -21,13 +21,16 @@ LINES = [
 ]
 
 
-def word_at_a_time_pdf(lines: list[str], path: Path) -> None:
-    """One page; each word its own text object on a flipped page, moved into place by Td, as Skia writes it."""
+def word_at_a_time_pdf(lines: list[str], path: Path, spaces: bool = False) -> None:
+    """One page; each word its own text object on a flipped page, moved into place by Td, as Skia writes it
+    (``spaces``: each space too, which pypdf gives as a blank line between the words)."""
     ops, y = [], 100
     for line in lines:
         x = 72
         for word in line.split():
             ops.append(f"BT /F1 11 Tf 1 0 0 -1 {x} {y} Tm 0 -13 Td ({word}) Tj ET")
+            if spaces:
+                ops.append(f"BT /F1 11 Tf 1 0 0 -1 {x + 6 * len(word)} {y + 3} Tm 0 -13 Td ( ) Tj ET")
             x += 6 * len(word) + 4
         y += 16 if line else 24
     stream = ("1 0 0 -1 0 792 cm\n" + "\n".join(ops)).encode("latin-1")

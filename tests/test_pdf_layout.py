@@ -1,0 +1,146 @@
+"""Layouts of real exported policies that once broke the parser, rebuilt as tiny documents: a letterhead
+reaching past the top band of every page, a list followed by the next lead-in at the page's margin, a
+page written a word at a time with blank lines between the words, numbered headings set in two sizes,
+a sentence styled as a Word heading, and a Word table that pandoc wrote into Markdown as HTML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+
+from ingest.clauses import build_clauses
+from ingest.load import load_document
+from tests.test_pdf_words import LINES, word_at_a_time_pdf
+
+
+def positioned_pdf(pages: list[list[tuple]], path: Path) -> None:
+    """A PDF whose pages hold the given lines, each its own text object, in that order: (x, y, text) in
+    11-point Helvetica, or (x, y, text, size, bold)."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    for lines in pages:
+        ops = "\n".join(f"BT /F{2 if bold else 1} {size} Tf {x} {y} Td ({text}) Tj ET"
+                         for x, y, text, size, bold in (line + (11, False)[len(line) - 3:] for line in lines)).encode("latin-1")
+        page_number, content_number = len(objects) + 1, len(objects) + 2
+        kids.append(f"{page_number} 0 R")
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+                       b"/Resources << /Font << /F1 FONT 0 R /F2 BOLD 0 R >> >> >>" % content_number)
+        objects.append(b"<< /Length %d >>\nstream\n" % len(ops) + ops + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>")
+    font, bold = str(len(objects) - 1).encode(), str(len(objects)).encode()
+    objects = [o.replace(b"FONT", font).replace(b"BOLD", bold) for o in objects]
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+
+
+LETTERHEAD = [(72, 750, "YOUTH ACTION FOR EQUITY"), (72, 735, "AND DEVELOPMENT"),
+              (72, 672, "REG No: 0012/19/ABC"), (72, 657, "Website: www.example.org"), (72, 642, "Tel: 658197275")]
+
+
+def test_a_letterhead_reaching_past_the_top_band_is_left_out_of_every_page(tmp_path):
+    body = [
+        [(72, 600, "1. PURPOSE"), (72, 585, "This policy aims to protect every child who takes part in our"),
+         (72, 570, "programmes and activities."), (72, 540, "2. SCOPE"), (72, 525, "This policy applies to everyone, including:"),
+         (90, 510, "- Board members"), (90, 495, "- Interns")],
+        [(90, 600, "- Drivers"), (90, 585, "- Visitors"), (72, 555, "3. TRAINING"),
+         (72, 540, "Training is given to every volunteer before their first session.")],
+        [(72, 600, "4. REVIEW"), (72, 585, "The board reviews this policy every year.")],
+    ]
+    path = tmp_path / "policy.pdf"
+    positioned_pdf([LETTERHEAD + lines for lines in body], path)
+    document = load_document(path)
+    assert {"REG No: 0012/19/ABC", "Tel: 658197275"} <= set(document.furniture)
+    clauses = build_clauses(document)
+    assert not any("REG No" in c.text or "658197275" in c.text or "www.example.org" in c.text for c in clauses)
+    assert [c.text for c in clauses if c.context == "This policy applies to everyone, including:"] == [
+        "Board members", "Interns", "Drivers", "Visitors"]  # the list runs on across the page, letterhead gone
+
+
+def test_a_prohibition_lead_in_at_the_margin_after_a_list_is_not_swallowed_by_its_last_item(tmp_path):
+    lines = [(72, 700, "CODE OF CONDUCT"), (72, 670, "All personnel must:"), (90, 655, "- Treat children with dignity."),
+             (90, 640, "- Follow our safeguarding procedures."), (72, 625, "Personnel shall never:"),
+             (90, 610, "- Hit or physically punish children."), (90, 595, "- Be alone with a child out of sight."),
+             (90, 580, "- Grooming"), (72, 565, "Everyone shares responsibility for protecting children.")]
+    path = tmp_path / "policy.pdf"
+    positioned_pdf([lines], path)
+    clauses = build_clauses(load_document(path))
+    by_text = {c.text: c for c in clauses}
+    assert by_text["Follow our safeguarding procedures."].context == "All personnel must:"
+    assert by_text["Hit or physically punish children."].context == "Personnel shall never:"
+    assert by_text["Be alone with a child out of sight."].context == "Personnel shall never:"
+    assert "Grooming" in by_text  # the list's closing sentence is a paragraph of its own
+    assert by_text["Everyone shares responsibility for protecting children."].context == ""
+
+
+def test_a_word_at_a_time_page_with_blank_lines_between_the_words_reads_as_whole_clauses(tmp_path):
+    path = tmp_path / "policy.pdf"
+    word_at_a_time_pdf(LINES, path, spaces=True)
+    plain = pypdf.PdfReader(str(path)).pages[0].extract_text()
+    assert "Online\n \nsafety" in plain  # what the parser is given: a blank line between the words
+    clauses = build_clauses(load_document(path))
+    assert [(c.section, " ".join(c.text.split())) for c in clauses] == [
+        ("Online safety", " ".join(" ".join(LINES[1:3]).split())),
+        ("Reporting", " ".join(" ".join(LINES[5:7]).split())),
+    ]
+
+
+def test_numbered_headings_are_siblings_whatever_size_they_are_set_in(tmp_path):
+    lines = [(72, 700, "5. DEFINITIONS", 13, True), (72, 680, "A child is anyone under the age of 18."),
+             (72, 650, "6. CODE OF CONDUCT", 11, True), (72, 630, "Staff must treat children with dignity."),
+             (72, 600, "6.1 Photographs", 11, True), (72, 580, "Photographs need written consent."),
+             (72, 550, "7. TRAINING", 13, True), (72, 530, "Training is given every year.")]
+    path = tmp_path / "policy.pdf"
+    positioned_pdf([lines], path)
+    sections = {c.text: c.section for c in build_clauses(load_document(path))}
+    assert sections["Staff must treat children with dignity."] == "6. CODE OF CONDUCT"
+    assert sections["Photographs need written consent."] == "6. CODE OF CONDUCT \u203a 6.1 Photographs"
+    assert sections["Training is given every year."] == "7. TRAINING"
+
+
+def test_a_sentence_styled_as_a_word_heading_is_quoted_as_a_clause(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Safeguarding Policy", style="Heading 1")
+    document.add_paragraph("Confidentiality", style="Heading 2")
+    sentence = ("Information relating to safeguarding concerns will only be shared on a need-to-know basis "
+                "and in accordance with GDPR.")
+    document.add_paragraph(sentence, style="Heading 1")
+    path = tmp_path / "policy.docx"
+    document.save(str(path))
+    clauses = build_clauses(load_document(path))
+    assert [(c.section, c.text) for c in clauses] == [("Confidentiality", sentence)]
+
+
+def test_an_html_table_in_markdown_becomes_rows_with_their_headers(tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text(
+        "# Platforms\n\n<table>\n<thead>\n<tr class=\"header\">\n<th><p><strong>Platform</strong></p></th>\n"
+        "<th><p><strong>Controls</strong></p></th>\n</tr>\n</thead>\n<tbody>\n<tr class=\"odd\">\n"
+        "<td><blockquote>\n<p><strong>Google Meet</strong></p>\n</blockquote></td>\n"
+        "<td><p>Waiting rooms, host controls, chat moderation</p></td>\n</tr>\n</tbody>\n</table>\n\n"
+        "Staff use only these platforms.\n", encoding="utf-8")
+    clauses = build_clauses(load_document(path))
+    assert [(c.kind, c.text) for c in clauses] == [
+        ("row", "Platform: Google Meet | Controls: Waiting rooms, host controls, chat moderation"),
+        ("paragraph", "Staff use only these platforms."),
+    ]
+
+
+def test_markdown_headings_written_without_a_space_after_the_hashes_are_headings(tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text("#Church Safeguarding Policy 2025\n\n##Principles\n\nWe will respond without delay.\n\n"
+                    "#1 priority is safety, always.\n", encoding="utf-8")
+    clauses = build_clauses(load_document(path))
+    assert [(c.section, c.text) for c in clauses] == [
+        ("Principles", "We will respond without delay."), ("Principles", "#1 priority is safety, always.")]
