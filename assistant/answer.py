@@ -37,6 +37,13 @@ _ASKS_FOR_VALUE = (  # asking for the value itself, not about it ("what's the ru
     r"|where (?:can|do) (?:i|we) find|forgot(?:ten)?|reset|recover)"
     r"(?:\s+(?!(?:rules?|polic\w*|about|on|of|regarding|around|with|to|shar\w*|keep\w*|protect\w*)\b)[\w'’-]+){0,5}?\s+"
 )
+_NUMBER_WORDS = (  # numbers in words, cardinal and ordinal; "once", "twice", "half", "a year"
+    r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen"
+    r"|hundred|thousand|dozen|half|once|twice"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth"
+    r"|(?:twent|thirt|fort|fift|sixt)ieth|an? (?:hour|day|week|fortnight|month|term|year)"
+)
 _NEVER = re.compile(r"(?!)")  # a policy never states a password: only the person who holds it can help
 _ANSWER_KINDS = (
     ("password", re.compile(
@@ -48,9 +55,11 @@ _ANSWER_KINDS = (
     ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b", re.IGNORECASE),
      re.compile(r"\b(?:\d+|one|two|three) times\b|\b(?:every|daily|weekly|monthly|annually|yearly|termly|once|twice"
                 r"|regularly|always|never)\b", re.IGNORECASE)),
+    # A number may be written in words ("at least two adults", "their eighteenth birthday"). "When do
+    # we ...?" is not here: an event answers it ("at induction", "before the trip") as well as a date.
     ("quantity", re.compile(
-        r"\b(how (long|much|many|old)|what age|what time|when (do|does|is|are)|costs?|price|fees?|pays?)\b", re.IGNORECASE),
-     re.compile(r"\d")),
+        r"\b(how (long|much|many|old)|what age|what time|costs?|price|fees?|pays?)\b", re.IGNORECASE),
+     re.compile(r"\d|\b(?:" + _NUMBER_WORDS + r")\b", re.IGNORECASE)),
 )
 
 

@@ -41,8 +41,10 @@ class Calibration:
     related_min_ratio: float = 0.93
 
 
+# Re-swept after a number written in words began to count as an amount: the most abstention that keeps
+# answerable questions wrongly "not covered" under 5% over all 45 folders measured (evals/README.md).
 PLAIN = Calibration("clauses", dense_weight=0.85, related_min_ratio=0.8,
-                    coverage=Coverage(min_dense=0.24, min_fused=0.30, min_lexical_raw=8.0, max_unknown_share=0.2))
+                    coverage=Coverage(min_dense=0.25, min_fused=0.30, min_lexical_raw=8.0, max_unknown_share=0.2))
 WITH_EXAMPLES = Calibration(
     "clauses+examples", dense_weight=0.8, coverage=Coverage(min_dense=0.56, min_fused=0.65, min_lexical_raw=8.0)
 )

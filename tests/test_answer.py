@@ -132,6 +132,16 @@ def test_a_question_asking_for_an_amount_is_not_answered_by_a_clause_without_one
     assert compose(_found(accounts, "how many people should have the account password?"), "staff", Contacts()).route == "answer"
 
 
+def test_an_amount_written_in_words_or_an_event_for_when_is_an_answer():
+    # Policies write numbers in words; "when" is answered by an event as often as by a date.
+    assert missing_answer_kind("up to what age am i a child?", "anyone who has not yet reached their eighteenth birthday") == ""
+    assert missing_answer_kind("how many adults run each session?", "There will always be at least two adults.") == ""
+    assert missing_answer_kind("how long are photos kept?", "Photographs are deleted after a year.") == ""
+    assert missing_answer_kind("when do new staff get online safety training?", "online safety training at induction;") == ""
+    assert missing_answer_kind("how long are photos kept?", "Photographs are stored securely.") == "quantity"
+    assert missing_answer_kind("how much does a session cost?", "Sessions are run by trained volunteers.") == "quantity"
+
+
 def test_a_question_asking_for_a_password_number_or_frequency_needs_a_clause_that_states_one():
     clauses = {c.clause_id: c for c in build_clauses(load_document(POLICY_PDF))}
     accounts = [_hit(clauses["MOP-2"], 0.9, dense=0.8, lexical_raw=15.0)]
