@@ -11,7 +11,7 @@ import pypdf
 
 from ingest.clauses import build_clauses
 from ingest.load import load_document
-from tests.test_pdf_words import LINES, word_at_a_time_pdf
+from tests.test_pdf_words import LINES, word_at_a_time_pdf, write_pdf
 
 
 def positioned_pdf(pages: list[list[tuple]], path: Path) -> None:
@@ -32,15 +32,7 @@ def positioned_pdf(pages: list[list[tuple]], path: Path) -> None:
     font, bold = str(len(objects) - 1).encode(), str(len(objects)).encode()
     objects = [o.replace(b"FONT", font).replace(b"BOLD", bold) for o in objects]
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>".encode()
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    write_pdf(objects, path)
 
 
 LETTERHEAD = [(72, 750, "YOUTH ACTION FOR EQUITY"), (72, 735, "AND DEVELOPMENT"),

@@ -39,6 +39,11 @@ def word_at_a_time_pdf(lines: list[str], path: Path, spaces: bool = False) -> No
                b"/Resources << /Font << /F1 5 0 R >> >> >>",
                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    write_pdf(objects, path)
+
+
+def write_pdf(objects: list[bytes], path: Path) -> None:
+    """A PDF file of these objects (numbered from 1; the first is the catalogue), with its cross-reference table."""
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
