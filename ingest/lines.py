@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 # Bullet glyphs seen in exported policies: Word's Symbol-font bullets as pypdf extracts them (U+F0B7,
-# U+F0A7, U+F076, U+F0D8, U+F0FC), real bullets and arrows, and the letters and dashes text exports use.
-GLYPHS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\u2022\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u00b7\u2043\u2013\u2014\u27a2\u25ba\u2192\u2713\u2714\u25c6\u25c7\u2756"
+# U+F0A7, U+F076, U+F0D8, U+F0FC), ReportLab's (U+007F), real bullets and arrows, and the letters and
+# dashes text exports use.
+GLYPHS = "\x7f\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\u2022\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u00b7\u2043\u2013\u2014\u27a2\u25ba\u2192\u2713\u2714\u25c6\u25c7\u2756"
 SUB_GLYPHS = frozenset({"o", "\u25e6", "\u25aa", "\u2043", "\u25c7"})  # conventionally second-level
 _MARKER = re.compile(
     r"^(?:(?P<glyph>[" + GLYPHS + r"])\s*|(?P<dash>[*\-+])\s+|(?P<o>o)\s+"

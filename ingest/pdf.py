@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.lines import Line
+from ingest.lines import GLYPHS, Line
 from ingest.text import clean
 
 BAND = 0.12  # the top and bottom of a page where running headers and footers sit (share of its height)
@@ -90,7 +90,7 @@ def _page_lines(page, index: int) -> list[_Raw]:
             else:
                 chars.append((ch, n))
     close()
-    return _rejoin_words(lines)
+    return _attach_markers(_rejoin_words(lines))
 
 
 def _rejoin_words(lines: list[_Raw]) -> list[_Raw]:
@@ -118,6 +118,21 @@ def _rejoin_words(lines: list[_Raw]) -> list[_Raw]:
             out.append(line)
         blanks = []
     out.extend(blanks)
+    return out
+
+
+def _attach_markers(lines: list[_Raw]) -> list[_Raw]:
+    """A list marker drawn as a line of its own (ReportLab draws each bullet apart, a little above its
+    item, in a symbol font pypdf reads as U+007F) is the marker of the line beside it, to its right."""
+    out: list[_Raw] = []
+    for line in lines:
+        last = out[-1] if out else None
+        mark = last.text.strip() if last is not None else ""
+        if (len(mark) == 1 and mark in GLYPHS and line.text.strip() and None not in (last.y, line.y, last.x, line.x)
+                and line.x > last.x and abs(last.y - line.y) <= 0.5 * (line.size or 10.0)):
+            out[-1] = _Raw(f"{mark} {line.text.strip()}", last.x, line.y, line.size, line.bold, line.page)
+        else:
+            out.append(line)
     return out
 
 

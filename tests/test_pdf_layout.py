@@ -136,3 +136,29 @@ def test_markdown_headings_written_without_a_space_after_the_hashes_are_headings
     clauses = build_clauses(load_document(path))
     assert [(c.section, c.text) for c in clauses] == [
         ("Principles", "We will respond without delay."), ("Principles", "#1 priority is safety, always.")]
+
+
+def test_bullets_drawn_apart_from_their_items_are_their_markers(tmp_path):
+    # ReportLab draws each bullet as a text object of its own, a little above its item, in a symbol
+    # font that pypdf reads as U+007F; "Players Will NOT:" must keep its items.
+    lines = [(67, 700, "Attitude & Character", 10.5, True), (67, 680, "Players Will NOT:")]
+    for n, item in enumerate(["Use abusive language at any time", "Argue with game officials"]):
+        lines += [(77, 667 - 17 * n, "\x7f", 8, False), (103, 665 - 17 * n, item)]
+    lines += [(67, 620, "Coaches are expected to lead by example.")]
+    path = tmp_path / "code.pdf"
+    positioned_pdf([lines], path)
+    clauses = build_clauses(load_document(path))
+    assert [(c.context, c.text) for c in clauses] == [
+        ("", "Players Will NOT:"), ("Players Will NOT:", "Use abusive language at any time"),
+        ("Players Will NOT:", "Argue with game officials"), ("", "Coaches are expected to lead by example.")]
+
+
+def test_a_bullet_pypdf_gives_as_a_line_of_its_own_is_joined_to_its_item():
+    # How pypdf reads ReportLab's bullets: the glyph a line of its own, 2 points above its item, left of it.
+    from ingest.pdf import _attach_markers, _Raw
+
+    raw = [_Raw("Players Will NOT:", 67.2, 393.9, 10.0, 0.0, 0), _Raw(" \x7f", 77.2, 381.4, 8.0, 0.0, 0),
+           _Raw("Use abusive language at any time", 103.2, 379.4, 10.0, 0.0, 0), _Raw("\x7f", 77.2, 364.4, 8.0, 0.0, 0),
+           _Raw("Argue with game officials", 103.2, 362.4, 10.0, 0.0, 0)]
+    assert [(r.text, r.x) for r in _attach_markers(raw)] == [
+        ("Players Will NOT:", 67.2), ("\x7f Use abusive language at any time", 77.2), ("\x7f Argue with game officials", 77.2)]
