@@ -158,8 +158,14 @@ def cites_any(texts: Sequence[str], wanted: Iterable[str]) -> bool:
         return True
     lines = {fold(_item_text(line)) for t in texts for line in t.splitlines()}
     for w in wanted:
-        items = [_item_text(line) for line in w.splitlines() if marker_of(line.strip())]
-        if any(fold(item) in lines for item in items if item.strip()):
+        parts = [line for line in w.splitlines() if line.strip()]
+        items = [_item_text(line) for line in parts if marker_of(line.strip())]
+        if len(parts) == 1 and items and len(items[0]) >= 20:
+            # One item's words, perhaps cut short ("iii.The policy will be reviewed every two years, or"):
+            # found in a text as they are, without the marker.
+            if any(fold(items[0]) in t for t in folded):
+                return True
+        elif any(fold(item) in lines for item in items if item.strip()):
             return True
     return False
 

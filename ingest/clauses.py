@@ -128,14 +128,18 @@ def _sections(blocks: Sequence[Block]) -> list[_Section]:
     """Blocks grouped under their headings; each unit is a top-level block with its sub-items."""
     sections = [_Section("", "", "", [])]
     stack: list[tuple[tuple[int, int], str, str]] = []  # ((level, depth), heading text, number path) of open headings
-    levels = [b.level for b in blocks if b.kind == "heading"]
-    # The document's title: its first heading, when it outranks every other heading. It names the
-    # document, so it is no section's parent.
-    title = next((b for b in blocks if b.kind == "heading"), None)
-    if title is None or levels.count(title.level) > 1 or title.level >= min(levels[1:], default=title.level + 1):
-        title = None
+    headings = [b for b in blocks if b.kind == "heading"]
+    levels = [b.level for b in headings]
+    # The document's title lines: its first headings, each the only one at its level and outranking
+    # every heading after it (a title, then a subtitle such as "Mandatory for all staff"). They name
+    # the document, so they are no section's parent.
+    titles = set()
+    for n, heading in enumerate(headings):
+        if levels.count(heading.level) > 1 or heading.level >= min(levels[n + 1:], default=heading.level + 1):
+            break
+        titles.add(id(heading))
     for block in blocks:
-        if block is title:
+        if id(block) in titles:
             sections.append(_Section(block.text, block.text, "", []))
             continue
         if block.kind == "heading":

@@ -101,8 +101,9 @@ def marker_of(text: str) -> tuple[str, str, str] | None:
     label = (m["num"] or m["paren"]).strip("().")
     if m["num"] and not m["num"].startswith("(") and m["num"].endswith(".") and re.fullmatch(r"[A-Za-z]", label):
         # "A." or "e." opening a line is far more often an initial or abbreviation than a list letter,
-        # unless a space follows and the rest starts a sentence.
-        if not re.match(r"\s+[A-Z]", text[len(m["num"]):]):
+        # unless the rest starts a sentence: after a space, or straight on with a capitalised word
+        # ("i.Adhyayan works ...", "A.Building awareness"; "e.g." and "U.K." stay text).
+        if not re.match(r"\s+[A-Z]|[A-Z][a-z]", text[len(m["num"]):]):
             return None
     if re.fullmatch(r"[ivxIVX]{2,5}", label) is None and re.fullmatch(r"[A-Za-z]", label) is None and not label[0].isdigit():
         return None
@@ -391,4 +392,5 @@ class Reader:
 def blocks_from_lines(lines: Iterable[Line], styled: bool = False, indent_step: float = 2.0) -> list[RawBlock]:
     """The shared line-to-block reader. ``indent_step``: how much deeper a sub-item sits (about 15 in a
     PDF's points, where Word indents a sub-list by 18 or more; 2 in a text file's spaces)."""
-    return [b for b in Reader(list(lines), styled, indent_step).blocks() if b.text]
+    # A block without a letter or digit ("!", a drawn icon; "***") holds no words to quote or to head a section.
+    return [b for b in Reader(list(lines), styled, indent_step).blocks() if any(ch.isalnum() for ch in b.text)]

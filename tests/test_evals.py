@@ -59,6 +59,9 @@ def test_a_cite_copied_across_list_items_is_met_by_quoting_one_of_those_items_wh
     assert cites_any(["- Contractors \n- Drivers \n- Security personnel \n- Visitors"], wanted)  # a chunk, markers and all
     assert not cites_any(["Drivers must hold a full licence."], wanted)  # the word alone is not the item
     assert not cites_any(["This policy applies to:\nVisitors"], wanted)
+    # One item copied with its marker glued on, cut short: the words are what must be quoted.
+    assert cites_any(["The policy will be reviewed every two years, or earlier if the law changes."],
+                     ["iii.The policy will be reviewed every two years, or"])
 
 
 def test_a_markdown_escape_is_read_as_its_character_by_the_verbatim_check():

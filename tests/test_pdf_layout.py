@@ -162,3 +162,13 @@ def test_a_bullet_pypdf_gives_as_a_line_of_its_own_is_joined_to_its_item():
            _Raw("Argue with game officials", 103.2, 362.4, 10.0, 0.0, 0)]
     assert [(r.text, r.x) for r in _attach_markers(raw)] == [
         ("Players Will NOT:", 67.2), ("\x7f Use abusive language at any time", 77.2), ("\x7f Argue with game officials", 77.2)]
+
+
+def test_a_subtitle_under_the_title_is_no_section_s_parent_and_a_lone_symbol_is_no_clause(tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text("# Safeguarding Policy\n\n## Mandatory for all staff, assessors and associates\n\n!\n\n"
+                    "### 1. Background\n\nWe review schools.\n\n### 2. Purpose\n\nStaff must know the law.\n\n***\n\n"
+                    "\u200b\n", encoding="utf-8")
+    clauses = build_clauses(load_document(path))
+    assert [(c.section, c.text) for c in clauses] == [
+        ("1. Background", "We review schools."), ("2. Purpose", "Staff must know the law.")]
