@@ -11,7 +11,7 @@ import pypdf
 
 from ingest.clauses import build_clauses
 from ingest.load import load_document
-from tests.test_pdf_words import LINES, word_at_a_time_pdf, write_pdf
+from test_pdf_words import LINES, word_at_a_time_pdf, write_pdf
 
 
 def positioned_pdf(pages: list[list[tuple]], path: Path) -> None:
