@@ -124,6 +124,19 @@ def _closes(open_rank: tuple[int, int], open_number: str, rank: tuple[int, int],
     return open_rank >= rank
 
 
+_CONTENTS = re.compile(r"^(?:table of )?contents?(?: page)?$|^index$", re.IGNORECASE)
+
+
+def _is_contents(section: _Section) -> bool:
+    """A contents list the page-number check could not see (entries with no page numbers, or pages
+    written as "Page 2"): a section under a "Contents" heading whose every entry is a short line that
+    ends no sentence. Its entries would only echo the headings, and draw questions from the clauses."""
+    if not any(_CONTENTS.match(part.strip()) for part in section.title.split(SECTION_SEPARATOR.strip())):
+        return False
+    return all(len(block.text.split()) <= 15 and not block.text.rstrip().endswith(TERMINAL)
+               for unit in section.units for block in unit)
+
+
 def _sections(blocks: Sequence[Block]) -> list[_Section]:
     """Blocks grouped under their headings; each unit is a top-level block with its sub-items."""
     sections = [_Section("", "", "", [])]
@@ -159,7 +172,7 @@ def _sections(blocks: Sequence[Block]) -> list[_Section]:
             units[-1].append(block)
         else:
             units.append([block])
-    return [s for s in sections if s.units]
+    return [s for s in sections if s.units and not _is_contents(s)]
 
 
 def _document_numbered(sections: list[_Section]) -> bool:

@@ -172,3 +172,13 @@ def test_a_subtitle_under_the_title_is_no_section_s_parent_and_a_lone_symbol_is_
     clauses = build_clauses(load_document(path))
     assert [(c.section, c.text) for c in clauses] == [
         ("1. Background", "We review schools."), ("2. Purpose", "Staff must know the law.")]
+
+
+def test_a_contents_list_without_page_numbers_is_no_clause(tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text("# Safeguarding Policy\n\n## Contents\n\n- Background\n- Purpose of the Policy\n"
+                    "- Recording and Reporting Concerns Page 5\n\n## Purpose of the Policy\n\n"
+                    "Staff must know the law.\n\n## Index\n\nPhotographs are taken only with consent.\n", encoding="utf-8")
+    clauses = build_clauses(load_document(path))
+    assert [(c.section, c.text) for c in clauses] == [
+        ("Purpose of the Policy", "Staff must know the law."), ("Index", "Photographs are taken only with consent.")]
