@@ -159,7 +159,7 @@ def cites_any(texts: Sequence[str], wanted: Iterable[str]) -> bool:
     lines = {fold(_item_text(line)) for t in texts for line in t.splitlines()}
     for w in wanted:
         parts = [line for line in w.splitlines() if line.strip()]
-        items = [_item_text(line) for line in parts if marker_of(line.strip())]
+        items = [marker[2] for marker in map(marker_of, map(str.strip, parts)) if marker]
         if len(parts) == 1 and items and len(items[0]) >= 20:
             # One item's words, perhaps cut short ("iii.The policy will be reviewed every two years, or"):
             # found in a text as they are, without the marker.

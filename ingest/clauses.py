@@ -27,7 +27,7 @@ import string
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from ingest.lines import TERMINAL, is_lead_in
+from ingest.lines import CONTENTS_TITLE, TERMINAL, is_lead_in
 from ingest.load import Block, Document
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
@@ -124,14 +124,11 @@ def _closes(open_rank: tuple[int, int], open_number: str, rank: tuple[int, int],
     return open_rank >= rank
 
 
-_CONTENTS = re.compile(r"^(?:table of )?contents?(?: page)?$|^index$", re.IGNORECASE)
-
-
 def _is_contents(section: _Section) -> bool:
     """A contents list the page-number check could not see (entries with no page numbers, or pages
     written as "Page 2"): a section under a "Contents" heading whose every entry is a short line that
     ends no sentence. Its entries would only echo the headings, and draw questions from the clauses."""
-    if not any(_CONTENTS.match(part.strip()) for part in section.title.split(SECTION_SEPARATOR.strip())):
+    if not any(CONTENTS_TITLE.match(part) for part in section.title.split(SECTION_SEPARATOR)):
         return False
     return all(len(block.text.split()) <= 15 and not block.text.rstrip().endswith(TERMINAL)
                for unit in section.units for block in unit)

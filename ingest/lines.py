@@ -38,6 +38,8 @@ _MARKER = re.compile(
 )
 _ADDRESS = re.compile(r"\S@\S+\.[a-z]|https?://|\bwww\.", re.IGNORECASE)
 _NUMBERED_HEADING = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<rest>[A-Z(\"'\u2018\u201c].*)$")
+# A contents page's own title, as the PDF reader and the clause builder recognise it.
+CONTENTS_TITLE = re.compile(r"^(?:table of )?contents?$|^index$|^contents page$", re.IGNORECASE)
 MINOR_WORDS = frozenset(
     "a an and as at by for from in including into of on or the to with vs via".split()
 )

@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.lines import GLYPHS, Line
+from ingest.lines import CONTENTS_TITLE, GLYPHS, Line
 from ingest.text import clean
 
 BAND = 0.12  # the top and bottom of a page where running headers and footers sit (share of its height)
@@ -36,7 +36,6 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-\u2013\u2014(]?\s*\d{1,4}\s*[-\u2013\u2014)]?(?:\s*(?:of|/)\s*\d{1,4})?$|^[ivxlc]{1,6}$",
                           re.IGNORECASE)
 _CONTENTS_ENTRY = re.compile(r"^(?P<title>.{2,}?)(?:\s*(?:\.\s?){3,}|\s*\u2026+|\s{2,}|\t)\s*(?P<page>\d{1,3})\s*$")
-_CONTENTS_TITLE = re.compile(r"^(?:table of )?contents?$|^index$|^contents page$", re.IGNORECASE)
 
 
 @dataclass
@@ -108,8 +107,7 @@ def _rejoin_words(lines: list[_Raw]) -> list[_Raw]:
             blanks.append(line)
             continue
         last = out[-1] if out else None  # a word: blank lines wait in ``blanks`` until a line ends
-        if (last is not None and None not in (last.y, line.y, last.x, line.x)
-                and abs(last.y - line.y) <= 0.3 * (last.size or 10.0) and line.x > last.x):
+        if last is not None and _beside(last, line, 0.3 * (last.size or 10.0)):
             width = len(last.text.strip())
             bold = (last.bold * width + line.bold * len(line.text.strip())) / (width + len(line.text.strip()))
             out[-1] = _Raw(f"{last.text.rstrip()} {line.text.strip()}", last.x, last.y, last.size, bold, last.page)
@@ -121,6 +119,12 @@ def _rejoin_words(lines: list[_Raw]) -> list[_Raw]:
     return out
 
 
+def _beside(left: _Raw, right: _Raw, tolerance: float) -> bool:
+    """Is ``right`` on the same line as ``left`` (heights within ``tolerance`` points), to its right?"""
+    return (None not in (left.y, right.y, left.x, right.x)
+            and abs(left.y - right.y) <= tolerance and right.x > left.x)
+
+
 def _attach_markers(lines: list[_Raw]) -> list[_Raw]:
     """A list marker drawn as a line of its own (ReportLab draws each bullet apart, a little above its
     item, in a symbol font pypdf reads as U+007F) is the marker of the line beside it, to its right."""
@@ -128,8 +132,7 @@ def _attach_markers(lines: list[_Raw]) -> list[_Raw]:
     for line in lines:
         last = out[-1] if out else None
         mark = last.text.strip() if last is not None else ""
-        if (len(mark) == 1 and mark in GLYPHS and line.text.strip() and None not in (last.y, line.y, last.x, line.x)
-                and line.x > last.x and abs(last.y - line.y) <= 0.5 * (line.size or 10.0)):
+        if len(mark) == 1 and mark in GLYPHS and line.text.strip() and _beside(last, line, 0.5 * (line.size or 10.0)):
             out[-1] = _Raw(f"{mark} {line.text.strip()}", last.x, line.y, line.size, line.bold, line.page)
         else:
             out.append(line)
@@ -239,7 +242,7 @@ def _contents_positions(pages: list[list[_Raw]], dropped: set[tuple[int, int]]) 
                 continue
             if len(run) >= 3:
                 out.update((p, body[k][0]) for k in run)
-                if run[0] > 0 and _CONTENTS_TITLE.match(body[run[0] - 1][1]):
+                if run[0] > 0 and CONTENTS_TITLE.match(body[run[0] - 1][1]):
                     out.add((p, body[run[0] - 1][0]))
             run = []
     return out

@@ -35,6 +35,13 @@ def positioned_pdf(pages: list[list[tuple]], path: Path) -> None:
     write_pdf(objects, path)
 
 
+def markdown_clauses(tmp_path: Path, source: str):
+    """The clauses of a Markdown policy with this source."""
+    path = tmp_path / "policy.md"
+    path.write_text(source, encoding="utf-8")
+    return build_clauses(load_document(path))
+
+
 LETTERHEAD = [(72, 750, "YOUTH ACTION FOR EQUITY"), (72, 735, "AND DEVELOPMENT"),
               (72, 672, "REG No: 0012/19/ABC"), (72, 657, "Website: www.example.org"), (72, 642, "Tel: 658197275")]
 
@@ -115,14 +122,11 @@ def test_a_sentence_styled_as_a_word_heading_is_quoted_as_a_clause(tmp_path):
 
 
 def test_an_html_table_in_markdown_becomes_rows_with_their_headers(tmp_path):
-    path = tmp_path / "policy.md"
-    path.write_text(
-        "# Platforms\n\n<table>\n<thead>\n<tr class=\"header\">\n<th><p><strong>Platform</strong></p></th>\n"
-        "<th><p><strong>Controls</strong></p></th>\n</tr>\n</thead>\n<tbody>\n<tr class=\"odd\">\n"
-        "<td><blockquote>\n<p><strong>Google Meet</strong></p>\n</blockquote></td>\n"
-        "<td><p>Waiting rooms, host controls, chat moderation</p></td>\n</tr>\n</tbody>\n</table>\n\n"
-        "Staff use only these platforms.\n", encoding="utf-8")
-    clauses = build_clauses(load_document(path))
+    clauses = markdown_clauses(tmp_path, "# Platforms\n\n<table>\n<thead>\n<tr class=\"header\">\n<th><p><strong>Platform</strong></p></th>\n"
+                                         "<th><p><strong>Controls</strong></p></th>\n</tr>\n</thead>\n<tbody>\n<tr class=\"odd\">\n"
+                                         "<td><blockquote>\n<p><strong>Google Meet</strong></p>\n</blockquote></td>\n"
+                                         "<td><p>Waiting rooms, host controls, chat moderation</p></td>\n</tr>\n</tbody>\n</table>\n\n"
+                                         "Staff use only these platforms.\n")
     assert [(c.kind, c.text) for c in clauses] == [
         ("row", "Platform: Google Meet | Controls: Waiting rooms, host controls, chat moderation"),
         ("paragraph", "Staff use only these platforms."),
@@ -130,10 +134,8 @@ def test_an_html_table_in_markdown_becomes_rows_with_their_headers(tmp_path):
 
 
 def test_markdown_headings_written_without_a_space_after_the_hashes_are_headings(tmp_path):
-    path = tmp_path / "policy.md"
-    path.write_text("#Church Safeguarding Policy 2025\n\n##Principles\n\nWe will respond without delay.\n\n"
-                    "#1 priority is safety, always.\n", encoding="utf-8")
-    clauses = build_clauses(load_document(path))
+    clauses = markdown_clauses(tmp_path, "#Church Safeguarding Policy 2025\n\n##Principles\n\nWe will respond without delay.\n\n"
+                                         "#1 priority is safety, always.\n")
     assert [(c.section, c.text) for c in clauses] == [
         ("Principles", "We will respond without delay."), ("Principles", "#1 priority is safety, always.")]
 
@@ -165,20 +167,16 @@ def test_a_bullet_pypdf_gives_as_a_line_of_its_own_is_joined_to_its_item():
 
 
 def test_a_subtitle_under_the_title_is_no_section_s_parent_and_a_lone_symbol_is_no_clause(tmp_path):
-    path = tmp_path / "policy.md"
-    path.write_text("# Safeguarding Policy\n\n## Mandatory for all staff, assessors and associates\n\n!\n\n"
-                    "### 1. Background\n\nWe review schools.\n\n### 2. Purpose\n\nStaff must know the law.\n\n***\n\n"
-                    "\u200b\n", encoding="utf-8")
-    clauses = build_clauses(load_document(path))
+    clauses = markdown_clauses(tmp_path, "# Safeguarding Policy\n\n## Mandatory for all staff, assessors and associates\n\n!\n\n"
+                                         "### 1. Background\n\nWe review schools.\n\n### 2. Purpose\n\nStaff must know the law.\n\n***\n\n"
+                                         "\u200b\n")
     assert [(c.section, c.text) for c in clauses] == [
         ("1. Background", "We review schools."), ("2. Purpose", "Staff must know the law.")]
 
 
 def test_a_contents_list_without_page_numbers_is_no_clause(tmp_path):
-    path = tmp_path / "policy.md"
-    path.write_text("# Safeguarding Policy\n\n## Contents\n\n- Background\n- Purpose of the Policy\n"
-                    "- Recording and Reporting Concerns Page 5\n\n## Purpose of the Policy\n\n"
-                    "Staff must know the law.\n\n## Index\n\nPhotographs are taken only with consent.\n", encoding="utf-8")
-    clauses = build_clauses(load_document(path))
+    clauses = markdown_clauses(tmp_path, "# Safeguarding Policy\n\n## Contents\n\n- Background\n- Purpose of the Policy\n"
+                                         "- Recording and Reporting Concerns Page 5\n\n## Purpose of the Policy\n\n"
+                                         "Staff must know the law.\n\n## Index\n\nPhotographs are taken only with consent.\n")
     assert [(c.section, c.text) for c in clauses] == [
         ("Purpose of the Policy", "Staff must know the law."), ("Index", "Photographs are taken only with consent.")]
