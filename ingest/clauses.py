@@ -236,6 +236,11 @@ def build_clauses(document: Document) -> list[Clause]:
             elif head.kind == "paragraph" and list_open and lead_in is not None and head.text[:1].islower():
                 # A list's closing words ("... this must be raised with the officer") finish the lead-in's sentence.
                 context, depends_on = lead_in.text, lead_in.clause_id
+            elif (head.kind == "paragraph" and lead_in is not None and not list_open and is_lead_in(lead_in.text)
+                  and len(head.text) <= SHORT_ITEM_CHARS and not is_lead_in(head.text)):
+                # Short lines after "... is:" or "Staff must not:" with no list marker (a name under "The
+                # nominated governor is:", bullets the export lost) are what the lead-in introduces.
+                context, depends_on = lead_in.text, lead_in.clause_id
             clause = Clause(
                 clause_id=clause_id, document=document.name, section=section.title, ordinal=ordinal,
                 position=position, page=head.page, page_index=head.page_index, text=head.text,
@@ -265,11 +270,15 @@ def build_clauses(document: Document) -> list[Clause]:
     return _with_items(clauses)
 
 
+SHORT_ITEM_CHARS = 200  # longer, an unmarked paragraph after a lead-in is read as a paragraph of its own
+
+
 def _with_items(clauses: list[Clause]) -> list[Clause]:
     """Each lead-in carries the texts of the items it introduces (a lead-in is never quoted alone)."""
     items: dict[str, list[str]] = {}
     for clause in clauses:
-        if clause.lead_in_id and clause.kind == "bullet":
+        # Its items, marked or not; a list's closing words ("... must be raised with the officer") are not one.
+        if clause.lead_in_id and (clause.kind == "bullet" or (clause.kind == "paragraph" and not clause.text[:1].islower())):
             items.setdefault(clause.lead_in_id, []).append(clause.text)
     return [replace(c, items=tuple(items[c.clause_id])) if c.clause_id in items else c for c in clauses]
 

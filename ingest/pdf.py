@@ -8,6 +8,9 @@ indent, the vertical gap above it, its font size and how bold it is.
 A page written a word at a time (Google Docs' renderer), which pypdf gives one word per line, gets
 its lines back from the words' positions (``_rejoin_words``).
 
+A ruled table (its grid from ``ingest.pdf_tables``) becomes one line per row, each cell with its
+column's header when it has a header row, as Word and Markdown tables do (``ingest.pdf_tables``).
+
 Left out, and listed as the document's furniture: a line that repeats at the top or bottom of most
 pages (running headers and footers, whatever pypdf's order puts them in), page numbers there, a
 letterhead or footer block that reaches further in (the same lines at the same height on most pages,
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.lines import CONTENTS_TITLE, GLYPHS, Line
+from ingest.pdf_tables import table_grids, table_rows
 from ingest.text import clean
 
 BAND = 0.12  # the top and bottom of a page where running headers and footers sit (share of its height)
@@ -46,6 +50,10 @@ class _Raw:
     size: float | None
     bold: float
     page: int
+    # The line's runs of text as drawn: (text, x, y, bold) each, so a line that crosses a table's cells
+    # can be cut between them (``ingest.pdf_tables.table_rows``).
+    parts: tuple[tuple[str, float, float, bool], ...] = ()
+    row: bool = False  # a table row, its cells already joined (``ingest.pdf_tables.table_rows``)
 
 
 def _page_lines(page, index: int) -> list[_Raw]:
@@ -69,6 +77,7 @@ def _page_lines(page, index: int) -> list[_Raw]:
     page.extract_text(visitor_text=visit)
     lines: list[_Raw] = []
     chars: list[tuple[str, int]] = []
+    chars_piece: list[int] = []  # the piece each of a line's parts comes from
 
     def close() -> None:
         text = "".join(c for c, _ in chars)
@@ -79,7 +88,15 @@ def _page_lines(page, index: int) -> list[_Raw]:
             first = pieces[seen[0][1]]
             sizes = Counter(round(pieces[p][3], 1) for _, p in seen)
             bold = sum(1 for _, p in seen if pieces[p][4]) / len(seen)
-            lines.append(_Raw(text, first[1], first[2], sizes.most_common(1)[0][0] or None, bold, index))
+            parts: list[tuple[str, float, float, bool]] = []
+            for c, p in chars:
+                if parts and p == chars_piece[-1]:
+                    parts[-1] = (parts[-1][0] + c, *parts[-1][1:])
+                else:
+                    parts.append((c, pieces[p][1], pieces[p][2], pieces[p][4]))
+                    chars_piece.append(p)
+            chars_piece.clear()
+            lines.append(_Raw(text, first[1], first[2], sizes.most_common(1)[0][0] or None, bold, index, tuple(parts)))
         chars.clear()
 
     for n, (text, *_rest) in enumerate(pieces):
@@ -110,7 +127,8 @@ def _rejoin_words(lines: list[_Raw]) -> list[_Raw]:
         if last is not None and _beside(last, line, 0.3 * (last.size or 10.0)):
             width = len(last.text.strip())
             bold = (last.bold * width + line.bold * len(line.text.strip())) / (width + len(line.text.strip()))
-            out[-1] = _Raw(f"{last.text.rstrip()} {line.text.strip()}", last.x, last.y, last.size, bold, last.page)
+            out[-1] = _Raw(f"{last.text.rstrip()} {line.text.strip()}", last.x, last.y, last.size, bold, last.page,
+                           last.parts + line.parts)
         else:
             out.extend(blanks)
             out.append(line)
@@ -133,7 +151,8 @@ def _attach_markers(lines: list[_Raw]) -> list[_Raw]:
         last = out[-1] if out else None
         mark = last.text.strip() if last is not None else ""
         if len(mark) == 1 and mark in GLYPHS and line.text.strip() and _beside(last, line, 0.5 * (line.size or 10.0)):
-            out[-1] = _Raw(f"{mark} {line.text.strip()}", last.x, line.y, line.size, line.bold, line.page)
+            out[-1] = _Raw(f"{mark} {line.text.strip()}", last.x, line.y, line.size, line.bold, line.page,
+                           last.parts + line.parts)
         else:
             out.append(line)
     return out
@@ -192,6 +211,10 @@ def pdf_lines(path: Path, reader, labels: list[str]) -> tuple[list[Line], list[s
     furniture = [" ".join(pages[p][i].text.split()) for p, i in sorted(dropped)]
 
     body = [r for p, page in enumerate(pages) for i, r in enumerate(page) if (p, i) not in dropped]
+    grids = table_grids(path)
+    if grids:
+        body = [r if isinstance(r, _Raw) else _Raw(r.text, None, None, None, 0.0, r.page, row=True)
+                for r in table_rows(body, grids)]
     sized = Counter()
     for r in body:
         if r.size and r.text.strip():
@@ -213,7 +236,12 @@ def pdf_lines(path: Path, reader, labels: list[str]) -> tuple[list[Line], list[s
             blank = True
             continue
         new_page = previous is None or r.page != previous.page
-        if new_page:
+        label = labels[r.page] if r.page < len(labels) else str(r.page + 1)
+        if r.row:
+            lines.append(Line(text, 0.0, True, new_page, page=label, page_index=r.page + 1, hard_break=True, row=True))
+            previous, blank = r, False
+            continue
+        if new_page or previous.row:  # nothing after a table runs on from its last row
             gap = True
         elif leading and r.y is not None and previous.y is not None:
             step = previous.y - r.y
@@ -224,7 +252,6 @@ def pdf_lines(path: Path, reader, labels: list[str]) -> tuple[list[Line], list[s
             gap = blank
         size = (r.size / body_size) if (r.size and body_size) else 1.0
         indent = (r.x - margin) if r.x is not None else 0.0
-        label = labels[r.page] if r.page < len(labels) else str(r.page + 1)
         lines.append(Line(text, round(indent, 1), gap, new_page, round(size, 2), round(r.bold, 2), label, r.page + 1))
         previous, blank = r, False
     styled = sum(1 for line in lines if (line.size >= 1.12 or line.bold >= 0.85) and len(line.text.split()) <= 14) >= 3

@@ -16,7 +16,7 @@ import pytest
 from evals.cross_policy import DOCUMENT_SUFFIXES, SHARED_SUITE, not_verbatim
 from ingest.clauses import build_clauses, unique_across_documents
 from ingest.folder import collect_clauses
-from ingest.lines import join_hyphenated
+from ingest.words import join_hyphenated
 from ingest.load import load_document
 
 DEV_DOCUMENTS = sorted(p for p in SHARED_SUITE.glob("*/*") if p.suffix.lower() in DOCUMENT_SUFFIXES

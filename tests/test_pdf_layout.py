@@ -14,14 +14,15 @@ from ingest.load import load_document
 from test_pdf_words import LINES, word_at_a_time_pdf, write_pdf
 
 
-def positioned_pdf(pages: list[list[tuple]], path: Path) -> None:
+def positioned_pdf(pages: list[list[tuple]], path: Path, drawn: list[str] = ()) -> None:
     """A PDF whose pages hold the given lines, each its own text object, in that order: (x, y, text) in
-    11-point Helvetica, or (x, y, text, size, bold)."""
+    11-point Helvetica, or (x, y, text, size, bold). ``drawn``: each page's path operators (ruling lines)."""
     objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     kids = []
-    for lines in pages:
-        ops = "\n".join(f"BT /F{2 if bold else 1} {size} Tf {x} {y} Td ({text}) Tj ET"
-                         for x, y, text, size, bold in (line + (11, False)[len(line) - 3:] for line in lines)).encode("latin-1")
+    for n, lines in enumerate(pages):
+        ops = "\n".join([*([drawn[n]] if n < len(drawn) else []), *(
+            f"BT /F{2 if bold else 1} {size} Tf {x} {y} Td ({text}) Tj ET"
+            for x, y, text, size, bold in (line + (11, False)[len(line) - 3:] for line in lines))]).encode("latin-1")
         page_number, content_number = len(objects) + 1, len(objects) + 2
         kids.append(f"{page_number} 0 R")
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
@@ -180,3 +181,30 @@ def test_a_contents_list_without_page_numbers_is_no_clause(tmp_path):
                                          "Staff must know the law.\n\n## Index\n\nPhotographs are taken only with consent.\n")
     assert [(c.section, c.text) for c in clauses] == [
         ("Purpose of the Policy", "Staff must know the law."), ("Index", "Photographs are taken only with consent.")]
+
+
+def test_lines_after_a_lead_in_without_list_markers_are_quoted_under_it(tmp_path):
+    # An export that lost its bullets: each prohibition is a paragraph of its own after "must not:".
+    clauses = markdown_clauses(tmp_path, "# Conduct\n\nCoaches must not:\n\nInvite a player to stay at their home.\n\n"
+                                         "Give a player a lift alone.\n\nThe nominated governor is:\n\nName: Mrs Ada Lee\n\n"
+                                         "## Reporting\n\nReport every concern on the same day.\n")
+    quoted = {c.text: c.context for c in clauses}
+    assert quoted["Invite a player to stay at their home."] == "Coaches must not:"
+    assert quoted["Give a player a lift alone."] == "Coaches must not:"
+    assert quoted["Name: Mrs Ada Lee"] == "The nominated governor is:"
+    assert quoted["Report every concern on the same day."] == ""
+    lead_in = next(c for c in clauses if c.text == "Coaches must not:")
+    assert lead_in.items == ("Invite a player to stay at their home.", "Give a player a lift alone.")
+
+
+def test_a_list_run_into_one_paragraph_is_a_lead_in_and_its_items(tmp_path):
+    # Bullets inside the lines of one paragraph, one left at a line's end, as a Word PDF gave them.
+    path = tmp_path / "policy.txt"
+    path.write_text("Conduct\n\nAnd that they will not: \u2022 accept gifts from a child; \u2022\n"
+                    "give a child a lift alone; and \u2022 share their own phone number with a child.\n", encoding="utf-8")
+    clauses = build_clauses(load_document(path))
+    assert [(c.context, c.text) for c in clauses if c.context] == [
+        ("And that they will not:", "accept gifts from a child;"),
+        ("And that they will not:", "give a child a lift alone; and"),
+        ("And that they will not:", "share their own phone number with a child."),
+    ]

@@ -65,7 +65,7 @@ def source_lines(raw: str) -> list[list[str]]:
 
 def _joins_next(word: str) -> bool:
     # "password-" + "protected" across a line break becomes "password-protected", and "autho-" + "rised"
-    # becomes "authorised" (ingest.lines.join_hyphenated): either way the next word joins on.
+    # becomes "authorised" (ingest.words.join_hyphenated): either way the next word joins on.
     return word.endswith("-") and len(word) > 1 and word[-2].isalpha()
 
 

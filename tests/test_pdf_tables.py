@@ -1,0 +1,68 @@
+"""A ruled table in a PDF reads as rows, each cell with its column's header, as Word and Markdown tables
+do: not as its cells one after another, a glossary's terms apart from their meanings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.clauses import build_clauses
+from ingest.load import load_document
+from test_pdf_layout import positioned_pdf
+
+
+def ruled(xs: list[float], ys: list[float]) -> str:
+    """A grid's ruling lines: a vertical line at each x and a horizontal one at each y."""
+    top, bottom, left, right = max(ys), min(ys), min(xs), max(xs)
+    return "0.5 w " + " ".join([f"{x} {bottom} m {x} {top} l S" for x in xs] + [f"{left} {y} m {right} {y} l S" for y in ys])
+
+
+def table_clauses(tmp_path: Path, lines: list[tuple], drawn: str):
+    path = tmp_path / "policy.pdf"
+    positioned_pdf([lines], path, [drawn])
+    return [(c.kind, " ".join(c.text.split())) for c in build_clauses(load_document(path))]
+
+
+def test_a_glossary_table_reads_as_each_term_with_its_meaning(tmp_path):
+    lines = [(72, 720, "Glossary", 14, True),
+             # pypdf joins a term and its meaning's first line (the same height) into one line of text
+             (78, 680, "Neglect"), (200, 680, "The persistent failure to meet a basic"),
+             (200, 666, "needs, likely to harm their health."),
+             (78, 640, "Sexting"), (200, 640, "Sharing sexual images or messages of oneself."),
+             (72, 590, "Staff must report any concern to the Designated Safeguarding Lead.")]
+    clauses = table_clauses(tmp_path, lines, ruled([72, 194, 540], [696, 654, 626]))
+    assert clauses == [
+        ("row", "Neglect | The persistent failure to meet a basic needs, likely to harm their health."),
+        ("row", "Sexting | Sharing sexual images or messages of oneself."),
+        ("paragraph", "Staff must report any concern to the Designated Safeguarding Lead."),
+    ]
+
+
+def test_a_table_with_a_header_row_quotes_each_cell_under_its_header(tmp_path):
+    lines = [(72, 720, "Key contacts", 14, True),
+             (78, 690, "Role"), (220, 690, "Name"), (380, 690, "Phone"),
+             (78, 670, "Designated Safeguarding Lead"), (220, 670, "Sam Patel"), (380, 670, "01234 567890"),
+             (78, 650, "Deputy Lead"), (220, 650, "Jo Reyes"), (380, 650, "01234 567891")]
+    clauses = table_clauses(tmp_path, lines, ruled([72, 214, 374, 540], [704, 684, 664, 644]))
+    assert clauses == [
+        ("row", "Role: Designated Safeguarding Lead | Name: Sam Patel | Phone: 01234 567890"),
+        ("row", "Role: Deputy Lead | Name: Jo Reyes | Phone: 01234 567891"),
+    ]
+
+
+def test_a_key_value_table_keeps_its_first_row_as_a_row(tmp_path):
+    lines = [(72, 720, "Document control", 14, True),
+             (78, 690, "Owner"), (220, 690, "Trustees"),
+             (78, 670, "Approved"), (220, 670, "March 2024"),
+             (78, 650, "Review"), (220, 650, "Every year")]
+    clauses = table_clauses(tmp_path, lines, ruled([72, 214, 540], [704, 684, 664, 644]))
+    assert [text for _, text in clauses] == ["Owner | Trustees", "Approved | March 2024", "Review | Every year"]
+
+
+def test_a_frame_drawn_around_the_page_is_not_a_table(tmp_path):
+    # Some design tools draw each page as a frame: a band for the title over a box for the rest.
+    lines = [(72, 720, "Photography", 14, True), (330, 720, "Riverside Youth Club", 14, True),
+             (72, 660, "Photos of children are taken only with written consent from a parent."),
+             (72, 400, "Images are stored on devices the club owns, never on personal phones.")]
+    clauses = table_clauses(tmp_path, lines, ruled([36, 300, 576], [756, 700, 36]))
+    assert [kind for kind, _ in clauses] == ["paragraph"]
+    assert clauses[0][1].startswith("Photos of children are taken only with written consent from a parent.")
