@@ -114,6 +114,28 @@ def test_a_question_that_takes_the_harm_as_happening_routes(router: Router, mess
     assert router.route(message).is_disclosure
 
 
+@pytest.mark.parametrize("message", ["can an awake mentor follow me on insta?", "can the new coach add me on snap?"])
+def test_asking_whether_a_described_member_of_staff_may_do_something_is_answered(router: Router, message: str) -> None:
+    # "an awake mentor", "the new coach": a word between the article and the role asks the same rule.
+    assert router.route(message).route == "question"
+
+
+@pytest.mark.parametrize("message", ["What tactics might an extremist group use to pull someone in?",
+                                     "Does unkind messaging or being left out count, or only physical stuff?",
+                                     "is hitting a child with a belt abuse?"])
+def test_a_question_about_nobody_in_particular_is_answered_with_a_line_to_the_dsl(router: Router, message: str) -> None:
+    decision = router.route(message)
+    assert decision.route == "question" and decision.signpost
+
+
+@pytest.mark.parametrize("message", ["what tactics do groomers use? he says i am special and must not tell",
+                                     "is hitting a child with a belt abuse? it happened at club last night",
+                                     "what counts as abuse? my stepdad hits me", "is this bullying? they hit me every day"])
+def test_a_question_that_names_someone_or_says_when_still_routes(router: Router, message: str) -> None:
+    # Anyone named by a pronoun or as the writer's own, a time, a report or a direct act: no general question.
+    assert router.route(message).is_disclosure
+
+
 def test_plain_policy_question_gets_no_signpost(router: Router) -> None:
     assert not router.route("can I record the session so I can watch it back later?").signpost
 

@@ -253,16 +253,23 @@ class Lexicon:
                                       _inside(m.start(), hypo), _inside(m.start(), others), asks))
                     if not strong:
                         break  # one weak match per family is enough
+        report, event, recurrence = outside(self.report), outside(self.event), outside(self.recurrence)
+        # A question about nobody in particular ("what tactics might an extremist group use to pull someone
+        # in?"): no person of the writer's, no one named by a pronoun, no time, no report. It asks about
+        # the subject as a procedural question does; a disclosure tells of someone.
+        general = (question_mark and bool(hits) and _opens_question(norm) and not (report or event or recurrence)
+                   and not any(h.first_person or h.possessive or h.direct for h in hits)
+                   and _PERSONAL.search(norm) is None)
         return Analysis(
             hits=tuple(hits),
-            procedural=found(self.procedural),
+            procedural=found(self.procedural) or general,
             fiction=found(self.fiction),
             generic=found(self.generic),
             benign=found(self.benign),
             question=question_mark or first_word_is_question(cues) or found(self.procedural),
-            report=outside(self.report),
-            event=outside(self.event),
-            recurrence=outside(self.recurrence),
+            report=report,
+            event=event,
+            recurrence=recurrence,
             possessive=any(h.possessive and not (h.hypothetical or h.permission) for h in hits),
             first_person=any(h.first_person and not h.permission for h in hits),
             heavy=found(self.heavy),
@@ -286,6 +293,15 @@ class Lexicon:
             ends = [i for i in (norm.find("|", m.start()), norm.find(",", m.start()), norm.find(" but ", m.start())) if i >= 0]
             scopes.append((m.start(), min(ends) if ends else len(norm)))
         return scopes
+
+
+_PERSONAL = re.compile(r"\b(?:i|me|my|myself|we|us|our|he|him|his|she|her|hers|they|them|their)\b")
+
+
+def _opens_question(norm: str) -> bool:
+    """A clause or comma-separated part opens with a question word ("as a coach, what signs ...")."""
+    return any(part.split(" ", 1)[0] in _QUESTION_OPENERS
+               for clause in norm.split(" | ") for part in clause.split(" , ") if part)
 
 
 def first_word_is_question(norm: str) -> bool:
