@@ -114,9 +114,11 @@ def test_a_question_that_takes_the_harm_as_happening_routes(router: Router, mess
     assert router.route(message).is_disclosure
 
 
-@pytest.mark.parametrize("message", ["can an awake mentor follow me on insta?", "can the new coach add me on snap?"])
+@pytest.mark.parametrize("message", ["can an awake mentor follow me on insta?", "can the new coach add me on snap?",
+                                     "Can my 11-year-old walk home by herself after the session?"])
 def test_asking_whether_a_described_member_of_staff_may_do_something_is_answered(router: Router, message: str) -> None:
-    # "an awake mentor", "the new coach": a word between the article and the role asks the same rule.
+    # "an awake mentor", "the new coach": a word between the article and the role asks the same rule;
+    # a child named by age ("my 11-year-old") is asked about as "my daughter" is.
     assert router.route(message).route == "question"
 
 
@@ -130,7 +132,8 @@ def test_a_question_about_nobody_in_particular_is_answered_with_a_line_to_the_ds
 
 @pytest.mark.parametrize("message", ["what tactics do groomers use? he says i am special and must not tell",
                                      "is hitting a child with a belt abuse? it happened at club last night",
-                                     "what counts as abuse? my stepdad hits me", "is this bullying? they hit me every day"])
+                                     "what counts as abuse? my stepdad hits me", "is this bullying? they hit me every day",
+                                     "can my 8 year old be left alone at home all weekend?"])
 def test_a_question_that_names_someone_or_says_when_still_routes(router: Router, message: str) -> None:
     # Anyone named by a pronoun or as the writer's own, a time, a report or a direct act: no general question.
     assert router.route(message).is_disclosure
