@@ -8,7 +8,8 @@ how much of it is bold. ``blocks_from_lines`` turns lines into headings, paragra
   unpunctuated lines standing alone after a gap (in any case, not only title case), ALL CAPS lines,
   label lines ("Pupils:"), and numbered headings ("1. Purpose", "2.3 Scope", "1 Scope of the Policy").
 - List items: bullet glyphs and numbered or lettered markers ("1.", "2)", "(a)", "iv."), with or
-  without a space after the marker; the level from the marker's kind and its indent.
+  without a space after the marker; the level from the marker's kind and its indent. A list run into
+  one paragraph ("will not: \u2022 ...; \u2022 ...") is split at its bullets first (``run_in_items``).
 - Wrapped lines, lines broken across a blank line or a page break, and a word split by a line-end
   hyphen are joined back (``ingest.words.join_hyphenated`` decides between "autho-rised" -> "authorised" and
   "online-bullying", which keeps its hyphen).
