@@ -139,6 +139,12 @@ def test_a_question_that_names_someone_or_says_when_still_routes(router: Router,
     assert router.route(message).is_disclosure
 
 
+def test_a_weak_word_about_ones_own_person_again_is_no_procedural_question(router: Router) -> None:
+    # "who do I ring" frames a procedure; "my ex hit our youngest again" tells of harm to the writer's own.
+    assert router.route("my ex hit our youngest again, who do I ring").is_disclosure
+    assert router.route("my son lost his phone again yesterday, what should I do?").route == "question"
+
+
 def test_plain_policy_question_gets_no_signpost(router: Router) -> None:
     assert not router.route("can I record the session so I can watch it back later?").signpost
 

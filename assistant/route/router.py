@@ -358,7 +358,9 @@ def _cleared(a: Analysis, h: Match) -> bool:
     if not _framed(a, h):
         return a.joking and not h.strong  # "shes dead when i get home lol"
     if not h.strong:
-        return True  # a weak signal inside a question about procedure, a story or a hypothetical
+        # a weak signal inside a question about procedure, a story or a hypothetical; not one done to
+        # the writer's own person at a time or again ("my ex hit our youngest again, who do I ring")
+        return not (h.possessive and not (h.hypothetical or h.permission) and (a.recurrence or a.event))
     if h.first_person and not h.permission and not h.about_others:
         return False  # the writer is the one harmed: "what should i do, he hits me" (not "if a child tells me")
     if h.direct and not h.quoted:
