@@ -42,10 +42,15 @@ def test_a_sentence_before_the_question_is_left_to_the_whole_message():
     assert router.read == ["He hits me. What should I do?"]
 
 
-def test_a_sentence_the_scorer_alone_would_route_does_not_count():
-    scored = RouteDecision("disclosure", "scorer:0.90", "scorer", (), 0.9)
-    router = ScriptedRouter({"It was a bad day.": scored})
+def test_a_sentence_the_scorer_routes_counts_only_when_it_is_sure_and_not_a_question():
+    # Read alone, a short sentence often scores over the scorer's ordinary bars for nothing.
+    unsure = RouteDecision("disclosure", "scorer:0.80", "scorer", (), 0.8)
+    sure = RouteDecision("disclosure", "scorer:0.90", "scorer", (), 0.9)
+    router = ScriptedRouter({"It was a bad day.": unsure, "He shouts that I am worthless.": sure,
+                             "Is he allowed to shout?": sure})
     assert not router.route("Is training on today? It was a bad day.").is_disclosure
+    assert router.route("Is training on today? He shouts that I am worthless.").is_disclosure
+    assert not router.route("Is training on today? Is he allowed to shout?").is_disclosure
 
 
 class SteadyScorer:
@@ -64,3 +69,11 @@ def test_a_question_that_names_someone_of_the_writers_own_meets_the_ordinary_bar
     assert not router.route("What is the rule about photos at the show?").is_disclosure
     named = router.route("What is the rule about lifts after rehearsal? My son gets in the van with the sound man.")
     assert named.is_disclosure and named.layer == "scorer"
+
+
+def test_a_statement_the_scorer_is_sure_of_after_a_question_routes(router) -> None:
+    # No lexicon rule reads the second sentence as harm, and the question in front lowers the whole
+    # message's score; read alone, the scorer is sure of it.
+    message = ("is it abuse if a coach shouts a lot? one of the dads screams at his little boy after every "
+               "match that he is worthless and should never have been born")
+    assert router.route(message).is_disclosure
