@@ -12,7 +12,8 @@ order, each explainable:
 3. context rules (ConText/NegEx-style): a hypothetical scope ("if a child tells me ...") or a
    procedural, definitional, fiction or general frame ("what should we do", "in the film") can
    clear a harm match, but only when no specific person or event is present ("a child told me
-   today", "my stepdad", "hits me"). Negation and question marks never clear anything;
+   today", "my stepdad", "hits me"). Negation and question marks never clear anything
+   (``assistant.route.frames``);
 4. a logistic-regression scorer over hashed n-grams and the rule features
    (``data/router_scorer.json``, trained by ``assistant.train_router``) catches what the rules
    miss; its threshold is set for recall;

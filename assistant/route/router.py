@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal, Sequence, get_args
 
+from assistant.route.frames import cleared, cue, framed
 from assistant.route.language import LanguageIdentifier, default_identifier, fold
-from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon, Match
+from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon
 from assistant.route.reader import Reader
 from assistant.route.scorer import SCORER_PATH, Scorer
 from assistant.route.semantic import SEMANTIC_PATH, SemanticLayer, load_layer
@@ -59,8 +60,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 _REASON_RE = re.compile(r"^[a-z_]+(:[a-z0-9_.]+)?(\+[a-z_]+(:[a-z0-9_.]+)?)*$")
 
-# Families whose matches a benign secret (a surprise party) can clear.
-_BENIGN_CLEARS = frozenset({"grooming"})
 
 
 @dataclass(frozen=True)
@@ -254,21 +253,21 @@ class Router:
         do not add up, as for one clause read on its own)."""
         audience = "child" if a.child_cues > 0 and a.adult_cues == 0 else "adult"
         families = a.families()
-        routed = [h for h in a.hits if h.strong and not _cleared(a, h)]
+        routed = [h for h in a.hits if h.strong and not cleared(a, h)]
         if routed:
             fams = _unique(h.family for h in routed)
-            layer = "lexicon" if any(not _framed(a, h) for h in routed) else "context"
-            return _Turn(RouteDecision("disclosure", _reason(fams, _cue(a, routed)), layer,
+            layer = "lexicon" if any(not framed(a, h) for h in routed) else "context"
+            return _Turn(RouteDecision("disclosure", _reason(fams, cue(a, routed)), layer,
                                        families, 1.0, False, audience), 1.0)
         if strong_only:
             return None
-        weak = [h for h in a.hits if not h.strong and not _cleared(a, h)]
+        weak = [h for h in a.hits if not h.strong and not cleared(a, h)]
         points = sum(self.lexicon.weights[f] for f in _unique(h.family for h in weak))
         if points > 0 and a.specific:
             points += SPECIFIC_BONUS
         if points >= WEAK_THRESHOLD:
             fams = _unique(h.family for h in weak)
-            return _Turn(RouteDecision("disclosure", _reason(fams, _cue(a, weak)), "lexicon",
+            return _Turn(RouteDecision("disclosure", _reason(fams, cue(a, weak)), "lexicon",
                                        families, 1.0, False, audience), points)
         return None
 
@@ -276,7 +275,7 @@ class Router:
         audience = "child" if a.child_cues > 0 and a.adult_cues == 0 else "adult"
         families = a.families()
         strong = [h for h in a.hits if h.strong]
-        weak = [h for h in a.hits if not h.strong and not _cleared(a, h)]
+        weak = [h for h in a.hits if not h.strong and not cleared(a, h)]
         points = sum(self.lexicon.weights[f] for f in _unique(h.family for h in weak))
         if points > 0 and a.specific:
             points += SPECIFIC_BONUS
@@ -348,50 +347,6 @@ def _window(earlier: Sequence[str], message: str) -> list[str]:
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
-
-
-def _framed(a: Analysis, h: Match) -> bool:
-    """A frame applies to this match: the message is procedural/fiction/general, or the match sits in
-    a hypothetical or permission scope of a question, or it is a secret in a benign setting."""
-    return (
-        a.framed
-        or ((h.hypothetical or h.permission) and a.question)
-        or (a.benign and h.family in _BENIGN_CLEARS)
-    )
-
-
-def _cleared(a: Analysis, h: Match) -> bool:
-    """A frame clears a match only when nothing specific overrides it (negation never clears)."""
-    if not _framed(a, h):
-        return a.joking and not h.strong  # "shes dead when i get home lol"
-    if not h.strong:
-        # a weak signal inside a question about procedure, a story or a hypothetical; not one done to
-        # the writer's own person at a time or again ("my ex hit our youngest again, who do I ring")
-        return not (h.possessive and not (h.hypothetical or h.permission) and (a.recurrence or a.event))
-    if h.first_person and not h.permission and not h.about_others:
-        return False  # the writer is the one harmed: "what should i do, he hits me" (not "if a child tells me")
-    if h.direct and not h.quoted:
-        return a.fiction or (h.about_others and a.question)
-    own_person = h.possessive and not (h.hypothetical or h.permission)
-    if a.benign and h.family in _BENIGN_CLEARS:
-        return True
-    if a.fiction:
-        return not own_person  # a story, a course or the news yields only to the writer's own people
-    return not (a.report or a.event or own_person or (a.recurrence and (h.possessive or h.first_person)))
-
-
-def _cue(a: Analysis, hits: Sequence[Match]) -> str:
-    if any(h.first_person for h in hits):
-        return "first_person"
-    if a.report:
-        return "third_party"
-    if any(h.possessive for h in hits):
-        return "specific_person"
-    if a.event:
-        return "specific_event"
-    if any(_framed(a, h) for h in hits):
-        return "framed"
-    return "unframed"
 
 
 def _reason(families: Sequence[str], cue: str) -> str:

@@ -1,0 +1,60 @@
+"""Frames: whether a question, a story or a hypothetical clears a lexicon match, and which cue a
+routed match carries (the writer, a report, someone of the writer's own, a time).
+
+A match inside a frame is cleared only when nothing specific overrides it: the writer harmed, a person
+of the writer's own, a time, a report. What this module does not do: find matches or frames
+(``assistant.route.lexicon``) or decide a route (``assistant.route.router``).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from assistant.route.lexicon import Analysis, Match
+
+# Families whose matches a benign secret (a surprise party) can clear.
+_BENIGN_CLEARS = frozenset({"grooming"})
+
+
+def framed(a: Analysis, h: Match) -> bool:
+    """A frame applies to this match: the message is procedural/fiction/general, or the match sits in
+    a hypothetical or permission scope of a question, or it is a secret in a benign setting."""
+    return (
+        a.framed
+        or ((h.hypothetical or h.permission) and a.question)
+        or (a.benign and h.family in _BENIGN_CLEARS)
+    )
+
+
+def cleared(a: Analysis, h: Match) -> bool:
+    """A frame clears a match only when nothing specific overrides it (negation never clears)."""
+    if not framed(a, h):
+        return a.joking and not h.strong  # "shes dead when i get home lol"
+    if not h.strong:
+        # a weak signal inside a question about procedure, a story or a hypothetical; not one done to
+        # the writer's own person at a time or again ("my ex hit our youngest again, who do I ring")
+        return not (h.possessive and not (h.hypothetical or h.permission) and (a.recurrence or a.event))
+    if h.first_person and not h.permission and not h.about_others:
+        return False  # the writer is the one harmed: "what should i do, he hits me" (not "if a child tells me")
+    if h.direct and not h.quoted:
+        return a.fiction or (h.about_others and a.question)
+    own_person = h.possessive and not (h.hypothetical or h.permission)
+    if a.benign and h.family in _BENIGN_CLEARS:
+        return True
+    if a.fiction:
+        return not own_person  # a story, a course or the news yields only to the writer's own people
+    return not (a.report or a.event or own_person or (a.recurrence and (h.possessive or h.first_person)))
+
+
+def cue(a: Analysis, hits: Sequence[Match]) -> str:
+    if any(h.first_person for h in hits):
+        return "first_person"
+    if a.report:
+        return "third_party"
+    if any(h.possessive for h in hits):
+        return "specific_person"
+    if a.event:
+        return "specific_event"
+    if any(framed(a, h) for h in hits):
+        return "framed"
+    return "unframed"
