@@ -35,11 +35,14 @@ def test_a_sentence_that_discloses_after_a_question_routes_the_whole_message():
     assert decision.is_disclosure and decision.reason == "lexicon:physical_abuse"
 
 
-def test_a_sentence_before_the_question_is_left_to_the_whole_message():
-    # "A young person messaged my phone. What should I do?" asks about an event: read as a whole.
+def test_before_the_question_only_a_statement_the_scorer_is_sure_of_counts():
+    # "A young person messaged my phone. What should I do?" asks about an event: the lexicon's rules on
+    # that sentence alone do not count; a statement the scorer is sure of does.
     router = ScriptedRouter({"He hits me.": DISCLOSES})
     assert not router.route("He hits me. What should I do?").is_disclosure
-    assert router.read == ["He hits me. What should I do?"]
+    sure = RouteDecision("disclosure", "scorer:0.90", "scorer", (), 0.9)
+    router = ScriptedRouter({"Our caretaker keeps inviting a boy into his flat.": sure})
+    assert router.route("Our caretaker keeps inviting a boy into his flat. Who do I tell?").is_disclosure
 
 
 def test_a_sentence_the_scorer_routes_counts_only_when_it_is_sure_and_not_a_question():

@@ -52,7 +52,7 @@ WINDOW_TOKENS = 64
 WINDOW_STRIDE = 48
 MAX_WINDOWS = 24
 MAX_CLAUSES = 200  # clauses or sentences read one by one for a disclosure behind a frame (bounded work)
-# A statement after a question, read alone, routes the message on the scorer only this sure: read alone
+# A statement beside a question, read alone, routes the message on the scorer only this sure: read alone
 # a short sentence is often scored high for nothing ("its just memes and my cat"); at the scorer's
 # ordinary bars, sentences after a question routed 22 more ordinary messages (evals/README.md).
 SENTENCE_SURE = 0.85
@@ -144,18 +144,22 @@ class Router:
         return turn
 
     def _turn(self, message: str) -> _Turn:
-        """A question in front never hides a disclosure: a sentence after a question that routes read
-        alone, on the lexicon's rules or a statement the scorer is very sure of (``SENTENCE_SURE``),
-        routes the message. Not at the scorer's ordinary bars, nor a sentence before the question
-        ("... messaged my phone. What should I do?"): both routed ordinary questions."""
+        """A question never hides a disclosure. In a message with a question, a statement the scorer is
+        very sure of when it reads it alone (``SENTENCE_SURE``) routes the message, before the question
+        or after it; a sentence after the question that routes alone on the lexicon's rules does too.
+        Not at the scorer's ordinary bars, nor the rules before the question ("... messaged my phone.
+        What should I do?"): both routed ordinary questions."""
         turn = self._whole(message)
         parts = [p for p in _SENTENCE_END.split(message) if p.strip()] if turn.decision.route == "question" else []
         asked = [i for i, part in enumerate(parts[:MAX_CLAUSES]) if part.rstrip().endswith("?")]
-        for part in parts[asked[0] + 1 : MAX_CLAUSES] if asked else ():  # the sentences after a question
+        for i, part in enumerate(parts[:MAX_CLAUSES] if asked else ()):
+            after, statement = i > asked[0], not part.rstrip().endswith("?")
+            if not (after or statement):
+                continue
             alone = self._whole(part)
-            if alone.decision.is_disclosure and (alone.decision.layer in ("lexicon", "context") or (
-                    alone.decision.layer == "scorer" and not part.rstrip().endswith("?")
-                    and alone.decision.score >= SENTENCE_SURE)):
+            d = alone.decision
+            if d.is_disclosure and ((after and d.layer in ("lexicon", "context"))
+                                    or (statement and d.layer == "scorer" and d.score >= SENTENCE_SURE)):
                 return alone
         return turn
 
