@@ -77,7 +77,6 @@ def _page_lines(page, index: int) -> list[_Raw]:
     page.extract_text(visitor_text=visit)
     lines: list[_Raw] = []
     chars: list[tuple[str, int]] = []
-    chars_piece: list[int] = []  # the piece each of a line's parts comes from
 
     def close() -> None:
         text = "".join(c for c, _ in chars)
@@ -88,14 +87,14 @@ def _page_lines(page, index: int) -> list[_Raw]:
             first = pieces[seen[0][1]]
             sizes = Counter(round(pieces[p][3], 1) for _, p in seen)
             bold = sum(1 for _, p in seen if pieces[p][4]) / len(seen)
-            parts: list[tuple[str, float, float, bool]] = []
+            parts: list[tuple[str, float, float, bool]] = []  # consecutive characters of one piece
+            last = None
             for c, p in chars:
-                if parts and p == chars_piece[-1]:
+                if p == last:
                     parts[-1] = (parts[-1][0] + c, *parts[-1][1:])
                 else:
                     parts.append((c, pieces[p][1], pieces[p][2], pieces[p][4]))
-                    chars_piece.append(p)
-            chars_piece.clear()
+                    last = p
             lines.append(_Raw(text, first[1], first[2], sizes.most_common(1)[0][0] or None, bold, index, tuple(parts)))
         chars.clear()
 
