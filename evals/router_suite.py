@@ -46,7 +46,7 @@ FRESH6_AUTHORS = ("footy11", "church_parent", "polish15")
 # worker at a faith-based youth project), asked to phrase many messages of both labels as questions,
 # measured blind once with the router as at the start of the stop that added them and after its first
 # rules (a question about nobody in particular; a described member of staff in a rule question): the
-# same decisions. One miss was then read and fixed, so they are no longer wholly blind.
+# same decisions. Their misses were then read and two rules added from them, so they are no longer blind.
 FRESH7_AUTHORS = ("gamer13", "sportsparent", "youthworker")
 AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
            "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS, "fresh6": FRESH6_AUTHORS,

@@ -233,8 +233,7 @@ def build_clauses(document: Document) -> list[Clause]:
             context, depends_on = "", None
             if is_item and lead_in is not None:
                 context, depends_on = lead_in.text, lead_in.clause_id
-            elif head.kind == "paragraph" and list_open and lead_in is not None and head.text[:1].islower():
-                # A list's closing words ("... this must be raised with the officer") finish the lead-in's sentence.
+            elif head.kind == "paragraph" and list_open and lead_in is not None and _closes_list(head.text):
                 context, depends_on = lead_in.text, lead_in.clause_id
             elif (head.kind == "paragraph" and lead_in is not None and not list_open and is_lead_in(lead_in.text)
                   and len(head.text) <= SHORT_ITEM_CHARS and not is_lead_in(head.text)):
@@ -270,6 +269,12 @@ def build_clauses(document: Document) -> list[Clause]:
     return _with_items(clauses)
 
 
+def _closes_list(text: str) -> bool:
+    """A list's closing words ("... this must be raised with the officer") finish the lead-in's sentence:
+    they start in lower case."""
+    return text[:1].islower()
+
+
 SHORT_ITEM_CHARS = 200  # longer, an unmarked paragraph after a lead-in is read as a paragraph of its own
 
 
@@ -277,8 +282,8 @@ def _with_items(clauses: list[Clause]) -> list[Clause]:
     """Each lead-in carries the texts of the items it introduces (a lead-in is never quoted alone)."""
     items: dict[str, list[str]] = {}
     for clause in clauses:
-        # Its items, marked or not; a list's closing words ("... must be raised with the officer") are not one.
-        if clause.lead_in_id and (clause.kind == "bullet" or (clause.kind == "paragraph" and not clause.text[:1].islower())):
+        # Its items, marked or not; a list's closing words are not one.
+        if clause.lead_in_id and (clause.kind == "bullet" or (clause.kind == "paragraph" and not _closes_list(clause.text))):
             items.setdefault(clause.lead_in_id, []).append(clause.text)
     return [replace(c, items=tuple(items[c.clause_id])) if c.clause_id in items else c for c in clauses]
 

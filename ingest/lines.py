@@ -11,7 +11,7 @@ how much of it is bold. ``blocks_from_lines`` turns lines into headings, paragra
   without a space after the marker; the level from the marker's kind and its indent. A list run into
   one paragraph ("will not: \u2022 ...; \u2022 ...") is split at its bullets first (``run_in_items``).
 - Wrapped lines, lines broken across a blank line or a page break, and a word split by a line-end
-  hyphen are joined back (``ingest.words.join_hyphenated`` decides between "autho-rised" -> "authorised" and
+  hyphen are joined back (``ingest.words.join_line``; ``join_hyphenated`` decides between "autho-rised" -> "authorised" and
   "online-bullying", which keeps its hyphen).
 
 What this module does not do: read files (``ingest.pdf``, ``ingest.load``), remove page furniture
@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
-from ingest.words import join_hyphenated
+from ingest.words import join_line
 
 # Bullet glyphs seen in exported policies: Word's Symbol-font bullets as pypdf extracts them (U+F0B7,
 # U+F0A7, U+F076, U+F0D8, U+F0FC), ReportLab's (U+007F), real bullets and arrows, and the letters and
@@ -344,14 +344,8 @@ class Reader:
         return False
 
     def _append(self, block: RawBlock, line: Line) -> None:
-        last = block.pieces[-1]
-        if join_hyphenated(last, line.text, self.known) is not None:
-            block.pieces[-1] = last[:-1]  # "autho-" + "rised": one word split at the line's end
-            block.pieces.append(line.text)
-        elif last.endswith("-") and len(last) > 1 and last[-2].isalpha():
-            block.pieces.append(line.text)  # "password-" + "protected": a compound split at its hyphen
-        else:
-            block.pieces.append(" " + line.text)
+        block.pieces[-1], piece = join_line(block.pieces[-1], line.text, self.known)
+        block.pieces.append(piece)
         if block.kind == "bullet" and block.text_indent is None:
             block.text_indent = line.indent
         block.last = line.text

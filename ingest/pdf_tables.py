@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.lines import BOLD_SHARE
-from ingest.words import join_hyphenated
 from ingest.markdown import table_row_text
+from ingest.words import join_line
 
 log = logging.getLogger(__name__)
 
@@ -186,12 +186,7 @@ def _cell_text(pieces) -> str:
         piece = " ".join(piece.split())
         if not piece:
             continue
-        if join_hyphenated(text, piece) is not None:
-            text = text[:-1] + piece  # "autho-" + "rised"
-        elif text.endswith("-") and len(text) > 1 and text[-2].isalpha():
-            text += piece  # "self-" + "harm": a compound split at its hyphen
-        else:
-            text = f"{text} {piece}" if text else piece
+        text = "".join(join_line(text, piece)) if text else piece
     return text
 
 

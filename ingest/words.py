@@ -1,4 +1,5 @@
-"""Words: the English word list the parser leans on, and whether a word split at a line's end was one word.
+"""Words: the English word list the parser leans on, whether a word split at a line's end was one word,
+and how a wrapped line joins the text before it.
 
 What this module does not do: read lines or blocks (``ingest.lines``).
 """
@@ -44,3 +45,15 @@ def join_hyphenated(left: str, right: str, known: Counter | frozenset = frozense
     tail_is_word = counts[tail] > 1 or tail in words
     # Two words of their own make a compound ("self-esteem"); otherwise one word was split ("autho-rise").
     return None if (head_is_word and tail_is_word) or len(head) < 2 else joined
+
+
+def join_line(left: str, right: str, known: Counter | frozenset = frozenset()) -> tuple[str, str]:
+    """A wrapped line's text joined to the text before it, as (the text before, the line's text): the
+    line-end hyphen of a split word dropped ("autho-" + "rised"), a compound's kept with no space
+    ("password-" + "protected"), otherwise a space before the line. The line reader joins a block's
+    lines so, and a PDF table's cell its lines."""
+    if join_hyphenated(left, right, known) is not None:
+        return left[:-1], right
+    if left.endswith("-") and len(left) > 1 and left[-2].isalpha():
+        return left, right
+    return left, " " + right

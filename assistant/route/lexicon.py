@@ -300,8 +300,7 @@ _PERSONAL = re.compile(r"\b(?:i|me|my|myself|we|us|our|he|him|his|she|her|hers|t
 
 def _opens_question(norm: str) -> bool:
     """A clause or comma-separated part opens with a question word ("as a coach, what signs ...")."""
-    return any(part.split(" ", 1)[0] in _QUESTION_OPENERS
-               for clause in norm.split(" | ") for part in clause.split(" , ") if part)
+    return any(first_word_is_question(part) for part in norm.split(" , "))
 
 
 def first_word_is_question(norm: str) -> bool:

@@ -61,7 +61,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _REASON_RE = re.compile(r"^[a-z_]+(:[a-z0-9_.]+)?(\+[a-z_]+(:[a-z0-9_.]+)?)*$")
 
 
-
 @dataclass(frozen=True)
 class RouteDecision:
     route: Decision
