@@ -164,6 +164,20 @@ ROUTER_FRESH7_RECALL_MIN = 0.98
 ROUTER_FRESH7_KIND_RECALL_MIN = 0.83
 ROUTER_FRESH7_FPR_MAX = 0.09
 ROUTER_FRESH7_FPR_HARD_NEGATIVE_MAX = 0.10
+# FRESH8 (dance11, swimdad, roport15: 295 messages) and FRESH9 (choirvol, esports14, tutorcy: 300), written
+# by helpers who saw only the brief, asked for ordinary messages with alarming words in them; each measured
+# blind once, the router unchanged since. FRESH8: recall 0.973 (179 of 184; the 11-year-old 0.935, lowest
+# kind suicidal 8 of 9), ordinary messages routed 0.276, hard negatives 0.265. FRESH9: recall 0.973 (182 of
+# 187; the 14-year-old 0.919, lowest kinds self-harm and suicidal 8 of 9), 0.252 and 0.243. The issue's
+# targets are 0.99 and 0.03: these floors hold what was measured, they are not the goal.
+ROUTER_FRESH8_RECALL_MIN = 0.97
+ROUTER_FRESH8_KIND_RECALL_MIN = 0.88
+ROUTER_FRESH8_FPR_MAX = 0.28
+ROUTER_FRESH8_FPR_HARD_NEGATIVE_MAX = 0.27
+ROUTER_FRESH9_RECALL_MIN = 0.97
+ROUTER_FRESH9_KIND_RECALL_MIN = 0.88
+ROUTER_FRESH9_FPR_MAX = 0.26
+ROUTER_FRESH9_FPR_HARD_NEGATIVE_MAX = 0.25
 
 # Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
 WARM_P95_MS_MAX = 50.0

@@ -48,9 +48,15 @@ FRESH6_AUTHORS = ("footy11", "church_parent", "polish15")
 # rules (a question about nobody in particular; a described member of staff in a rule question): the
 # same decisions. Their misses were then read and two rules added from them, so they are no longer blind.
 FRESH7_AUTHORS = ("gamer13", "sportsparent", "youthworker")
+# Six more, in two groups asked for hard ordinary messages (alarming words that are no disclosure): an
+# 11-year-old at a dance school, a father of three at a swimming club, a 15-year-old writing Romanian,
+# Portuguese and English; then a retired choir volunteer, a 14-year-old in an esports club, a tutor writing
+# English and Welsh. Each group measured blind once, with the router unchanged since.
+FRESH8_AUTHORS = ("dance11", "swimdad", "roport15")
+FRESH9_AUTHORS = ("choirvol", "esports14", "tutorcy")
 AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
            "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS, "fresh6": FRESH6_AUTHORS,
-           "fresh7": FRESH7_AUTHORS}
+           "fresh7": FRESH7_AUTHORS, "fresh8": FRESH8_AUTHORS, "fresh9": FRESH9_AUTHORS}
 SPLITS = tuple(AUTHORS)
 # Each held-out split's floors in evals/floors.py: <PREFIX>_RECALL_MIN, _KIND_RECALL_MIN, _FPR_MAX and
 # _FPR_HARD_NEGATIVE_MAX (the test split's carry the older name ROUTER_BLIND).

@@ -31,7 +31,7 @@ from ingest.lines import CONTENTS_TITLE, TERMINAL, is_lead_in
 from ingest.load import Block, Document
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
-PARSER_VERSION = "3"
+PARSER_VERSION = "4"
 
 OPENING_ABBREVIATION = "OPEN"
 OPENING_LABEL = "Introduction"
@@ -41,6 +41,7 @@ _ABBREVIATION_SKIP = {
     "our", "the", "to", "we", "what", "with", "your", "their", "its",
 }
 _DECIMAL = re.compile(r"\d{1,2}(?:\.\d{1,2})*")
+TITLE_LINES = 3  # at most this many title lines open a document at one level
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,14 @@ def _closes(open_rank: tuple[int, int], open_number: str, rank: tuple[int, int],
     return open_rank >= rank
 
 
+def _label_under_number(block: Block, stack: list[tuple[tuple[int, int], str, str]]) -> bool:
+    """A label heading ("Guidelines:", "For online workshops:") set like the numbered headings around it
+    belongs under the numbered one that is open ("9.2 Physical contact"), as a lettered heading would;
+    taken as a heading of its own rank it would close "9.2" and "9", and its clauses lose both."""
+    return (not block.number and block.text.rstrip().endswith(":")
+            and any(rank[0] == block.level and _DECIMAL.fullmatch(number) for rank, _, number in stack))
+
+
 def _is_contents(section: _Section) -> bool:
     """A contents list the page-number check could not see (entries with no page numbers, or pages
     written as "Page 2"): a section under a "Contents" heading whose every entry is a short line that
@@ -143,17 +152,26 @@ def _sections(blocks: Sequence[Block]) -> list[_Section]:
     # The document's title lines: its first headings, each the only one at its level and outranking
     # every heading after it (a title, then a subtitle such as "Mandatory for all staff"). They name
     # the document, so they are no section's parent.
+    # Several title lines may share a level ("CHILD PROTECTION POLICY", the organisation's name, its
+    # motto), as long as no heading after them is set as large.
     titles = set()
-    for n, heading in enumerate(headings):
-        if levels.count(heading.level) > 1 or heading.level >= min(levels[n + 1:], default=heading.level + 1):
+    n = 0
+    while n < len(headings):
+        end = n
+        while end < len(headings) and levels[end] == levels[n] and headings[end].page == headings[n].page:
+            end += 1
+        if end - n > TITLE_LINES or levels[n] >= min(levels[end:], default=levels[n] + 1):
             break
-        titles.add(id(heading))
+        titles.update(id(h) for h in headings[n:end])
+        n = end
     for block in blocks:
         if id(block) in titles:
             sections.append(_Section(block.text, block.text, "", []))
             continue
         if block.kind == "heading":
             rank = (block.level, _depth(block.number))
+            if _label_under_number(block, stack):
+                rank = (block.level, _depth("a"))
             while stack and _closes(stack[-1][0], stack[-1][2], rank, block.number):
                 stack.pop()
             number = block.number

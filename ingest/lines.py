@@ -339,8 +339,12 @@ class Reader:
             return True
         if current.kind == "bullet":
             # An item runs on across a page break, or a text export's stray blank line, until its
-            # sentence ends. (In a PDF, a vertical gap on the same page does end it.)
-            return not previous.endswith(TERMINAL + (":", ";")) and (line.new_page or line.page_index is None)
+            # sentence ends. (In a PDF, a vertical gap on the same page does end it.) A capitalised line
+            # ending in a colon opens the next list ("DO NOT:" at the top of a page after the last "DO:"
+            # item): run on, it would put the prohibitions under the permissions.
+            opens_list = first.isupper() and text.rstrip().endswith(":")
+            return (not previous.endswith(TERMINAL + (":", ";")) and (line.new_page or line.page_index is None)
+                    and not opens_list)
         return False
 
     def _append(self, block: RawBlock, line: Line) -> None:

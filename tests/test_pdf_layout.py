@@ -208,3 +208,29 @@ def test_a_list_run_into_one_paragraph_is_a_lead_in_and_its_items(tmp_path):
         ("And that they will not:", "give a child a lift alone; and"),
         ("And that they will not:", "share their own phone number with a child."),
     ]
+
+
+def test_a_lead_in_at_the_top_of_a_page_opens_its_own_list_and_labels_stay_under_their_numbered_heading(tmp_path):
+    # A youth charity's Word export: its three title lines set alike, "DO:" items running to a page's
+    # foot, "DO NOT:" at the top of the next, and bold labels ("Guidelines:") set like "9.2 Physical Contact".
+    title = [(72, 740, "CHILD PROTECTION POLICY", 16, True), (72, 710, "BRIGHT FUTURES YOUTH", 16, True),
+             (72, 680, "Stronger Minds For Brighter Days", 16, True)]
+    page1 = title + [
+        (72, 640, "9. CODE OF CONDUCT", 11, True), (72, 628, "Everyone follows this code."),
+        (72, 610, "9.1 Communication", 11, True), (72, 598, "DO:", 11, True),
+        (90, 583, "- Communicate through official channels"), (90, 568, "- Respond to questions after workshops")]
+    page2 = [
+        (72, 700, "DO NOT:", 11, True), (90, 685, "- Exchange personal phone numbers with learners"),
+        (90, 670, "- Meet learners outside of official activities"), (72, 655, "9.2 Physical Contact", 11, True),
+        (72, 640, "Guidelines:", 11, True), (90, 625, "- Minimise physical contact with learners"),
+        (72, 610, "9.3 Transport", 11, True), (72, 595, "Learners travel with two adults.")]
+    path = tmp_path / "policy.pdf"
+    positioned_pdf([page1, page2], path)
+    by_text = {c.text: c for c in build_clauses(load_document(path))}
+    assert by_text["Respond to questions after workshops"].context == "DO:"
+    assert by_text["Exchange personal phone numbers with learners"].context == "DO NOT:"
+    assert by_text["Meet learners outside of official activities"].context == "DO NOT:"
+    assert by_text["Minimise physical contact with learners"].section == "9.2 Physical Contact \u203a Guidelines:"
+    assert by_text["Learners travel with two adults."].section == "9. CODE OF CONDUCT \u203a 9.3 Transport"
+    assert by_text["Communicate through official channels"].section == "9. CODE OF CONDUCT \u203a 9.1 Communication"
+    assert by_text["Everyone follows this code."].section == "9. CODE OF CONDUCT"  # the title lines head no section
