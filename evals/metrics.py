@@ -10,7 +10,7 @@ import re
 from typing import Iterable, Mapping, Sequence
 
 from ingest.lines import marker_of
-from ingest.text import LIGATURES
+from ingest.text import LIGATURES, unmapped_ligatures
 
 
 def hit_at_k(ranked: Sequence[str], gold: Iterable[str], k: int) -> bool:
@@ -118,8 +118,9 @@ def canonical_text(text: str, markdown: bool = False) -> str:
     every word stay."""
     if markdown:
         text = _as_rendered(text)
-    # A ligature is drawn letters ("ﬃ" is "ffi"), read as the ingest reads it (ingest.text.LIGATURES).
-    text = text.replace("\u00a0", " ").translate(LIGATURES)
+    # A ligature is drawn letters ("ﬃ" is "ffi"; an unmapped one, U+0000, the letters that make a word),
+    # read as the ingest reads it (ingest.text).
+    text = unmapped_ligatures(text.replace("\u00a0", " ").translate(LIGATURES))
     # A word broken at a line's end is one word; a hyphen between letters may be kept or dropped when
     # it is joined ("online-bullying", "autho-rised" -> "authorised"), so hyphens inside words do not count.
     text = _INNER_HYPHEN.sub("", _LINE_END_HYPHEN.sub(r"\1-", text))

@@ -6,9 +6,11 @@ What this module does not do: decide what a line is (``ingest.lines``) or read M
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from ingest.lines import Line
+from ingest.words import english_words
 
 _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 # Typographic ligatures (U+FB00-FB06) are how a PDF draws two or three letters, not letters of their
@@ -16,11 +18,34 @@ _CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
 LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 
 
+# A ligature glyph the PDF maps to no character reaches the text as U+0000: Calibri's "tt" in Word's
+# exports gives "h\x00ps://" for "https://". Inside a word it is read as the ligature that makes a word.
+UNMAPPED_LIGATURES = ("tt", "ff", "fi", "fl", "ffi", "ffl", "ft", "st")
+_UNMAPPED = re.compile(r"([A-Za-z]*)\x00([A-Za-z]*)")
+
+
 def clean(text: str) -> str:
     # Control characters, a byte-order mark and soft hyphens carry no words; they would only break
     # matching. NFC joins decomposed accents; ligatures become their letters; the words stay.
+    if "\x00" in text:
+        text = unmapped_ligatures(text)
     text = text.translate(_CONTROL).translate(LIGATURES).replace("\ufeff", "").replace("\u00ad", "")
     return unicodedata.normalize("NFC", text)
+
+
+def unmapped_ligatures(text: str, words: frozenset[str] | None = None) -> str:
+    """Each U+0000 between letters read as the ligature that makes an English word ("h\x00ps" is
+    "https", "se\x00ing" "setting"); where none does, it is dropped, as other control characters are."""
+    words = english_words() if words is None else words
+
+    def letters(m: re.Match) -> str:
+        left, right = m.group(1), m.group(2)
+        for ligature in UNMAPPED_LIGATURES if left and right else ():
+            if f"{left}{ligature}{right}".lower() in words:
+                return f"{left}{ligature}{right}"
+        return left + right
+
+    return _UNMAPPED.sub(letters, text)
 
 
 def normalise_space(text: str) -> str:

@@ -201,6 +201,16 @@ def test_ligatures_are_quoted_and_searched_as_their_letters(tmp_path):
     assert not_verbatim([clause], [path]) == []  # the document's ligatures read as the same letters
 
 
+def test_a_ligature_the_pdf_maps_to_no_letter_is_read_as_the_letters_that_make_a_word(tmp_path):
+    # Calibri's "tt" in a Word export reaches the text as U+0000: "h\x00ps://" was quoted "hps://", a
+    # broken link, and the clause was no longer the document's text.
+    path = tmp_path / "policy.txt"
+    path.write_text("Contacts\n\nSee h\x00ps://www.example.gov.uk and a\x00end the se\x00ing on time.\n", encoding="utf-8")
+    clause = _clauses(path)[0]
+    assert clause.full_text == "See https://www.example.gov.uk and attend the setting on time."
+    assert not_verbatim([clause], [path]) == []
+
+
 def test_a_bold_numbered_heading_right_after_a_list_starts_its_own_section():
     # Word exports with no spacing the reader sees: "7.2 ..." follows the last item of 7.1 directly.
     from ingest.lines import Line, blocks_from_lines

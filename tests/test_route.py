@@ -105,6 +105,29 @@ def test_a_rule_question_about_ones_own_coach_carries_a_line_to_the_dsl_and_harm
     assert router.route("can my coach touch me?").is_disclosure
 
 
+def test_harm_to_the_writer_again_and_again_is_no_hypothesis(router: Router) -> None:
+    # "if ... every day" with the writer as the one harmed tells what happens; the same about a child
+    # who might tell the writer is a question about procedure.
+    assert router.route("is it bullying if they hit me every day?").is_disclosure
+    assert router.route("what happens if a child tells me they get hit every day?").route == "question"
+
+
+@pytest.mark.parametrize("message", ["can i promise a kid ill keep what they tell me just between us",
+                                     "if a kid says they want to tell me something but only if i keep it secret, can i agree?"])
+def test_asking_whether_to_keep_a_childs_confidence_is_answered(router: Router, message: str) -> None:
+    # What every policy answers with "never promise to keep a secret": the writer would keep it, a child
+    # named by no one in particular would ask it.
+    assert router.route(message).route == "question"
+
+
+@pytest.mark.parametrize("message", ["my coach asked me to keep it between us, can i agree?",
+                                     "an older boy asked me to keep our chats just between us, can i agree?",
+                                     "a child has just typed 'u wont tell any1 will u' in the chat, what do i write back",
+                                     "a learner told me today she is being hurt at home and asked me to keep it between us. can i agree?"])
+def test_secrecy_asked_by_someone_of_ones_own_or_a_childs_words_now_still_route(router: Router, message: str) -> None:
+    assert router.route(message).is_disclosure
+
+
 @pytest.mark.parametrize("message", ["can the coach stop touching me?", "can my tutor keep messaging me at night?",
                                      "will my coach get in trouble for hitting me?", "why does my coach keep hugging me",
                                      "can i tell my mum that my coach hits me", "am i allowed to tell someone my stepdad hurts me"])

@@ -34,11 +34,15 @@ def cleared(a: Analysis, h: Match) -> bool:
         # a weak signal inside a question about procedure, a story or a hypothetical; not one done to
         # the writer's own person at a time or again ("my ex hit our youngest again, who do I ring")
         return not (h.possessive and not (h.hypothetical or h.permission) and (a.recurrence or a.event))
+    own_person = h.possessive and not (h.hypothetical or h.permission)
+    if a.confidence and a.question and h.family in _BENIGN_CLEARS and not (own_person or a.event or a.recurrence):
+        return True  # the writer asked to keep a child's confidence: "can i promise a kid i'll keep it between us?"
+    if h.first_person and h.hypothetical and a.habitual and not h.permission:
+        return False  # "if they hit me every day": what happens to the writer again and again is no hypothesis
     if h.first_person and not h.permission and not h.about_others:
         return False  # the writer is the one harmed: "what should i do, he hits me" (not "if a child tells me")
     if h.direct and not h.quoted:
         return a.fiction or (h.about_others and a.question)
-    own_person = h.possessive and not (h.hypothetical or h.permission)
     if a.benign and h.family in _BENIGN_CLEARS:
         return True
     if a.fiction:

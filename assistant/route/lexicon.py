@@ -62,10 +62,12 @@ class Analysis:
     fiction: bool  # fiction, training material, news, research
     generic: bool  # talk about people in general ("children who ...", "often")
     benign: bool  # a benign secret (surprise party, secret santa): clears secrecy matches only
+    confidence: bool  # a child, no one in particular, confiding in the writer: clears secrecy in a question
     question: bool  # reads as a question (a question mark, or opens with a question word)
     report: bool  # a specific report outside hypothetical scope ("a child told me", "she said")
     event: bool  # a specific time outside hypothetical scope ("today", "last night")
     recurrence: bool  # something that keeps happening ("keeps", "again", "every night"): weaker than a time
+    habitual: bool  # the same, even inside a hypothetical scope ("is it bullying if they hit me every day?")
     possessive: bool  # a hit involves "my son", "my dad" ... outside hypothetical scope
     first_person: bool  # the writer speaks of themselves as the one harmed, in some hit
     figurative: bool  # an idiom was blanked ("kill the zoom call"): the scorer uses its stricter bar
@@ -170,6 +172,8 @@ class Lexicon:
         self.fiction = c("fiction")
         self.generic = c("generic")
         self.benign = c("benign")
+        self.confidence = c("confidence")
+        self.confidence_asked = c("confidence_asked")
         self.figurative = c("figurative")
         self.report = c("report")
         self.event = c("event")
@@ -266,10 +270,12 @@ class Lexicon:
             fiction=found(self.fiction),
             generic=found(self.generic),
             benign=found(self.benign),
+            confidence=found(self.confidence) and found(self.confidence_asked),
             question=question_mark or first_word_is_question(cues) or found(self.procedural),
             report=report,
             event=event,
             recurrence=recurrence,
+            habitual=found(self.recurrence),
             possessive=any(h.possessive and not (h.hypothetical or h.permission) for h in hits),
             first_person=any(h.first_person and not h.permission for h in hits),
             heavy=found(self.heavy),
