@@ -28,6 +28,8 @@ _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])(?:\s+(?P<rest>.*)|$)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_HARD_BREAK = re.compile(r"(?: {2,}|\\)$")
+_NUMBERED = re.compile(r"^\(?(?:\d{1,2}(?:\.\d{1,2})+|\d{1,2}[.)]|[a-z][.)]|\([a-z]\)|[ivx]{1,4}[.)])\s+\S")
 _HTML_TABLE = re.compile(r"^\s*<table\b", re.IGNORECASE)
 _HTML_ROW = re.compile(r"<tr\b.*?</tr>", re.IGNORECASE | re.S)
 _HTML_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t\1>", re.IGNORECASE | re.S)
@@ -180,7 +182,10 @@ def markdown_lines(raw: str) -> list[Line]:
             lines.append(Line(words, indent, True, False, bold=1.0, hard_break=True))
             blank = False
             continue
-        if previous is not None and not blank and not previous.heading and not previous.row \
+        # A hard line break (two spaces or a backslash at the line's end) before a numbered line: the
+        # policy's own numbered paragraphs ("5.1 Those open to adults ...,  " then "5.2 Those for ...").
+        numbered_after_break = i >= 2 and _HARD_BREAK.search(source[i - 2]) is not None and _NUMBERED.match(words)
+        if previous is not None and not blank and not previous.heading and not previous.row and not numbered_after_break \
                 and not (previous.text.endswith(TERMINAL) and words[:1].isupper()):
             # A wrapped line: it runs on from the line above (a paragraph's, or a list item's lazily).
             lines.append(Line(words, indent, False, False))

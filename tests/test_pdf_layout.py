@@ -234,3 +234,17 @@ def test_a_lead_in_at_the_top_of_a_page_opens_its_own_list_and_labels_stay_under
     assert by_text["Learners travel with two adults."].section == "9. CODE OF CONDUCT \u203a 9.3 Transport"
     assert by_text["Communicate through official channels"].section == "9. CODE OF CONDUCT \u203a 9.1 Communication"
     assert by_text["Everyone follows this code."].section == "9. CODE OF CONDUCT"  # the title lines head no section
+
+
+def test_numbered_lines_after_markdown_hard_breaks_are_clauses_of_their_own(tmp_path):
+    # Two spaces at a line's end are a line break in Markdown: a tutoring company's policy numbers its
+    # paragraphs that way, and all seven were read as one clause of 1,500 characters.
+    clauses = markdown_clauses(tmp_path, "## Events\n\nThere are three kinds of events:  \n  \n5.1 Those open to all ages,  \n"
+                                         "5.2 Those for children with a parent,  \n5.3 Those for children alone.  \n"
+                                         "5.4 At events open to all ages, children under 16 come with an adult.  \n"
+                                         "5.5 Events are defined broadly.\n\nThis policy applies to all staff  \nand volunteers who work with us.\n")
+    by_text = {c.text: c for c in clauses}
+    assert by_text["5.2 Those for children with a parent,"].context == "There are three kinds of events:"
+    assert "5.4 At events open to all ages, children under 16 come with an adult." in by_text
+    assert "5.5 Events are defined broadly." in by_text
+    assert "This policy applies to all staff and volunteers who work with us." in by_text  # a break in a sentence joins
