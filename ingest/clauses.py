@@ -31,7 +31,7 @@ from ingest.lines import CONTENTS_TITLE, TERMINAL, is_lead_in
 from ingest.load import Block, Document
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
-PARSER_VERSION = "6"
+PARSER_VERSION = "7"
 
 OPENING_ABBREVIATION = "OPEN"
 OPENING_LABEL = "Introduction"
@@ -233,7 +233,7 @@ def build_clauses(document: Document) -> list[Clause]:
         unnumbered = 0
         for ordinal, unit in enumerate(section.units, start=1):
             head, options = unit[0], unit[1:]
-            number = head.number
+            number = head.number or _own_number(head)
             if number and _DECIMAL.fullmatch(number) and ("." in number or absolute):
                 candidate = number
                 numbered_parent = number
@@ -285,6 +285,16 @@ def build_clauses(document: Document) -> list[Clause]:
             elif depends_on is None:
                 lead_in, list_open = None, False
     return _with_items(clauses)
+
+
+# A paragraph that opens with the policy's own decimal number ("5.4 At events ...", "10.2 Unacceptable
+# behaviour ..."): the number a reader finds on the page, so its id. Not a quantity ("1.5 hours").
+_OWN_NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\s+(?=[A-Z\u2018\u201c'\"(])")
+
+
+def _own_number(block: Block) -> str:
+    m = _OWN_NUMBER.match(block.text) if block.kind == "paragraph" else None
+    return m.group(1) if m else ""
 
 
 def _closes_list(text: str) -> bool:

@@ -248,3 +248,9 @@ def test_numbered_lines_after_markdown_hard_breaks_are_clauses_of_their_own(tmp_
     assert "5.4 At events open to all ages, children under 16 come with an adult." in by_text
     assert "5.5 Events are defined broadly." in by_text
     assert "This policy applies to all staff and volunteers who work with us." in by_text  # a break in a sentence joins
+
+
+def test_a_paragraph_that_opens_with_the_policys_own_number_is_cited_by_it(tmp_path):
+    clauses = markdown_clauses(tmp_path, "## Events\n\n5.4 At events open to all ages, children come with an adult.\n\n"
+                                         "5.5 Events are defined broadly.\n\n1.5 hours is the longest a session lasts.\n")
+    assert [c.clause_id for c in clauses] == ["5.4", "5.5", "E-1"]  # "1.5 hours" is a quantity, not a number
