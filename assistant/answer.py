@@ -50,7 +50,9 @@ _ANSWER_KINDS = (
         _ASKS_FOR_VALUE + r"(?:password|passcode|pass code|login|log-in|pin)s?\b(?![\s-]*(?:protect|polic|rule|shar))",
         re.IGNORECASE), _NEVER),
     ("contact", re.compile(
-        _ASKS_FOR_VALUE + r"(?:(?:phone|mobile|telephone|contact|whatsapp) (?:number|no)|e-?mail address|contact details|address)\b",
+        _ASKS_FOR_VALUE + r"(?:(?:phone|mobile|telephone|contact|whatsapp) (?:number|no)|e-?mail address|contact details|address)\b"
+        # "... and what's their number?": a number that belongs to someone is how to reach them.
+        r"|\b(?:what(?:'s|’s| is)|whats) (?:their|his|her|your|the dsl'?s|the lead'?s) (?:number|e-?mail)\b",
         re.IGNORECASE), re.compile(r"\d{4,}|@|www\.|https?://")),
     ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b", re.IGNORECASE),
      re.compile(r"\b(?:\d+|one|two|three) times\b|\b(?:every|daily|weekly|monthly|annually|yearly|termly|once|twice"
