@@ -33,7 +33,7 @@ ROUTES: tuple[Route, ...] = get_args(Route)
 # The password, contact and frequency kinds refuse none of the example questions in policy_docs/questions/
 # (written blind to evals/) for their own clause; a test keeps it so.
 _ASKS_FOR_VALUE = (  # asking for the value itself, not about it ("what's the rule on sharing passwords?")
-    r"\b(?:what(?:'s|’s| is| are)|whats|wats|tell me|give me|send me|can (?:i|we) (?:have|get)"
+    r"\b(?:what(?:'s|’s| is| are)|whats|wats|tell me|give me|send me|can (?:i|we) (?:have|get)|is there (?:a|an|any)"
     r"|where (?:can|do) (?:i|we) find|forgot(?:ten)?|reset|recover)"
     r"(?:\s+(?!(?:rules?|polic\w*|about|on|of|regarding|around|with|to|shar\w*|keep\w*|protect\w*)\b)[\w'’-]+){0,5}?\s+"
 )

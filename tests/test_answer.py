@@ -159,6 +159,8 @@ def test_a_question_asking_for_a_password_number_or_frequency_needs_a_clause_tha
     # "... and what's their number?" asks for a way to reach them; "the number of children" does not.
     assert missing_answer_kind("who is the safeguarding lead and what's their number?", lead) == "contact"
     assert missing_answer_kind("what is the number of children per adult?", lead) == ""
+    assert missing_answer_kind("is there a phone number for the safeguarding lead, not just an email?", lead) == "contact"
+    assert missing_answer_kind("is there a rule about sharing phone numbers?", lead) == ""
 
 
 def test_no_shipped_example_question_is_refused_by_its_own_clause_for_a_password_contact_or_frequency():
