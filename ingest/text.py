@@ -27,15 +27,15 @@ _UNMAPPED = re.compile(r"([A-Za-z]*)\x00([A-Za-z]*)")
 def clean(text: str) -> str:
     # Control characters, a byte-order mark and soft hyphens carry no words; they would only break
     # matching. NFC joins decomposed accents; ligatures become their letters; the words stay.
-    if "\x00" in text:
-        text = unmapped_ligatures(text)
-    text = text.translate(_CONTROL).translate(LIGATURES).replace("\ufeff", "").replace("\u00ad", "")
+    text = unmapped_ligatures(text).translate(_CONTROL).translate(LIGATURES).replace("\ufeff", "").replace("\u00ad", "")
     return unicodedata.normalize("NFC", text)
 
 
 def unmapped_ligatures(text: str, words: frozenset[str] | None = None) -> str:
     """Each U+0000 between letters read as the ligature that makes an English word ("h\x00ps" is
     "https", "se\x00ing" "setting"); where none does, it is dropped, as other control characters are."""
+    if "\x00" not in text:  # nearly every text: no scan, no word list
+        return text
     words = english_words() if words is None else words
 
     def letters(m: re.Match) -> str:
