@@ -49,13 +49,16 @@ class Grid:
     merged cell leaves no box of its own)."""
 
     rows: tuple[tuple[Box | None, ...], ...]
+    # The row and the column of the table as its reader sees them, for each of pdfplumber's (``_merged``).
+    row_of: tuple[int, ...] = ()
+    column_of: tuple[int, ...] = ()
 
     def cell_of(self, x: float, y: float) -> tuple[int, int] | None:
         """(row, column) of the cell holding the point, None outside every cell."""
         for r, row in enumerate(self.rows):
             for c, box in enumerate(row):
                 if box is not None and box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1:
-                    return r, c
+                    return (self.row_of[r] if self.row_of else r), (self.column_of[c] if self.column_of else c)
         return None
 
 
@@ -97,7 +100,49 @@ def _grid(table, width: float, height: float) -> Grid | None:
                           for cell in row.cells))
     if len(rows) < 2 or max(sum(cell is not None for cell in row) for row in rows) < 2:
         return None
-    return Grid(tuple(rows))
+    return Grid(tuple(rows), *_merged(rows))
+
+
+# Two of pdfplumber's rows (or columns) are one of the table's when cells spanning both cover this share
+# of the table's width (or height). Some tables have a box drawn behind each line of text (a shading, a
+# highlight): pdfplumber takes its edges for rules and cuts one cell into a cell per line, with slivers
+# beside them, while the table's other cells span them all. A row header spanning a few rows of its
+# own (a day over its times) covers far less of the width, and those rows stay apart.
+SPANNED_SHARE = 0.4
+
+
+def _merged(rows: list[tuple[Box | None, ...]]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The table's own row of each of pdfplumber's rows, and its own column of each column."""
+    boxes = [(r, c, box) for r, row in enumerate(rows) for c, box in enumerate(row) if box is not None]
+    columns = max(len(row) for row in rows)
+    tops = [max((box[3] for box in row if box is not None), default=None) for row in rows]
+    lefts = [min((box[0] for _, c, box in boxes if c == column), default=None) for column in range(columns)]
+    width = max(box[2] for _, _, box in boxes) - min(box[0] for _, _, box in boxes)
+    height = max(box[3] for _, _, box in boxes) - min(box[1] for _, _, box in boxes)
+    # A cell spans the next row when that row's top lies above its bottom, the next column when that
+    # column's left edge lies before its right edge.
+    row_link = [0.0] * len(rows)
+    column_link = [0.0] * columns
+    for r, c, box in boxes:
+        for k in range(r + 1, len(rows)):
+            if tops[k] is None or tops[k] <= box[1] + 1:
+                break
+            row_link[k] += box[2] - box[0]
+        for k in range(c + 1, columns):
+            if lefts[k] is None or lefts[k] >= box[2] - 1:
+                break
+            column_link[k] += box[3] - box[1]
+    return (_numbered([link >= SPANNED_SHARE * width for link in row_link]),
+            _numbered([link >= SPANNED_SHARE * height for link in column_link]))
+
+
+def _numbered(joined: list[bool]) -> tuple[int, ...]:
+    """0, 1, 1, 2, ...: each item's group, an item joined to the one before keeping its number."""
+    out, n = [], -1
+    for i, join in enumerate(joined):
+        n += 0 if join and i else 1
+        out.append(n)
+    return tuple(out)
 
 
 def table_rows(body: list, grids: dict[int, list[Grid]]) -> list:

@@ -66,3 +66,36 @@ def test_a_frame_drawn_around_the_page_is_not_a_table(tmp_path):
     clauses = table_clauses(tmp_path, lines, ruled([36, 300, 576], [756, 700, 36]))
     assert [kind for kind, _ in clauses] == ["paragraph"]
     assert clauses[0][1].startswith("Photos of children are taken only with written consent from a parent.")
+
+
+def test_a_cell_cut_into_lines_by_a_box_behind_each_line_reads_whole(tmp_path):
+    # A template's sanctions table draws a shaded box behind each line of its first column: pdfplumber
+    # takes the boxes' edges for rules, a cell per line, while the other columns' cells span them all.
+    # The row was quoted as "Careless data in an insecure manner", words lost from its first line.
+    lines = [(72, 720, "Staff actions", 14, True),
+             (78, 690, "Incident"), (306, 690, "Warning"), (406, 690, "Suspension"),
+             (78, 671, "Careless use of personal data eg holding or transferring"), (306, 671, "x"),
+             (78, 658, "data in an insecure manner"),
+             (78, 630, "Breaching copyright or licensing regulations"), (406, 630, "x")]
+    boxes = "0.5 w 72 667 228 13 re S 72 654 228 13 re S"
+    clauses = table_clauses(tmp_path, lines, ruled([72, 300, 400, 540], [704, 684, 650, 616]) + " " + boxes)
+    assert clauses == [
+        ("row", "Incident: Careless use of personal data eg holding or transferring data in an insecure manner"
+                " | Warning: x"),
+        ("row", "Incident: Breaching copyright or licensing regulations | Suspension: x"),
+    ]
+
+
+def test_a_row_header_spanning_rows_keeps_the_rows_apart(tmp_path):
+    lines = [(72, 720, "Session times", 14, True),
+             (78, 690, "Day"), (206, 690, "Time"), (346, 690, "Session"),
+             (78, 671, "Monday"), (206, 671, "9am"), (346, 671, "Junior swim"),
+             (206, 651, "10am"), (346, 651, "Senior swim")]
+    # The day's cell spans both time rows: the rule between them starts at its right edge.
+    drawn = ("0.5 w 72 644 m 72 704 l S 200 644 m 200 704 l S 340 644 m 340 704 l S 540 644 m 540 704 l S "
+             "72 704 m 540 704 l S 72 684 m 540 684 l S 200 664 m 540 664 l S 72 644 m 540 644 l S")
+    clauses = table_clauses(tmp_path, lines, drawn)
+    assert clauses == [
+        ("row", "Day: Monday | Time: 9am | Session: Junior swim"),
+        ("row", "Time: 10am | Session: Senior swim"),
+    ]
