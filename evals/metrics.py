@@ -9,7 +9,7 @@ import math
 import re
 from typing import Iterable, Mapping, Sequence
 
-from ingest.lines import marker_of
+from ingest.markers import marker_of
 from ingest.text import LIGATURES, unmapped_ligatures
 
 
@@ -95,7 +95,8 @@ def router_rates(records: Sequence[Mapping]) -> dict:
     return out
 
 
-_LINE_END_HYPHEN = re.compile(r"(\w)[-\u00ad\u2010\u2011][ \t]*\n\s*(?=\w)")
+# "55-" then "free" on the next line, or after one space where the reader kept one
+_LINE_END_HYPHEN = re.compile(r"(\w)[-\u00ad\u2010\u2011](?:[ \t]*\n\s*| )(?=\w)")
 _INNER_HYPHEN = re.compile(r"(?<=\w)[-\u00ad\u2010\u2011](?=\w)")
 _MARKDOWN_SYNTAX = (
     (re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S), " "),  # template tags (Liquid, Jinja) stand where text would be
@@ -121,7 +122,8 @@ def canonical_text(text: str, markdown: bool = False) -> str:
     # A ligature is drawn letters ("ﬃ" is "ffi"; an unmapped one, U+0000, the letters that make a word),
     # read as the ingest reads it (ingest.text).
     text = unmapped_ligatures(text.replace("\u00a0", " ").translate(LIGATURES))
-    # A word broken at a line's end is one word; a hyphen between letters may be kept or dropped when
+    # A word broken at a line's end is one word (the reader may keep a space after its hyphen when it
+    # cannot tell a word from a broken address); a hyphen between letters may be kept or dropped when
     # it is joined ("online-bullying", "autho-rised" -> "authorised"), so hyphens inside words do not count.
     text = _INNER_HYPHEN.sub("", _LINE_END_HYPHEN.sub(r"\1-", text))
     return " ".join(text.split())

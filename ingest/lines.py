@@ -9,7 +9,8 @@ how much of it is bold. ``blocks_from_lines`` turns lines into headings, paragra
   label lines ("Pupils:"), and numbered headings ("1. Purpose", "2.3 Scope", "1 Scope of the Policy").
 - List items: bullet glyphs and numbered or lettered markers ("1.", "2)", "(a)", "iv."), with or
   without a space after the marker; the level from the marker's kind and its indent. A list run into
-  one paragraph ("will not: \u2022 ...; \u2022 ...") is split at its bullets first (``run_in_items``).
+  one paragraph ("will not: \u2022 ...; \u2022 ...") is split at its bullets first (``run_in_items``); the
+  markers themselves are read in ``ingest.markers``.
 - Wrapped lines, lines broken across a blank line or a page break, and a word split by a line-end
   hyphen are joined back (``ingest.words.join_line``; ``join_hyphenated`` decides between "autho-rised" -> "authorised" and
   "online-bullying", which keeps its hyphen).
@@ -25,18 +26,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Sequence
 
+from ingest.markers import SUB_GLYPHS, marker_key, marker_of, next_label
 from ingest.words import join_line
 
-# Bullet glyphs seen in exported policies: Word's Symbol-font bullets as pypdf extracts them (U+F0B7,
-# U+F0A7, U+F076, U+F0D8, U+F0FC), ReportLab's (U+007F), real bullets and arrows, and the letters and
-# dashes text exports use.
-GLYPHS = "\x7f\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\u2022\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u00b7\u2043\u2013\u2014\u27a2\u25ba\u2192\u2713\u2714\u25c6\u25c7\u2756"
-SUB_GLYPHS = frozenset({"o", "\u25e6", "\u25aa", "\u2043", "\u25c7"})  # conventionally second-level
-_MARKER = re.compile(
-    r"^(?:(?P<glyph>[" + GLYPHS + r"])\s*|(?P<dash>[*\-+])\s+|(?P<o>o)\s+"
-    r"|(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s*(?=\S)|(?P<paren>\((?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,5})\))\s*(?=\S))"
-    r"(?P<rest>\S.*)$"
-)
 _ADDRESS = re.compile(r"\S@\S+\.[a-z]|https?://|\bwww\.", re.IGNORECASE)
 _NUMBERED_HEADING = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<rest>[A-Z(\"'\u2018\u201c].*)$")
 # A contents page's own title, as the PDF reader and the clause builder recognise it.
@@ -92,30 +84,6 @@ class RawBlock:
         return " ".join("".join(self.pieces).split())
 
 
-def marker_of(text: str) -> tuple[str, str, str] | None:
-    """(kind, label, rest) for a list-item line: kind is "glyph" or "number"; label the number or letter
-    without brackets and dots ("2.3", "a", "iv"); None when the line has no marker."""
-    m = _MARKER.match(text)
-    if not m:
-        return None
-    if m["glyph"] or m["dash"] or m["o"]:
-        glyph = m["glyph"] or m["dash"] or m["o"]
-        return "glyph", glyph, m["rest"]
-    label = (m["num"] or m["paren"]).strip("().")
-    if m["num"] and not m["num"].startswith("(") and m["num"].endswith(".") and re.fullmatch(r"[A-Za-z]", label):
-        # "A." or "e." opening a line is far more often an initial or abbreviation than a list letter,
-        # unless the rest starts a sentence: after a space, or straight on with a capitalised word
-        # ("i.Adhyayan works ...", "A.Building awareness"; "e.g." and "U.K." stay text).
-        if not re.match(r"\s+[A-Z]|[A-Z][a-z]", text[len(m["num"]):]):
-            return None
-    if re.fullmatch(r"[ivxIVX]{2,5}", label) is None and re.fullmatch(r"[A-Za-z]", label) is None and not label[0].isdigit():
-        return None
-    rest = m["rest"]
-    if label[0].isdigit() and rest[:1].isdigit():
-        return None  # "1.5 hours", a decimal, not a list item
-    return "number", label, rest
-
-
 def is_title_case(text: str) -> bool:
     words = re.findall(r"[A-Za-z][A-Za-z'\u2019\-]*", text)
     significant = [w for w in words if w.lower() not in MINOR_WORDS]
@@ -163,6 +131,10 @@ class Reader:
         self.styled = styled
         self.indent_step = indent_step  # how much deeper a sub-item sits: points in a PDF, spaces in text
         self._list_marker: str | None = None  # the marker of the current list's first-level items
+        # The last number, letter and roman numeral typed at a list's first level, kept across the paragraphs
+        # and headings between: "ii." after "i." is the next of those items, whatever came between.
+        self._top_labels: dict[str, str] = {}
+        self._sub_marker: str | None = None  # the marker of the items an item ending in a colon leads in to
         self.known = Counter(w.lower() for line in self.lines for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*-?", line.text)
                              for w in ([w.rstrip("-")] if w.endswith("-") else [w]))
         widths = sorted(len(line.text) for line in self.lines)
@@ -257,15 +229,16 @@ class Reader:
             if heading is not None:
                 blocks.append(RawBlock("heading", [line.text], heading[0], line, number=heading[1], last=line.text))
                 list_indents.clear()
-                self._list_marker = None
+                self._list_marker = self._sub_marker = None
                 continue
             marker = (line.marker + (line.text,)) if line.marker else marker_of(line.text)
             if marker and (line.marker or self._starts_item(line, marker, current)):
                 kind, label, rest = marker
-                level = self._item_level(line, kind, label, list_indents)
+                level = self._item_level(line, kind, label, list_indents, current)
                 block = RawBlock("bullet", [rest], level, line, number=label if kind == "number" else "", last=line.text,
                                  indent=line.indent)
                 block.extra["glyph"] = label if kind == "glyph" else ""
+                block.extra["key"] = marker_key(kind, label)
                 blocks.append(block)
                 continue
             if current is not None and current.kind != "heading" and self._continues(current, line):
@@ -274,7 +247,7 @@ class Reader:
             blocks.append(RawBlock("paragraph", [line.text], 0, line, last=line.text, indent=line.indent))
             if line.gap_before or line.new_page or not list_indents or line.indent <= min(list_indents):
                 list_indents.clear()
-                self._list_marker = None
+                self._list_marker = self._sub_marker = None
         return blocks
 
     def _starts_item(self, line: Line, marker: tuple[str, str, str], current: RawBlock | None) -> bool:
@@ -289,14 +262,22 @@ class Reader:
             return True
         return current.last.endswith(TERMINAL + (":", ";")) or is_lead_in(current.last)
 
-    def _item_level(self, line: Line, kind: str, label: str, list_indents: list[float]) -> int:
+    def _item_level(self, line: Line, kind: str, label: str, list_indents: list[float],
+                    current: RawBlock | None = None) -> int:
         """1 for an item, 2 for a sub-item. The marker decides first: an item marked like the list's first
         items is at their level, one marked otherwise ("o" under "\u2022", "a." under "1.") is below them;
-        with the same marker, a clearly deeper indent (``indent_step``) makes a sub-item."""
-        key = label if kind == "glyph" else (
-            "letter" if re.fullmatch(r"[A-Za-z]", label) and label not in "ivxIVX" else
-            "roman" if re.fullmatch(r"[ivxIVX]{1,5}", label) else "number")
-        if self._list_marker is None:
+        with the same marker, a clearly deeper indent (``indent_step``) makes a sub-item. Two cues come
+        before: the next of a sequence typed at the first level ("ii." after "i.") is at that level, and an
+        item marked otherwise right after an item ending in a colon is one of the items it leads in to."""
+        key = marker_key(kind, label)
+        leads_in = current is not None and current.kind == "bullet" and current.last.rstrip().endswith(":") \
+            and current.extra.get("key") not in (None, key)
+        if key in self._top_labels and next_label(self._top_labels[key], label):
+            level = 1
+        elif leads_in or key == self._sub_marker:
+            level = 2
+            self._sub_marker = key
+        elif self._list_marker is None:
             level = 1
         elif key != self._list_marker:
             level = 2 if key in SUB_GLYPHS or key in ("letter", "roman") or not list_indents or \
@@ -305,6 +286,9 @@ class Reader:
             level = 2 if list_indents and line.indent > min(list_indents) + self.indent_step else 1
         if level == 1:
             self._list_marker = key
+            self._sub_marker = None
+            if key in ("letter", "roman", "number"):
+                self._top_labels[key] = label
         if not list_indents or line.indent < min(list_indents):
             list_indents[:] = [line.indent]
         elif line.indent not in list_indents:

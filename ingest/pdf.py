@@ -30,7 +30,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.lines import CONTENTS_TITLE, GLYPHS, Line
+from ingest.lines import CONTENTS_TITLE, Line
+from ingest.markers import GLYPHS
 from ingest.pdf_tables import table_grids, table_rows
 from ingest.text import clean
 

@@ -74,6 +74,16 @@ def test_a_markdown_escape_is_read_as_its_character_by_the_verbatim_check():
     assert not verbatim_in("Anyone under the age of 16.", source, markdown=True)
 
 
+def test_an_address_broken_at_a_hyphen_is_verbatim_with_or_without_the_space_the_reader_kept():
+    # The PDF breaks a web address after "55-"; the clause quotes it as "55- free-downloads", which is the
+    # document's words, whitespace aside. A word missing or run together still fails.
+    from evals.metrics import verbatim_in
+
+    source = "a central list: https://www.example.org/your-scb/55-\nfree-downloads-and-links now"
+    assert verbatim_in("list: https://www.example.org/your-scb/55- free-downloads-and-links now", source)
+    assert not verbatim_in("list: https://www.example.org/your-scb/55- downloads-and-links now", source)
+
+
 def test_router_rates_per_slice():
     records = [
         {"label": 1, "slice": "neglect", "routed": True, "core": True},

@@ -254,3 +254,29 @@ def test_a_paragraph_that_opens_with_the_policys_own_number_is_cited_by_it(tmp_p
     clauses = markdown_clauses(tmp_path, "## Events\n\n5.4 At events open to all ages, children come with an adult.\n\n"
                                          "5.5 Events are defined broadly.\n\n1.5 hours is the longest a session lasts.\n")
     assert [c.clause_id for c in clauses] == ["5.4", "5.5", "E-1"]  # "1.5 hours" is a quantity, not a number
+
+
+def test_typed_roman_items_keep_their_level_and_lead_in_to_word_bullets(tmp_path):
+    # A Word document numbers its steps by hand ("i.", "ii.") in bold and lists each step's actions with
+    # Word's bullets. "ii." after a bulleted list was read as a sub-item of its last bullet, and the actions
+    # after "iii. ...complaint:" as items of their own, quoted without it.
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Procedures", style="Heading 1")
+    for text, style in [("i. Reporting", None), ("Staff report every concern in writing to the officer.", None),
+                        ("The report should include:", None), ("Evidence of the breach with dates", "List Bullet"),
+                        ("Risks to the child", "List Bullet"), ("ii. Ensure the safety of the child:", None),
+                        ("The officer makes sure the child is not questioned again.", None),
+                        ("iii. The officer will within three days of the complaint:", None),
+                        ("Conduct a risk assessment", "List Bullet"), ("Put together all the evidence", "List Bullet"),
+                        ("iv. Medical care:", None), ("The officer arranges medical help when it is needed.", None)]:
+        paragraph = document.add_paragraph(style=style)
+        paragraph.add_run(text).bold = style is None and text[:2] in ("i.", "ii", "iv")
+    path = tmp_path / "policy.docx"
+    document.save(str(path))
+    clauses = {c.text: c for c in build_clauses(load_document(path))}
+    assert clauses["Risks to the child"].context == "The report should include:"
+    for action in ("Conduct a risk assessment", "Put together all the evidence"):
+        assert clauses[action].context == "The officer will within three days of the complaint:"
+    assert "Ensure the safety of the child:" in clauses

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.lines import marker_of
+from ingest.markers import marker_of
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from ingest.clauses import build_clauses

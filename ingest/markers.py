@@ -1,0 +1,70 @@
+"""List-item markers: which glyphs, numbers, letters and roman numerals open an item, and how they go.
+
+``marker_of`` reads a line's marker ("\u2022", "2.3", "(a)", "iv."), ``marker_key`` names its kind and
+``next_label`` says whether one label follows another ("ii" after "i"). The line reader
+(``ingest.lines``) decides what an item is from these; the eval suite's metrics read markers with
+``marker_of`` too.
+
+What this module does not do: decide an item's level, headings or blocks (``ingest.lines``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Bullet glyphs seen in exported policies: Word's Symbol-font bullets as pypdf extracts them (U+F0B7,
+# U+F0A7, U+F076, U+F0D8, U+F0FC), ReportLab's (U+007F), real bullets and arrows, and the letters and
+# dashes text exports use.
+GLYPHS = "\x7f\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\u2022\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u00b7\u2043\u2013\u2014\u27a2\u25ba\u2192\u2713\u2714\u25c6\u25c7\u2756"
+SUB_GLYPHS = frozenset({"o", "\u25e6", "\u25aa", "\u2043", "\u25c7"})  # conventionally second-level
+_MARKER = re.compile(
+    r"^(?:(?P<glyph>[" + GLYPHS + r"])\s*|(?P<dash>[*\-+])\s+|(?P<o>o)\s+"
+    r"|(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s*(?=\S)|(?P<paren>\((?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,5})\))\s*(?=\S))"
+    r"(?P<rest>\S.*)$"
+)
+
+
+def marker_of(text: str) -> tuple[str, str, str] | None:
+    """(kind, label, rest) for a list-item line: kind is "glyph" or "number"; label the number or letter
+    without brackets and dots ("2.3", "a", "iv"); None when the line has no marker."""
+    m = _MARKER.match(text)
+    if not m:
+        return None
+    if m["glyph"] or m["dash"] or m["o"]:
+        glyph = m["glyph"] or m["dash"] or m["o"]
+        return "glyph", glyph, m["rest"]
+    label = (m["num"] or m["paren"]).strip("().")
+    if m["num"] and not m["num"].startswith("(") and m["num"].endswith(".") and re.fullmatch(r"[A-Za-z]", label):
+        # "A." or "e." opening a line is far more often an initial or abbreviation than a list letter,
+        # unless the rest starts a sentence: after a space, or straight on with a capitalised word
+        # ("i.Adhyayan works ...", "A.Building awareness"; "e.g." and "U.K." stay text).
+        if not re.match(r"\s+[A-Z]|[A-Z][a-z]", text[len(m["num"]):]):
+            return None
+    if re.fullmatch(r"[ivxIVX]{2,5}", label) is None and re.fullmatch(r"[A-Za-z]", label) is None and not label[0].isdigit():
+        return None
+    rest = m["rest"]
+    if label[0].isdigit() and rest[:1].isdigit():
+        return None  # "1.5 hours", a decimal, not a list item
+    return "number", label, rest
+
+
+def marker_key(kind: str, label: str) -> str:
+    """What kind of marker an item has: its glyph, or "letter", "roman" or "number"."""
+    if kind == "glyph":
+        return label
+    if re.fullmatch(r"[A-Za-z]", label) and label not in "ivxIVX":
+        return "letter"
+    return "roman" if re.fullmatch(r"[ivxIVX]{1,5}", label) else "number"
+
+
+_ROMAN = {numeral: n for n, numeral in enumerate(
+    ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"), 1)}
+
+
+def next_label(previous: str, label: str) -> bool:
+    """Is ``label`` the one after ``previous`` ("ii" after "i", "c" after "b", "4" after "3")?"""
+    if previous.isdigit() and label.isdigit():
+        return int(label) == int(previous) + 1
+    if previous.lower() in _ROMAN and label.lower() in _ROMAN:
+        return _ROMAN[label.lower()] == _ROMAN[previous.lower()] + 1
+    return len(previous) == len(label) == 1 and ord(label.lower()) == ord(previous.lower()) + 1
