@@ -158,12 +158,15 @@ class Reader:
         if self.styled:
             if line.size >= HEADING_SIZE_RATIO and len(words) <= 20:
                 return (1 if line.size >= 1.3 else 2), numbered[0] if numbered else ""
+            after = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
             if line.bold >= BOLD_SHARE and len(words) <= 14 and (not text.endswith(TERMINAL) or numbered) \
                     and (not text.endswith(":") or is_label(text) or (numbered and is_label(numbered[1]))) \
-                    and (not continuing or (numbered and previous.line.bold < BOLD_SHARE)):
+                    and (not continuing or (numbered and previous.line.bold < BOLD_SHARE)
+                         or (self._after_text(previous, line) and not after[:1].islower())):
                 # A bold numbered line right after plain text ("7.2 Designated Safeguarding Officer" after
-                # the last item of 7.1, no gap between them) starts a section; other bold lines there
-                # may be a bold phrase inside a paragraph.
+                # the last item of 7.1, no gap between them) starts a section, and so does a bold line that
+                # plainly stands apart from the text before it (an export that leaves no gap the reader can
+                # see); other bold lines there may be a bold phrase inside a paragraph.
                 return 3, numbered[0] if numbered else ""
             return None
         if continuing and not (numbered or is_label(text)):
@@ -206,6 +209,14 @@ class Reader:
             return line.heading, line.marker[1]
         numbered = re.match(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S", line.text) or re.match(r"^\(([a-z]|[ivx]{1,5})\)\s+\S", line.text)
         return line.heading, numbered.group(1) if numbered else ""
+
+    def _after_text(self, previous: RawBlock, line: Line) -> bool:
+        """Does a bold line with no gap before it stand apart from the plain text before it: after a
+        finished sentence, back at the margin after a list item, or set in capitals as well?"""
+        if previous.line.bold >= BOLD_SHARE:
+            return False
+        return self._ends_block(previous) or _is_caps_heading(line.text) \
+            or (previous.kind == "bullet" and line.indent < previous.indent - 2)
 
     @staticmethod
     def _ends_block(block: RawBlock | None) -> bool:

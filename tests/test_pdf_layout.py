@@ -280,3 +280,20 @@ def test_typed_roman_items_keep_their_level_and_lead_in_to_word_bullets(tmp_path
     for action in ("Conduct a risk assessment", "Put together all the evidence"):
         assert clauses[action].context == "The officer will within three days of the complaint:"
     assert "Ensure the safety of the child:" in clauses
+
+
+def test_a_bold_line_with_no_gap_after_a_finished_sentence_starts_a_section(tmp_path):
+    # Some exports leave no paragraph spacing the reader can see: each bold label ("Bullying:") sits right
+    # under the sentence before it, and was read as a line of that paragraph's section, not a section.
+    lines = [(72, 720, "Types of Abuse", 14, True),
+             (72, 700, "Abuse can take many forms."), (72, 686, "Bullying:", 11, True),
+             (72, 672, "Repeated behaviour meant to hurt someone."), (72, 658, "Neglect:", 11, True),
+             (72, 644, "Persistent failure to meet the basic needs of a child."), (72, 630, "Staff Duties", 11, True),
+             (72, 616, "Every adult reports concerns on the day.")]
+    path = tmp_path / "policy.pdf"
+    positioned_pdf([lines], path)
+    sections = {c.text: c.section for c in build_clauses(load_document(path))}
+    # (the first heading, the only one that large, is the title)
+    assert sections["Repeated behaviour meant to hurt someone."] == "Bullying:"
+    assert sections["Persistent failure to meet the basic needs of a child."] == "Neglect:"
+    assert sections["Every adult reports concerns on the day."] == "Staff Duties"
