@@ -112,6 +112,13 @@ def test_harm_to_the_writer_again_and_again_is_no_hypothesis(router: Router) -> 
     assert router.route("what happens if a child tells me they get hit every day?").route == "question"
 
 
+def test_reporting_a_concern_to_the_dsl_is_procedure_and_a_concern_about_them_is_not(router: Router) -> None:
+    # "a concern to the DSL" is how every policy says to report; "a concern about the DSL" is an allegation.
+    assert router.route("when we report a concern to the dsl, does anyone tell us what happened in the end?").route == "question"
+    assert router.route("i have a concern about the dsl, she keeps messaging one of the girls").is_disclosure
+    assert router.route("im worried the dsl is covering for the coach").is_disclosure
+
+
 @pytest.mark.parametrize("message", ["can i promise a kid ill keep what they tell me just between us",
                                      "if a kid says they want to tell me something but only if i keep it secret, can i agree?"])
 def test_asking_whether_to_keep_a_childs_confidence_is_answered(router: Router, message: str) -> None:
