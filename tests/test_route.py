@@ -112,6 +112,14 @@ def test_harm_to_the_writer_again_and_again_is_no_hypothesis(router: Router) -> 
     assert router.route("what happens if a child tells me they get hit every day?").route == "question"
 
 
+def test_not_good_enough_closing_a_complaint_is_no_disclosure(router: Router) -> None:
+    # A complaint ends "Not good enough." or "it's not good enough"; being told one is not good enough is harm.
+    assert router.route("The session ran forty minutes over and nobody told the parents waiting outside. Not good enough.").route == "question"
+    assert router.route("parking was full again and the lights in the hall were off, its not good enough").route == "question"
+    assert router.route("my dad says im not good enough and locks me in my room").is_disclosure
+    assert router.route("whatever i do she says ill never be good enough").is_disclosure
+
+
 def test_reporting_a_concern_to_the_dsl_is_procedure_and_a_concern_about_them_is_not(router: Router) -> None:
     # "a concern to the DSL" is how every policy says to report; "a concern about the DSL" is an allegation.
     assert router.route("when we report a concern to the dsl, does anyone tell us what happened in the end?").route == "question"
