@@ -112,6 +112,11 @@ def test_harm_to_the_writer_again_and_again_is_no_hypothesis(router: Router) -> 
     assert router.route("what happens if a child tells me they get hit every day?").route == "question"
 
 
+def test_a_session_about_a_harm_is_a_topic_and_someones_own_harm_is_not(router: Router) -> None:
+    assert router.route("Is there a workshop on online safety and self-harm for parents this term?").route == "question"
+    assert router.route("my son goes to sessions about his self harm but its got worse this week").is_disclosure
+
+
 def test_not_good_enough_closing_a_complaint_is_no_disclosure(router: Router) -> None:
     # A complaint ends "Not good enough." or "it's not good enough"; being told one is not good enough is harm.
     assert router.route("The session ran forty minutes over and nobody told the parents waiting outside. Not good enough.").route == "question"
