@@ -90,7 +90,7 @@ ROUTER_BLIND_FPR_HARD_NEGATIVE_MAX = 0.10  # 0.098; 0.091 retrained; 0.098 with 
 # above: recall unchanged, false positives 0.125 and 0.135.
 ROUTER_FINAL_RECALL_MIN = 0.99
 ROUTER_FINAL_KIND_RECALL_MIN = 0.92
-ROUTER_FINAL_FPR_MAX = 0.105  # 0.117 after the 'what do i do if i am' frame became a weak signal; 0.109 with the 0.4 bonus; 0.094 retrained; 0.102 with a sure statement after a question routing (recall 0.994 -> 1.000)
+ROUTER_FINAL_FPR_MAX = 0.10  # 0.117 after the 'what do i do if i am' frame became a weak signal; 0.109 with the 0.4 bonus; 0.094 retrained; 0.102 with a sure statement after a question routing (recall 0.994 -> 1.000), so 0.105 for a while; 0.094 once 'Not good enough.' closing a complaint stopped routing
 ROUTER_FINAL_FPR_HARD_NEGATIVE_MAX = 0.10  # 0.115; 0.094 retrained
 # FRESH authors, written in a later stop by helpers who saw only the authors' brief, in two groups each
 # measured blind once. Four (teen13, coach, parent_esl, multilingual_d: 437 messages, nine languages
@@ -183,8 +183,8 @@ ROUTER_FRESH9_FPR_HARD_NEGATIVE_MAX = 0.25
 # both missed ones given the English-only notice), ordinary messages routed 0.204, hard negatives 0.206.
 ROUTER_FRESH10_RECALL_MIN = 0.97
 ROUTER_FRESH10_KIND_RECALL_MIN = 0.50
-ROUTER_FRESH10_FPR_MAX = 0.21
-ROUTER_FRESH10_FPR_HARD_NEGATIVE_MAX = 0.21
+ROUTER_FRESH10_FPR_MAX = 0.20  # 0.197 after two lexicon fixes made from the other splits (one message here changed)
+ROUTER_FRESH10_FPR_HARD_NEGATIVE_MAX = 0.20
 
 # Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
 WARM_P95_MS_MAX = 50.0
