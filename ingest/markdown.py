@@ -93,7 +93,8 @@ def table_row_text(headers: list[str], cells: list[str]) -> str:
         if not cell:
             continue
         header = headers[i] if i < len(headers) else ""
-        parts.append(f"{header}: {cell}" if header and header != cell else cell)
+        # A header that ends in its own colon ("Incidents:") takes no second one.
+        parts.append(f"{header.rstrip(':')}: {cell}" if header and header != cell else cell)
     return " | ".join(parts)
 
 

@@ -236,15 +236,20 @@ def _cell_text(pieces) -> str:
 
 
 def _is_header(rows: list[list[str]], bolds: list[bool]) -> bool:
-    """Is the table's first row its column headers? Set in bold above rows that are not; or, not styled
-    apart, short names over two rows or more: over three columns or more, or over a second column
-    whose entries are at least twice as long. (A key-value table's first row is a key and its value,
+    """Is the table's first row its column headers? Set in bold above rows that are not; names over
+    columns of marks ("x", "✓"); or, not styled apart, short names over two rows or more: over three
+    columns or more, or over a second column whose entries are at least twice as long. (A key-value table's first row is a key and its value,
     no shorter than the rows below it: it stays a row.)"""
     first, body = rows[0], rows[1:]
     named = [cell for cell in first if cell]
     if len(named) < 2 or not body:
         return False
     if bolds[0] and not all(bolds[1:]):
+        return True
+    # A grid of marks ("x", "X", "(x)", "✓", "Y"): its first row names what each column of marks means,
+    # however long those names are (a sanctions table's "Refer to Headteacher", set sideways).
+    marks = [cell for row in body for cell in row[1:] if cell]
+    if len(named) >= 3 and marks and all(len(cell) <= 3 for cell in marks) and any(len(cell) > 3 for cell in first[1:]):
         return True
     if len(body) < 2 or any(len(cell.split()) > 5 or cell.endswith((".", ":", ";")) for cell in named):
         return False

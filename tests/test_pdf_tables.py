@@ -99,3 +99,18 @@ def test_a_row_header_spanning_rows_keeps_the_rows_apart(tmp_path):
         ("row", "Day: Monday | Time: 9am | Session: Junior swim"),
         ("row", "Time: 10am | Session: Senior swim"),
     ]
+
+
+def test_a_grid_of_marks_quotes_each_mark_under_what_its_column_means(tmp_path):
+    # A sanctions table: long column names over columns of "x". Its rows were quoted "... | x | X", marks
+    # with nothing to say what they mean, because such a first row looked like no header.
+    lines = [(72, 720, "Sanctions", 14, True),
+             (78, 690, "Incidents:"), (256, 690, "Refer to the Headteacher"), (356, 690, "Refer to Police"),
+             (456, 690, "Warning"),
+             (78, 670, "Sharing passwords"), (256, 670, "x"), (456, 670, "X"),
+             (78, 650, "Accessing illegal material"), (356, 650, "X")]
+    clauses = table_clauses(tmp_path, lines, ruled([72, 250, 350, 450, 540], [704, 684, 664, 644]))
+    assert clauses == [
+        ("row", "Incidents: Sharing passwords | Refer to the Headteacher: x | Warning: X"),
+        ("row", "Incidents: Accessing illegal material | Refer to Police: X"),
+    ]
