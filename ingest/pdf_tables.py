@@ -238,8 +238,8 @@ def _cell_text(pieces) -> str:
 def _is_header(rows: list[list[str]], bolds: list[bool]) -> bool:
     """Is the table's first row its column headers? Set in bold above rows that are not; names over
     columns of marks ("x", "✓"); or, not styled apart, short names over two rows or more: over three
-    columns or more, or over a second column whose entries are at least twice as long. (A key-value table's first row is a key and its value,
-    no shorter than the rows below it: it stays a row.)"""
+    columns or more, or over a second column whose entries are at least twice as long. (A key-value
+    table's first row is a key and its value, no shorter than the rows below it: it stays a row.)"""
     first, body = rows[0], rows[1:]
     named = [cell for cell in first if cell]
     if len(named) < 2 or not body:
