@@ -94,14 +94,19 @@ def test_a_word_at_a_time_page_with_blank_lines_between_the_words_reads_as_whole
     ]
 
 
+def pdf_sections(tmp_path: Path, lines: list[tuple]) -> dict[str, str]:
+    """Each clause's text with its section, from a one-page PDF of the given lines."""
+    path = tmp_path / "policy.pdf"
+    positioned_pdf([lines], path)
+    return {c.text: c.section for c in build_clauses(load_document(path))}
+
+
 def test_numbered_headings_are_siblings_whatever_size_they_are_set_in(tmp_path):
     lines = [(72, 700, "5. DEFINITIONS", 13, True), (72, 680, "A child is anyone under the age of 18."),
              (72, 650, "6. CODE OF CONDUCT", 11, True), (72, 630, "Staff must treat children with dignity."),
              (72, 600, "6.1 Photographs", 11, True), (72, 580, "Photographs need written consent."),
              (72, 550, "7. TRAINING", 13, True), (72, 530, "Training is given every year.")]
-    path = tmp_path / "policy.pdf"
-    positioned_pdf([lines], path)
-    sections = {c.text: c.section for c in build_clauses(load_document(path))}
+    sections = pdf_sections(tmp_path, lines)
     assert sections["Staff must treat children with dignity."] == "6. CODE OF CONDUCT"
     assert sections["Photographs need written consent."] == "6. CODE OF CONDUCT \u203a 6.1 Photographs"
     assert sections["Training is given every year."] == "7. TRAINING"
@@ -290,9 +295,7 @@ def test_a_bold_line_with_no_gap_after_a_finished_sentence_starts_a_section(tmp_
              (72, 672, "Repeated behaviour meant to hurt someone."), (72, 658, "Neglect:", 11, True),
              (72, 644, "Persistent failure to meet the basic needs of a child."), (72, 630, "Staff Duties", 11, True),
              (72, 616, "Every adult reports concerns on the day.")]
-    path = tmp_path / "policy.pdf"
-    positioned_pdf([lines], path)
-    sections = {c.text: c.section for c in build_clauses(load_document(path))}
+    sections = pdf_sections(tmp_path, lines)
     # (the first heading, the only one that large, is the title)
     assert sections["Repeated behaviour meant to hurt someone."] == "Bullying:"
     assert sections["Persistent failure to meet the basic needs of a child."] == "Neglect:"
