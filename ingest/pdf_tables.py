@@ -50,15 +50,15 @@ class Grid:
 
     rows: tuple[tuple[Box | None, ...], ...]
     # The row and the column of the table as its reader sees them, for each of pdfplumber's (``_merged``).
-    row_of: tuple[int, ...] = ()
-    column_of: tuple[int, ...] = ()
+    row_of: tuple[int, ...]
+    column_of: tuple[int, ...]
 
     def cell_of(self, x: float, y: float) -> tuple[int, int] | None:
         """(row, column) of the cell holding the point, None outside every cell."""
         for r, row in enumerate(self.rows):
             for c, box in enumerate(row):
                 if box is not None and box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1:
-                    return (self.row_of[r] if self.row_of else r), (self.column_of[c] if self.column_of else c)
+                    return self.row_of[r], self.column_of[c]
         return None
 
 
@@ -116,7 +116,9 @@ def _merged(rows: list[tuple[Box | None, ...]]) -> tuple[tuple[int, ...], tuple[
     boxes = [(r, c, box) for r, row in enumerate(rows) for c, box in enumerate(row) if box is not None]
     columns = max(len(row) for row in rows)
     tops = [max((box[3] for box in row if box is not None), default=None) for row in rows]
-    lefts = [min((box[0] for _, c, box in boxes if c == column), default=None) for column in range(columns)]
+    lefts: list[float | None] = [None] * columns
+    for _, c, box in boxes:
+        lefts[c] = box[0] if lefts[c] is None else min(lefts[c], box[0])
     width = max(box[2] for _, _, box in boxes) - min(box[0] for _, _, box in boxes)
     height = max(box[3] for _, _, box in boxes) - min(box[1] for _, _, box in boxes)
     # A cell spans the next row when that row's top lies above its bottom, the next column when that
