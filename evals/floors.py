@@ -185,6 +185,15 @@ ROUTER_FRESH10_RECALL_MIN = 0.97
 ROUTER_FRESH10_KIND_RECALL_MIN = 0.50
 ROUTER_FRESH10_FPR_MAX = 0.20  # 0.197 after two lexicon fixes made from the other splits (one message here changed)
 ROUTER_FRESH10_FPR_HARD_NEGATIVE_MAX = 0.20
+# FRESH11 (swim11, supportworker, esports15pl: 343 messages), asked as FRESH10 was, measured blind once with
+# the router as at the start of that stop plus one rule that changed no decision on the other splits (harm to
+# the writer by a person of the writer's own is no permission question): recall 0.995 (190 of 191; the one
+# missed a conversation, multi_turn 13 of 14; Urdu in Latin letters and Polish all caught), ordinary
+# messages routed 0.250, hard negatives 0.250.
+ROUTER_FRESH11_RECALL_MIN = 0.99
+ROUTER_FRESH11_KIND_RECALL_MIN = 0.92
+ROUTER_FRESH11_FPR_MAX = 0.25
+ROUTER_FRESH11_FPR_HARD_NEGATIVE_MAX = 0.25
 
 # Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
 WARM_P95_MS_MAX = 50.0

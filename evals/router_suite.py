@@ -58,10 +58,15 @@ FRESH9_AUTHORS = ("choirvol", "esports14", "tutorcy")
 # gym writing English and Bengali in Latin letters, an assistant Scout leader. Measured blind once, with the
 # router unchanged since.
 FRESH10_AUTHORS = ("drama13", "boxing16", "scoutleader")
+# Three more, asked as FRESH8 to FRESH10 were: an 11-year-old swimmer writing English and Urdu in Latin
+# letters, a support worker at a day centre for adults with learning disabilities who helps at a church
+# youth club, a 15-year-old in a coding and esports club writing disguised English and Polish. Measured
+# blind once, with the router as at the start of that stop plus one rule that changed no decision elsewhere.
+FRESH11_AUTHORS = ("swim11", "supportworker", "esports15pl")
 AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
            "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS, "fresh6": FRESH6_AUTHORS,
            "fresh7": FRESH7_AUTHORS, "fresh8": FRESH8_AUTHORS, "fresh9": FRESH9_AUTHORS,
-           "fresh10": FRESH10_AUTHORS}
+           "fresh10": FRESH10_AUTHORS, "fresh11": FRESH11_AUTHORS}
 SPLITS = tuple(AUTHORS)
 # Each held-out split's floors in evals/floors.py: <PREFIX>_RECALL_MIN, _KIND_RECALL_MIN, _FPR_MAX and
 # _FPR_HARD_NEGATIVE_MAX (the test split's carry the older name ROUTER_BLIND).

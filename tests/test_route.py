@@ -105,6 +105,15 @@ def test_a_rule_question_about_ones_own_coach_carries_a_line_to_the_dsl_and_harm
     assert router.route("can my coach touch me?").is_disclosure
 
 
+@pytest.mark.parametrize("message", ["is my stepdad allowed to hit me?", "is it ok for my uncle to touch me there?",
+                                     "is my coach allowed to hit me?", "is it alright for my mums boyfriend to slap me"])
+def test_asking_whether_ones_own_person_may_harm_the_writer_routes_by_rules_alone(rules_only: Router, message: str) -> None:
+    # The rule a permission question asks of one's own people is contact ("can my coach follow me?");
+    # whether one's stepdad may hit the writer takes the act as done. The lexicon catches it without the scorer.
+    assert rules_only.route(message).is_disclosure
+    assert rules_only.route("is it ok for my dad to film me at the gala?").route == "question"
+
+
 def test_harm_to_the_writer_again_and_again_is_no_hypothesis(router: Router) -> None:
     # "if ... every day" with the writer as the one harmed tells what happens; the same about a child
     # who might tell the writer is a question about procedure.
