@@ -27,11 +27,11 @@ import math
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.lines import CONTENTS_TITLE, Line
-from ingest.markers import GLYPHS
+from ingest.markers import GLYPHS, marker_of
 from ingest.pdf_tables import table_grids, table_rows
 from ingest.text import clean
 
@@ -145,17 +145,48 @@ def _beside(left: _Raw, right: _Raw, tolerance: float) -> bool:
 
 def _attach_markers(lines: list[_Raw]) -> list[_Raw]:
     """A list marker drawn as a line of its own (ReportLab draws each bullet apart, a little above its
-    item, in a symbol font pypdf reads as U+007F) is the marker of the line beside it, to its right."""
+    item, in a symbol font pypdf reads as U+007F; Google Docs writes "1." and "a." apart from their
+    text) is the marker of the line beside it, to its right."""
     out: list[_Raw] = []
+    blanks: list[_Raw] = []  # blank lines after a lone marker wait: they go if the marker finds its text
     for line in lines:
+        if not line.text.strip() and out and _lone_marker(out[-1].text.strip()):
+            blanks.append(line)
+            continue
         last = out[-1] if out else None
         mark = last.text.strip() if last is not None else ""
-        if len(mark) == 1 and mark in GLYPHS and line.text.strip() and _beside(last, line, 0.5 * (line.size or 10.0)):
+        if _lone_marker(mark) and line.text.strip() and _beside(last, line, 0.5 * (line.size or 10.0)):
             out[-1] = _Raw(f"{mark} {line.text.strip()}", last.x, line.y, line.size, line.bold, line.page,
                            last.parts + line.parts)
         else:
+            out.extend(blanks)
             out.append(line)
+        blanks = []
+    out.extend(blanks)
     return out
+
+
+def _run_in(previous: _Raw | None, r: _Raw, lines: list[Line], leading: float | None) -> bool:
+    """A short bold label and, beside it on the same line, plain text written apart: a run-in label."""
+    return (previous is not None and lines and leading is not None and previous.page == r.page and not previous.row
+            and lines[-1].bold >= 0.85 and r.bold < 0.5 and len(lines[-1].text.split()) <= 4
+            and _beside(previous, r, 0.3 * leading))
+
+
+def _lone_marker(text: str) -> bool:
+    """A list marker with nothing after it: a glyph, or a number or letter with its dot or brackets."""
+    if len(text) == 1:
+        return text in GLYPHS
+    found = marker_of(f"{text} X") if 2 <= len(text) <= 12 else None
+    return found is not None and found[0] == "number" and found[2] == "X"
+
+
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _visible(text: str) -> bool:
+    """The line shows a character: not only spaces and zero-width characters."""
+    return bool(text.strip().strip(_INVISIBLE).strip())
 
 
 def _key(text: str) -> str:
@@ -220,12 +251,15 @@ def pdf_lines(path: Path, reader, labels: list[str]) -> tuple[list[Line], list[s
         if r.size and r.text.strip():
             sized[r.size] += len(r.text.strip())
     body_size = sized.most_common(1)[0][0] if sized else None
-    steps = [a.y - b.y for a, b in zip(body, body[1:])
+    # Steps between lines with words, over the blank lines between them: Google Docs writes a line of
+    # spaces after every line, and a line of its own for a zero-width space, sometimes off the page.
+    shown = [r for r in body if _visible(r.text)]
+    steps = [a.y - b.y for a, b in zip(shown, shown[1:])
              if a.y is not None and b.y is not None and a.page == b.page and a.size == b.size == body_size and a.y > b.y]
     leading = statistics.median(steps) if steps else None
     # One margin for the whole document: a page with no text at the margin (only indented bullets)
     # must not make its bullets look less indented than the same bullets elsewhere.
-    margin = min((r.x for r in body if r.x is not None and r.text.strip()), default=0.0)
+    margin = min((r.x for r in shown if r.x is not None), default=0.0)
 
     lines: list[Line] = []
     previous: _Raw | None = None
@@ -246,13 +280,19 @@ def pdf_lines(path: Path, reader, labels: list[str]) -> tuple[list[Line], list[s
         elif leading and r.y is not None and previous.y is not None:
             step = previous.y - r.y
             # A paragraph gap is well over one line's leading; a line above the previous one (a table's
-            # next column, a text box) starts afresh too.
-            gap = step > 1.35 * leading or step < 0.3 * leading
+            # next column, a text box) starts afresh too, but not more of the same line, to its right
+            # (a bold "Do Not" and the rest of its sentence written apart).
+            gap = (step > 1.35 * leading or step < 0.3 * leading) and not _beside(previous, r, 0.3 * leading)
         else:
             gap = blank
         size = (r.size / body_size) if (r.size and body_size) else 1.0
         indent = (r.x - margin) if r.x is not None else 0.0
-        lines.append(Line(text, round(indent, 1), gap, new_page, round(size, 2), round(r.bold, 2), label, r.page + 1))
+        if _run_in(previous, r, lines, leading):  # "Do Not" in bold, then the rest of its line: one line
+            last = lines[-1]
+            shown = len(last.text) + len(text)
+            lines[-1] = replace(last, text=f"{last.text} {text}", bold=round((last.bold * len(last.text) + r.bold * len(text)) / shown, 2))
+        else:
+            lines.append(Line(text, round(indent, 1), gap, new_page, round(size, 2), round(r.bold, 2), label, r.page + 1))
         previous, blank = r, False
     styled = sum(1 for line in lines if (line.size >= 1.12 or line.bold >= 0.85) and len(line.text.split()) <= 14) >= 3
     return lines, furniture, styled
