@@ -114,6 +114,21 @@ def test_asking_whether_ones_own_person_may_harm_the_writer_routes_by_rules_alon
     assert rules_only.route("is it ok for my dad to film me at the gala?").route == "question"
 
 
+def test_an_example_after_a_question_is_part_of_the_question(router: Router) -> None:
+    # "like if a coach ..." gives the question an example about nobody in particular; an example about the
+    # writer, or one with a time in it, is no mere example.
+    assert router.route("does stuff online count? like if a coach sends sexual messages to a 16 year old player").route == "question"
+    assert router.route("is it abuse? say a parent smacks their child").route == "question"
+    assert router.route("is this allowed? like if my coach touches me").is_disclosure
+    assert router.route("does it count? if a coach touched a kid yesterday").is_disclosure
+
+
+def test_paperwork_that_has_not_come_back_is_no_missing_child(router: Router) -> None:
+    assert router.route("my vetting hasnt come back yet, can I still lead a session this saturday?").route == "question"
+    assert router.route("my DBS check has not come back, can i help on sunday").route == "question"
+    assert router.route("my daughter hasnt come back home since last night").is_disclosure
+
+
 def test_harm_to_the_writer_again_and_again_is_no_hypothesis(router: Router) -> None:
     # "if ... every day" with the writer as the one harmed tells what happens; the same about a child
     # who might tell the writer is a question about procedure.

@@ -57,6 +57,10 @@ MAX_CLAUSES = 200  # clauses or sentences read one by one for a disclosure behin
 # ordinary bars, sentences after a question routed 22 more ordinary messages (evals/README.md).
 SENTENCE_SURE = 0.85
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence after a question that gives it an example about someone else ("does online count? like if a
+# coach sends ..."): it is still the question, read as one.
+_EXAMPLE = re.compile(r"^\W*(?:like|eg|e\.g\.?|for example|for instance|say)?,? ?(?:what if|if|say|suppose) "
+                      r"(?:a|an|any|some|someone|somebody|anyone|one of (?:the|our|your))\b", re.IGNORECASE)
 
 _REASON_RE = re.compile(r"^[a-z_]+(:[a-z0-9_.]+)?(\+[a-z_]+(:[a-z0-9_.]+)?)*$")
 
@@ -155,12 +159,18 @@ class Router:
             after, statement = i > asked[0], not part.rstrip().endswith("?")
             if not (after or statement):
                 continue
-            alone = self._whole(part)
+            example = after and statement and _EXAMPLE.match(part) and not self._timed(part)
+            alone = self._whole(f"{part} ?" if example else part)
             d = alone.decision
             if d.is_disclosure and ((after and d.layer in ("lexicon", "context"))
                                     or (statement and d.layer == "scorer" and d.score >= SENTENCE_SURE)):
                 return alone
         return turn
+
+    def _timed(self, text: str) -> bool:
+        """A time or a recurrence anywhere in the text ("yesterday", "every day"): no mere example."""
+        norm = self.lexicon.normalise(text)
+        return any(p is not None and p.search(norm) for p in (self.lexicon.event, self.lexicon.recurrence))
 
     def _whole(self, message: str) -> _Turn:
         if len(message) > self.max_chars:
