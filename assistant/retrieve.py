@@ -29,7 +29,7 @@ from typing import Sequence
 
 from assistant.calibration import PLAIN, Calibration
 from ingest.clauses import Clause
-from ingest.facets import context_text
+from ingest.facets import context_text, document_titles
 from ingest.index import record_id
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.json"
@@ -176,9 +176,11 @@ class Retriever:
         self.calibration = calibration
         self._facets = FacetVectors.of(facets, rows, len(self.clauses))
         corpus, own_words = [], set()
+        titles = document_titles(self.clauses)
         for i, clause in enumerate(self.clauses):
             lead_in = by_key.get((clause.document, clause.lead_in_id))
-            tokens = tokenize(context_text(clause, lead_in.text if lead_in else None))  # the context facet's words
+            # the context facet's words
+            tokens = tokenize(context_text(clause, lead_in.text if lead_in else None, titles.get(clause.document)))
             own_words.update(tokens)
             corpus.append(tokens + tokenize(" ".join(examples.get(i, ()))))
         self._bm25 = BM25Okapi(corpus) if corpus else None

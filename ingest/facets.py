@@ -23,10 +23,11 @@ What this module does not do: embed or store anything (``ingest.index``) or scor
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
-from ingest.clauses import Clause
+from ingest.clauses import SECTION_SEPARATOR, Clause
 
 FacetKind = Literal["sentence", "context"]
 
@@ -37,6 +38,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-Z(•\-])|\n")
 MIN_SENTENCE_CHARS = 16
 # Distinct facet texts a policy set may have and still get facets (see the module docstring).
 MAX_FACET_TEXTS = 10_000
+# A heading above the sections of this share of a document's clauses is its title, not one section's.
+TITLE_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -53,19 +56,40 @@ def sentences(text: str) -> list[str]:
     return parts if len(parts) > 1 else [text]
 
 
-def context_text(clause: Clause, lead_in: str | None) -> str:
+def context_text(clause: Clause, lead_in: str | None, title: str | None = None) -> str:
     """The clause as a reader meets it: section title, the lead-in of its list, then its words (also
-    the text BM25 indexes for the clause, ``assistant.retrieve``)."""
-    return " ".join(filter(None, [clause.section_label, lead_in, clause.full_text]))
+    the text BM25 indexes for the clause, ``assistant.retrieve``). ``title``: the document's title
+    (``document_titles``), left out: it heads every section alike and tells one clause from no other."""
+    label = clause.section_label
+    if title and label.startswith(title + SECTION_SEPARATOR):
+        label = label[len(title) + len(SECTION_SEPARATOR):]
+    return " ".join(filter(None, [label, lead_in, clause.full_text]))
+
+
+def document_titles(clauses: Sequence[Clause]) -> dict[str, str]:
+    """Per document, a heading above the sections of most of its clauses (``TITLE_SHARE``): its title."""
+    by_document: dict[str, list[str]] = {}
+    for clause in clauses:
+        by_document.setdefault(clause.document, []).append(clause.section)
+    titles = {}
+    for document, sections in by_document.items():
+        roots = Counter(s.split(SECTION_SEPARATOR, 1)[0] for s in sections if SECTION_SEPARATOR in s)
+        if roots:
+            root, count = roots.most_common(1)[0]
+            if count >= TITLE_SHARE * len(sections):
+                titles[document] = root
+    return titles
 
 
 def facets_of(clauses: Sequence[Clause]) -> list[Facet]:
     """Every clause's context facet, and a facet per sentence for a clause of several sentences."""
     by_key = {(c.document, c.clause_id): c for c in clauses}
+    titles = document_titles(clauses)
     out: list[Facet] = []
     for clause in clauses:
         lead_in = by_key.get((clause.document, clause.lead_in_id)) if clause.lead_in_id else None
-        out.append(Facet(clause.document, clause.clause_id, "context", context_text(clause, lead_in.text if lead_in else None)))
+        out.append(Facet(clause.document, clause.clause_id, "context",
+                         context_text(clause, lead_in.text if lead_in else None, titles.get(clause.document))))
         pieces = sentences(clause.full_text)
         if len(pieces) > 1:
             out.extend(Facet(clause.document, clause.clause_id, "sentence", piece) for piece in pieces)

@@ -310,6 +310,7 @@ class Reader:
         """A heading wrapped onto a second line: same size and weight, no gap, the first line unfinished."""
         first = heading.line
         return (not line.gap_before and not line.new_page and not line.hard_break and not line.heading
+                and not _ADDRESS.search(line.text)  # an email or web address is content, as for a heading
                 and first.size >= HEADING_SIZE_RATIO and abs(line.size - first.size) < 0.05
                 and abs(line.bold - first.bold) < 0.2 and not heading.last.endswith(TERMINAL + (":",))
                 and len(heading.pieces) < 3 and len(heading.text.split()) + len(line.text.split()) <= 24)

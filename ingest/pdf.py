@@ -278,7 +278,9 @@ def pdf_lines(path: Path, reader, labels: list[str]) -> tuple[list[Line], list[s
         if new_page or previous.row:  # nothing after a table runs on from its last row
             gap = True
         elif leading and r.y is not None and previous.y is not None:
-            step = previous.y - r.y
+            # Lines set larger than the body (a title wrapped onto two lines) are further apart by as much.
+            scale = r.size / body_size if r.size and body_size and previous.size == r.size and r.size > body_size else 1.0
+            step = (previous.y - r.y) / scale
             # A paragraph gap is well over one line's leading; a line above the previous one (a table's
             # next column, a text box) starts afresh too, but not more of the same line, to its right
             # (a bold "Do Not" and the rest of its sentence written apart).

@@ -41,6 +41,22 @@ def test_a_list_item_is_read_with_its_section_and_lead_in():
     assert not [f for f in facets if f.kind == "sentence"]  # no clause here has two sentences
 
 
+def test_a_title_heading_every_section_is_left_out_of_the_context_it_cannot_tell_apart():
+    title = "SAFEGUARDING AND PROTECTING CHILDREN POLICY"
+    clauses = [Clause(f"P-{n}", "policy.pdf", f"{title} \u203a {section}", n, n, None, None, text, "paragraph")
+               for n, (section, text) in enumerate([("Lifts", "Coaches never drive a child alone."),
+                                                    ("Photos", "Photos need written consent."),
+                                                    ("Trips", "Every trip needs two adults."),
+                                                    ("Contacts", "The welfare officer is Sam.")], 1)]
+    context = {f.clause_id: f.text for f in facets_of(clauses) if f.kind == "context"}
+    assert context["P-1"] == "Lifts Coaches never drive a child alone."
+    # One heading of several is a section, not the document's title: it stays.
+    other = [*clauses[:2], Clause("Q-1", "policy.pdf", "Opening", 5, 5, None, None, "Welcome.", "paragraph"),
+             Clause("Q-2", "policy.pdf", "Close", 6, 6, None, None, "Thanks.", "paragraph")]
+    assert {f.text for f in facets_of(other) if f.clause_id == "P-1" and f.kind == "context"} == \
+        {f"{title} \u203a Lifts Coaches never drive a child alone."}
+
+
 def test_the_sentence_that_answers_lifts_its_clause_above_a_vaguer_whole():
     question = np.array([1.0, 0.0, 0.0], dtype=np.float32)
     own = np.array([0.5, 0.6], dtype=np.float32)  # the long clause's average sits further from the question

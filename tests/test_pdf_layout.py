@@ -300,3 +300,18 @@ def test_a_bold_line_with_no_gap_after_a_finished_sentence_starts_a_section(tmp_
     assert sections["Repeated behaviour meant to hurt someone."] == "Bullying:"
     assert sections["Persistent failure to meet the basic needs of a child."] == "Neglect:"
     assert sections["Every adult reports concerns on the day."] == "Staff Duties"
+
+
+def test_a_title_set_large_and_wrapped_onto_two_lines_is_one_heading(tmp_path):
+    # Larger type sits further apart: the second line of the title is no new paragraph.
+    lines = [(72, 720, "SAFEGUARDING AND PROTECTING CHILDREN", 16, True), (72, 700, "AND YOUNG PEOPLE POLICY", 16, True),
+             (72, 670, "1. Introduction", 12, True), (72, 650, "Sport has the power to play a part in the wellbeing of"),
+             (72, 636, "every child, and every adult in the club shares the duty to keep"),
+             (72, 622, "children safe when they take part."), (72, 594, "2. Contacts", 12, True),
+             (72, 574, "Welfare Officer", 16, False), (72, 554, "welfare@example.org", 16, False)]
+    sections = pdf_sections(tmp_path, lines)
+    first = "Sport has the power to play a part in the wellbeing of every child, and every adult in the club shares the " \
+            "duty to keep children safe when they take part."
+    assert sections[first].startswith("SAFEGUARDING AND PROTECTING CHILDREN AND YOUNG PEOPLE POLICY")
+    # A large line giving an email address is what the heading above it leads to, not more heading.
+    assert "welfare@example.org" in sections
