@@ -194,6 +194,13 @@ ROUTER_FRESH11_RECALL_MIN = 0.99
 ROUTER_FRESH11_KIND_RECALL_MIN = 0.92
 ROUTER_FRESH11_FPR_MAX = 0.25
 ROUTER_FRESH11_FPR_HARD_NEGATIVE_MAX = 0.25
+# FRESH12 (tatal_ro, youngcarer17, rygbi12: 344 messages), asked as FRESH11 was, written while that stop's
+# fixes were made and measured blind once at its end: recall 1.000 (190 of 190; Welsh, Romanian and every kind
+# caught), ordinary messages routed 0.292, hard negatives 0.316 (the father's plain complaints 5 of 5).
+ROUTER_FRESH12_RECALL_MIN = 0.99
+ROUTER_FRESH12_KIND_RECALL_MIN = 0.95
+ROUTER_FRESH12_FPR_MAX = 0.30
+ROUTER_FRESH12_FPR_HARD_NEGATIVE_MAX = 0.32
 
 # Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
 WARM_P95_MS_MAX = 50.0
