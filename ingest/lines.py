@@ -84,6 +84,10 @@ class RawBlock:
         return " ".join("".join(self.pieces).split())
 
 
+# A label run into its text on the same line ("PURPOSE: The club aims"), not a time ("10:30").
+_RUN_IN_LABEL = re.compile(r"\S:\s+\S")
+
+
 def is_title_case(text: str) -> bool:
     words = re.findall(r"[A-Za-z][A-Za-z'\u2019\-]*", text)
     significant = [w for w in words if w.lower() not in MINOR_WORDS]
@@ -176,6 +180,8 @@ class Reader:
             if _is_caps_heading(text) and self._ends_block(previous) and not after[:1].islower():
                 return 1, ""
             return None
+        if numbered and self._runs_on(i) and _RUN_IN_LABEL.search(text):
+            return None  # "1. PURPOSE: The club aims ..." and its sentence runs on: a numbered paragraph
         if numbered and (line.gap_before or line.new_page or previous is None or previous.kind == "heading"
                          or self._ends_block(previous)):
             return numbered[0].count(".") + 1, numbered[0]
@@ -209,6 +215,12 @@ class Reader:
             return line.heading, line.marker[1]
         numbered = re.match(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S", line.text) or re.match(r"^\(([a-z]|[ivx]{1,5})\)\s+\S", line.text)
         return line.heading, numbered.group(1) if numbered else ""
+
+    def _runs_on(self, i: int) -> bool:
+        """The next line carries on from line ``i``: no gap, no page break, no list marker."""
+        after = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        return after is not None and not (after.gap_before or after.new_page or after.hard_break or after.heading
+                                          or after.marker or marker_of(after.text))
 
     def _after_text(self, previous: RawBlock, line: Line) -> bool:
         """Does a bold line with no gap before it stand apart from the plain text before it: after a

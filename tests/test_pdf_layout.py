@@ -315,3 +315,19 @@ def test_a_title_set_large_and_wrapped_onto_two_lines_is_one_heading(tmp_path):
     assert sections[first].startswith("SAFEGUARDING AND PROTECTING CHILDREN AND YOUNG PEOPLE POLICY")
     # A large line giving an email address is what the heading above it leads to, not more heading.
     assert "welfare@example.org" in sections
+
+
+def test_a_numbered_paragraph_opening_with_a_run_in_label_is_a_paragraph_not_a_heading(tmp_path):
+    path = tmp_path / "policy.pdf"
+    positioned_pdf([[(72, 720, "CHILD PROTECTION POLICY", 16, True),
+                     (72, 690, "Everyone who helps at the festival has a duty to keep children safe."),
+                     (90, 662, "1. PURPOSE OF THE FESTIVAL: The Town Music and Drama"),
+                     (108, 648, "Festival gives children and adults a stage for their performances"),
+                     (108, 634, "every spring."),
+                     (90, 606, "2. PHOTOGRAPHY: is not allowed but an authorised photographer"),
+                     (108, 592, "may take pictures for publicity.")]], path)
+    clauses = {c.text: c for c in build_clauses(load_document(path))}
+    first = "PURPOSE OF THE FESTIVAL: The Town Music and Drama Festival gives children and adults a stage for their " \
+            "performances every spring."
+    assert first in clauses and clauses[first].clause_id == "1"
+    assert "PHOTOGRAPHY: is not allowed but an authorised photographer may take pictures for publicity." in clauses
