@@ -224,8 +224,6 @@ class Lexicon:
         # "can i tell ...", "should we report ...": asking whether to tell of harm done to the writer
         # ("can i tell my mum that my coach hits me") takes that harm as fact; it is not what is asked.
         perm_others = [(a, b) for a, b in perm if not (self.telling and self.telling.match(norm, a))]
-        # Harm to the writer by a person of the writer's own is asked about as contact only ("can my
-        # coach add me on snap?"); "is my stepdad allowed to hit me" takes the act as done to the writer.
         perm_own = self._scopes(self.permission_own, norm)
         quotes = _quoted(norm)
 
@@ -252,11 +250,13 @@ class Lexicon:
                     first = not quoted and (bool(span_words & _FIRST_PERSON_WORDS) or (
                         not asked and bool(_FIRST_PERSON_BEFORE.search(" ".join(before_words)))))
                     poss = not quoted and bool((span_words | set(before_words)) & _POSSESSIVE_WORDS)
+                    # Harm to the writer by a person of the writer's own is asked about as contact only
+                    # ("can my coach add me on snap?"); "is my stepdad allowed to hit me" takes the act as done.
+                    own_harm = first and fam.name not in self.own_staff_families \
+                        and self.names_own_person(norm[clause_start:m.start()])
                     asks = (_inside(m.start(), perm_others if first else perm)
                             or (fam.name in self.own_staff_families and _inside(m.start(), perm_own))) \
-                        and not self._presupposed(norm, clause_start, m.start()) \
-                        and not (first and fam.name not in self.own_staff_families
-                                 and self.names_own_person(norm[clause_start:m.start()]))
+                        and not self._presupposed(norm, clause_start, m.start()) and not own_harm
                     hits.append(Match(fam.name, strong, kind == "direct", m.start(), m.end(), first, poss, quoted,
                                       _inside(m.start(), hypo), _inside(m.start(), others), asks))
                     if not strong:
