@@ -131,16 +131,17 @@ def run_folder(settings, folder: Path, with_recipe: bool = True, progress=None, 
     return result
 
 
-def document_plain_text(path: Path, left_out: tuple[str, ...] = ()) -> str:
+def document_plain_text(path: Path, left_out: tuple[str, ...] = (), moved: tuple[str, ...] = ()) -> str:
     """A document's text as its plain reader gives it, read independently of the clause parser: pypdf's
-    plain extraction (without the furniture lines the loader reports leaving out), python-docx's
-    paragraphs and table cells, a text file as it is."""
+    plain extraction (without the furniture lines the loader reports leaving out, and with the footnote
+    lines it reports moving out of a sentence put at the end), python-docx's paragraphs and table cells,
+    a text file as it is."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         import pypdf
 
         dropped: dict[str, int] = {}
-        for line in left_out:
+        for line in (*left_out, *moved):
             dropped[line] = dropped.get(line, 0) + 1
         kept = []
         for page in pypdf.PdfReader(str(path)).pages:
@@ -155,7 +156,7 @@ def document_plain_text(path: Path, left_out: tuple[str, ...] = ()) -> str:
                     dropped[key] -= 1
                     gone.add(j)
             kept += [line for j, line in enumerate(lines) if j not in gone]
-        return "\n".join(kept)
+        return "\n".join([*kept, *moved])
     if suffix == ".docx":
         import docx
 
@@ -173,8 +174,9 @@ def not_verbatim(clauses, documents: list[Path]) -> list[str]:
 
     texts = {}
     for path in documents:
-        left_out = load_document(path).furniture
-        texts[path.name] = canonical_text(document_plain_text(path, left_out), markdown=path.suffix.lower() in (".md", ".markdown"))
+        loaded = load_document(path)
+        texts[path.name] = canonical_text(document_plain_text(path, loaded.furniture, loaded.moved),
+                                          markdown=path.suffix.lower() in (".md", ".markdown"))
     bad = []
     for clause in clauses:
         parts = [clause.text, *clause.options]

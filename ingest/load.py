@@ -52,6 +52,7 @@ class Document:
     kind: str  # "pdf" | "docx" | "markdown" | "text"
     blocks: tuple[Block, ...]
     furniture: tuple[str, ...] = ()  # lines left out as page furniture or contents (PDF), for checking
+    moved: tuple[str, ...] = ()  # footnote lines moved out of a sentence they interrupted (PDF), for checking
 
 
 def _blocks(raw: list[RawBlock]) -> tuple[Block, ...]:
@@ -76,6 +77,7 @@ def load_text(path: Path) -> Document:
 def load_pdf(path: Path) -> Document:
     import pypdf  # imported here so that listing or loading other formats stays quick
 
+    from ingest.footnotes import move_footnotes
     from ingest.pdf import pdf_lines
 
     try:
@@ -94,13 +96,15 @@ def load_pdf(path: Path) -> Document:
         except Exception:
             labels = [str(i + 1) for i in range(len(reader.pages))]
         lines, furniture, styled = pdf_lines(path, reader, labels)
+        lines, moved = move_footnotes(lines)
     except LoadError:
         raise
     except Exception as exc:  # a damaged PDF raises many kinds (LimitReachedError, NotImplementedError for an unknown filter, ...)
         raise LoadError(f"{path.name}: not a readable PDF ({type(exc).__name__}); re-export it from the original and ingest again") from None
     if not lines:
         raise LoadError(f"{path.name}: the PDF has no text layer (a scan?); export it from the original document or run it through OCR first")
-    return Document(path, path.name, "pdf", _blocks(blocks_from_lines(lines, styled, PDF_INDENT_STEP)), tuple(furniture))
+    return Document(path, path.name, "pdf", _blocks(blocks_from_lines(lines, styled, PDF_INDENT_STEP)), tuple(furniture),
+                    tuple(moved))
 
 
 def load_docx(path: Path) -> Document:

@@ -331,3 +331,22 @@ def test_a_numbered_paragraph_opening_with_a_run_in_label_is_a_paragraph_not_a_h
             "performances every spring."
     assert first in clauses and clauses[first].clause_id == "1"
     assert "PHOTOGRAPHY: is not allowed but an authorised photographer may take pictures for publicity." in clauses
+
+
+def test_a_footnote_inside_a_sentence_at_a_page_foot_is_moved_after_it(tmp_path):
+    from evals.cross_policy import not_verbatim
+
+    path = tmp_path / "policy.pdf"
+    positioned_pdf([[(72, 720, "2. Principles", 14, True),
+                     (72, 690, "The club believes that every child, whatever their age, disability,"),
+                     (72, 676, "race, religion or belief, sex or sexual"),
+                     (72, 90, "1 Children are those aged under 18 years.", 8)],
+                    [(72, 720, "orientation, has the right to be protected from harm at the club."),
+                     (72, 692, "Coaches report every concern to the welfare officer on the day"),
+                     (72, 678, "they see or hear of it.")]], path)
+    clauses = build_clauses(load_document(path))
+    texts = [c.text for c in clauses]
+    assert ("The club believes that every child, whatever their age, disability, race, religion or belief, sex or "
+            "sexual orientation, has the right to be protected from harm at the club.") in texts
+    assert "1 Children are those aged under 18 years." in texts
+    assert not_verbatim(clauses, [path]) == []  # the check reads the footnote where the parser put it
