@@ -6,7 +6,8 @@ level and, where the policy numbers them, their number. Each format has its read
 ``ingest.docx``, ``ingest.markdown``, ``ingest.text``); all of them end in the shared line reader
 (``ingest.lines``). Pages are kept for PDFs, both the printed page label and the 1-based physical page.
 Page furniture a PDF repeats on every page (running headers and footers, page numbers) and contents
-pages are left out, and listed on the ``Document``.
+pages are left out, and listed on the ``Document``; so are the footnote lines moved out of a sentence
+they interrupt at a page's foot (``ingest.footnotes``).
 
 What this module does not do: decide clause ids or sections (``ingest.clauses``), correct the
 policy's wording (typos stay), or read scanned images (a PDF with no text layer is refused with a
