@@ -94,11 +94,16 @@ def test_a_word_at_a_time_page_with_blank_lines_between_the_words_reads_as_whole
     ]
 
 
+def pdf_clauses(tmp_path: Path, pages: list[list[tuple]]):
+    """The clauses of ``tmp_path / "policy.pdf"``, written with these pages of lines (``positioned_pdf``)."""
+    path = tmp_path / "policy.pdf"
+    positioned_pdf(pages, path)
+    return build_clauses(load_document(path))
+
+
 def pdf_sections(tmp_path: Path, lines: list[tuple]) -> dict[str, str]:
     """Each clause's text with its section, from a one-page PDF of the given lines."""
-    path = tmp_path / "policy.pdf"
-    positioned_pdf([lines], path)
-    return {c.text: c.section for c in build_clauses(load_document(path))}
+    return {c.text: c.section for c in pdf_clauses(tmp_path, [lines])}
 
 
 def test_numbered_headings_are_siblings_whatever_size_they_are_set_in(tmp_path):
@@ -318,15 +323,14 @@ def test_a_title_set_large_and_wrapped_onto_two_lines_is_one_heading(tmp_path):
 
 
 def test_a_numbered_paragraph_opening_with_a_run_in_label_is_a_paragraph_not_a_heading(tmp_path):
-    path = tmp_path / "policy.pdf"
-    positioned_pdf([[(72, 720, "CHILD PROTECTION POLICY", 16, True),
-                     (72, 690, "Everyone who helps at the festival has a duty to keep children safe."),
-                     (90, 662, "1. PURPOSE OF THE FESTIVAL: The Town Music and Drama"),
-                     (108, 648, "Festival gives children and adults a stage for their performances"),
-                     (108, 634, "every spring."),
-                     (90, 606, "2. PHOTOGRAPHY: is not allowed but an authorised photographer"),
-                     (108, 592, "may take pictures for publicity.")]], path)
-    clauses = {c.text: c for c in build_clauses(load_document(path))}
+    page = [(72, 720, "CHILD PROTECTION POLICY", 16, True),
+            (72, 690, "Everyone who helps at the festival has a duty to keep children safe."),
+            (90, 662, "1. PURPOSE OF THE FESTIVAL: The Town Music and Drama"),
+            (108, 648, "Festival gives children and adults a stage for their performances"),
+            (108, 634, "every spring."),
+            (90, 606, "2. PHOTOGRAPHY: is not allowed but an authorised photographer"),
+            (108, 592, "may take pictures for publicity.")]
+    clauses = {c.text: c for c in pdf_clauses(tmp_path, [page])}
     first = "PURPOSE OF THE FESTIVAL: The Town Music and Drama Festival gives children and adults a stage for their " \
             "performances every spring."
     assert first in clauses and clauses[first].clause_id == "1"
@@ -336,17 +340,16 @@ def test_a_numbered_paragraph_opening_with_a_run_in_label_is_a_paragraph_not_a_h
 def test_a_footnote_inside_a_sentence_at_a_page_foot_is_moved_after_it(tmp_path):
     from evals.cross_policy import not_verbatim
 
-    path = tmp_path / "policy.pdf"
-    positioned_pdf([[(72, 720, "2. Principles", 14, True),
-                     (72, 690, "The club believes that every child, whatever their age, disability,"),
-                     (72, 676, "race, religion or belief, sex or sexual"),
-                     (72, 90, "1 Children are those aged under 18 years.", 8)],
-                    [(72, 720, "orientation, has the right to be protected from harm at the club."),
-                     (72, 692, "Coaches report every concern to the welfare officer on the day"),
-                     (72, 678, "they see or hear of it.")]], path)
-    clauses = build_clauses(load_document(path))
+    first_page = [(72, 720, "2. Principles", 14, True),
+                  (72, 690, "The club believes that every child, whatever their age, disability,"),
+                  (72, 676, "race, religion or belief, sex or sexual"),
+                  (72, 90, "1 Children are those aged under 18 years.", 8)]
+    second_page = [(72, 720, "orientation, has the right to be protected from harm at the club."),
+                   (72, 692, "Coaches report every concern to the welfare officer on the day"),
+                   (72, 678, "they see or hear of it.")]
+    clauses = pdf_clauses(tmp_path, [first_page, second_page])
     texts = [c.text for c in clauses]
     assert ("The club believes that every child, whatever their age, disability, race, religion or belief, sex or "
             "sexual orientation, has the right to be protected from harm at the club.") in texts
     assert "1 Children are those aged under 18 years." in texts
-    assert not_verbatim(clauses, [path]) == []  # the check reads the footnote where the parser put it
+    assert not_verbatim(clauses, [tmp_path / "policy.pdf"]) == []  # the check reads the footnote where the parser put it
