@@ -29,7 +29,7 @@ from typing import Sequence
 
 from assistant.calibration import PLAIN, Calibration
 from ingest.clauses import Clause
-from ingest.facets import context_text, document_titles
+from ingest.facets import context_texts
 from ingest.index import record_id
 
 VOCABULARY_FILE = Path(__file__).parent / "data" / "vocabulary.json"
@@ -156,7 +156,6 @@ class Retriever:
         self._embedder = query_embedder
         self.embedder = query_embedder  # the library reopens a re-indexed store with the same model
         self._vocabulary = vocabulary if vocabulary is not None else load_vocabulary()
-        by_key = {(c.document, c.clause_id): c for c in self.clauses}
         self._row = {record_id(c): i for i, c in enumerate(self.clauses)}
         rows = {(c.document, c.clause_id): i for i, c in enumerate(self.clauses)}
         asked = [(rows[(q.document, q.clause_id)], q.text, vector) for q, vector in questions
@@ -176,11 +175,8 @@ class Retriever:
         self.calibration = calibration
         self._facets = FacetVectors.of(facets, rows, len(self.clauses))
         corpus, own_words = [], set()
-        titles = document_titles(self.clauses)
-        for i, clause in enumerate(self.clauses):
-            lead_in = by_key.get((clause.document, clause.lead_in_id))
-            # the context facet's words
-            tokens = tokenize(context_text(clause, lead_in.text if lead_in else None, titles.get(clause.document)))
+        for i, context in enumerate(context_texts(self.clauses)):
+            tokens = tokenize(context)  # the context facet's words
             own_words.update(tokens)
             corpus.append(tokens + tokenize(" ".join(examples.get(i, ()))))
         self._bm25 = BM25Okapi(corpus) if corpus else None

@@ -81,15 +81,23 @@ def document_titles(clauses: Sequence[Clause]) -> dict[str, str]:
     return titles
 
 
-def facets_of(clauses: Sequence[Clause]) -> list[Facet]:
-    """Every clause's context facet, and a facet per sentence for a clause of several sentences."""
+def context_texts(clauses: Sequence[Clause]) -> list[str]:
+    """Each clause's context facet text (``context_text``), in the clauses' order: its section without the
+    document's title, its list's lead-in, its words."""
     by_key = {(c.document, c.clause_id): c for c in clauses}
     titles = document_titles(clauses)
-    out: list[Facet] = []
+    texts = []
     for clause in clauses:
         lead_in = by_key.get((clause.document, clause.lead_in_id)) if clause.lead_in_id else None
-        out.append(Facet(clause.document, clause.clause_id, "context",
-                         context_text(clause, lead_in.text if lead_in else None, titles.get(clause.document))))
+        texts.append(context_text(clause, lead_in.text if lead_in else None, titles.get(clause.document)))
+    return texts
+
+
+def facets_of(clauses: Sequence[Clause]) -> list[Facet]:
+    """Every clause's context facet, and a facet per sentence for a clause of several sentences."""
+    out: list[Facet] = []
+    for clause, context in zip(clauses, context_texts(clauses)):
+        out.append(Facet(clause.document, clause.clause_id, "context", context))
         pieces = sentences(clause.full_text)
         if len(pieces) > 1:
             out.extend(Facet(clause.document, clause.clause_id, "sentence", piece) for piece in pieces)
