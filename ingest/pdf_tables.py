@@ -54,11 +54,14 @@ class Grid:
     column_of: tuple[int, ...]
 
     def cell_of(self, x: float, y: float) -> tuple[int, int] | None:
-        """(row, column) of the cell holding the point, None outside every cell."""
-        for r, row in enumerate(self.rows):
-            for c, box in enumerate(row):
-                if box is not None and box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1:
-                    return self.row_of[r], self.column_of[c]
+        """(row, column) of the cell holding the point, None outside every cell. A point within a point
+        of a rule belongs to the cell it is inside: text set just right of a column's rule is that
+        column's, not the one whose box, widened by the tolerance, also reaches it."""
+        for slack in (0.0, 1.0):
+            for r, row in enumerate(self.rows):
+                for c, box in enumerate(row):
+                    if box is not None and box[0] - slack <= x <= box[2] + slack and box[1] - slack <= y <= box[3] + slack:
+                        return self.row_of[r], self.column_of[c]
         return None
 
 
@@ -109,6 +112,7 @@ def _grid(table, width: float, height: float) -> Grid | None:
 # beside them, while the table's other cells span them all. A row header spanning a few rows of its
 # own (a day over its times) covers far less of the width, and those rows stay apart.
 SPANNED_SHARE = 0.4
+GLYPH_INSET = 1.0  # points right of and above a run's start that its first glyph covers
 
 
 def _merged(rows: list[tuple[Box | None, ...]]) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -184,7 +188,10 @@ def _runs_by_cell(r, page_grids) -> list[tuple[int, tuple[int, int], _Run]]:
         return []
     out: list[tuple[int, tuple[int, int], _Run]] = []
     for text, x, y, bold in r.parts or ((r.text, r.x, r.y, r.bold >= BOLD_SHARE),):
-        found = next(((t, cell) for t, grid in enumerate(page_grids) if (cell := grid.cell_of(x, y)) is not None), None)
+        # Where the run's first glyph is, a point right of and above where it starts: a run starting on
+        # a rule (a sliver of a column beside it) is in the cell its text is drawn in.
+        found = next(((t, cell) for t, grid in enumerate(page_grids)
+                      if (cell := grid.cell_of(x + GLYPH_INSET, y + GLYPH_INSET)) is not None), None)
         if found is None and not text.strip():
             continue  # a space pypdf put between two runs
         if found is None:
@@ -215,8 +222,7 @@ def _row_lines(page: int, found: dict[tuple[int, int], list[_Run]]) -> list[Row]
         cells = grid_rows.setdefault(row, [""] * width)
         cells[column] = _cell_text(run.text for run in kept)
         bold_rows[row] = bold_rows.get(row, True) and all(run.bold for run in kept if run.text.strip())
-    ordered = [grid_rows[row] for row in sorted(grid_rows)]
-    bolds = [bold_rows[row] for row in sorted(grid_rows)]
+    ordered, bolds = _continued([grid_rows[row] for row in sorted(grid_rows)], [bold_rows[row] for row in sorted(grid_rows)])
     header = ordered[0] if _is_header(ordered, bolds) else []
     lines = []
     for cells in ordered[1:] if header else ordered:
@@ -224,6 +230,35 @@ def _row_lines(page: int, found: dict[tuple[int, int], list[_Run]]) -> list[Row]
         if text:
             lines.append(Row(text, page))
     return lines
+
+
+HEADER_WORDS = 5  # a column header's words at most, on one of its lines
+
+
+def _continued(rows: list[list[str]], bolds: list[bool]) -> tuple[list[list[str]], list[bool]]:
+    """A header wrapped over several rows is one row. Where a table shades or rules each line of
+    text, pdfplumber gives each line a row: "Enhanced DBS" above "check" came out as two rows. A row
+    carries on the first when each of its cells that has text starts in lower case under a cell of the
+    first whose text has not ended its sentence, and the first is short, as headers are. Only the
+    first: a row further down that seems to
+    carry on the one above may be a cell's second line set in the next column (a phone number's
+    opening hours), and joining it there would quote the cells out of the document's order. Rows of
+    spaces go."""
+    out_rows: list[list[str]] = []
+    out_bolds: list[bool] = []
+    for cells, bold in zip(rows, bolds):
+        above = out_rows[-1] if out_rows else None
+        filled = [c for c, cell in enumerate(cells) if cell]
+        if not filled:  # only spaces: no row of the reader's, and not a header over the rows below
+            continue
+        if len(out_rows) == 1 and all(len(cell.split()) <= HEADER_WORDS for cell in above) and all(
+                cells[c][0].islower() and above[c] and not above[c].endswith((".", "!", "?", ":", ";")) for c in filled):
+            out_rows[-1] = [_cell_text((top, low)) for top, low in zip(above, cells)]
+            out_bolds[-1] = out_bolds[-1] and bold
+            continue
+        out_rows.append(list(cells))
+        out_bolds.append(bold)
+    return out_rows, out_bolds
 
 
 def _cell_text(pieces) -> str:
@@ -253,7 +288,7 @@ def _is_header(rows: list[list[str]], bolds: list[bool]) -> bool:
     marks = [cell for row in body for cell in row[1:] if cell]
     if len(named) >= 3 and marks and all(len(cell) <= 3 for cell in marks) and any(len(cell) > 3 for cell in first[1:]):
         return True
-    if len(body) < 2 or any(len(cell.split()) > 5 or cell.endswith((".", ":", ";")) for cell in named):
+    if len(body) < 2 or any(len(cell.split()) > HEADER_WORDS or cell.endswith((".", ":", ";")) for cell in named):
         return False
     if len(named) >= 3:
         return True

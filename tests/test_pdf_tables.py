@@ -114,3 +114,32 @@ def test_a_grid_of_marks_quotes_each_mark_under_what_its_column_means(tmp_path):
         ("row", "Incidents: Sharing passwords | Refer to the Headteacher: x | Warning: X"),
         ("row", "Incidents: Accessing illegal material | Refer to Police: X"),
     ]
+
+
+def test_a_header_wrapped_over_two_ruled_lines_is_one_header_set_just_right_of_its_rules(tmp_path):
+    # A table that rules each line of text: its header "Enhanced DBS / check" came out as two rows, and
+    # text set a point right of a column's rule went into the column before ("Enhanced DBS Regulated
+    # activity"), so the quoted header was in no order the document has.
+    lines = [(72, 720, "Checks", 14, True),
+             (72.5, 692, "Enhanced DBS"), (180.6, 692, "Regulated activity"), (300.6, 692, "Regulated activity"),
+             (72.5, 676, "check"), (180.6, 676, "with children"), (300.6, 676, "with adults at risk"),
+             (78, 650, "Coach"), (186, 650, "Yes"), (306, 650, "No"),
+             (78, 630, "Driver"), (186, 630, "No"), (306, 630, "Yes")]
+    clauses = table_clauses(tmp_path, lines, ruled([72, 180, 300, 420], [704, 688, 672, 640, 620]))
+    assert clauses == [
+        ("row", "Enhanced DBS check: Coach | Regulated activity with children: Yes | Regulated activity with adults at risk: No"),
+        ("row", "Enhanced DBS check: Driver | Regulated activity with children: No | Regulated activity with adults at risk: Yes"),
+    ]
+
+
+def test_a_cell_whose_text_starts_on_a_rule_keeps_its_words_in_order(tmp_path):
+    # A risk table drawn with a narrow strip before each column: its text starts exactly on the strip's
+    # rule, and the first words of each line went into the strip's cell, the rest into the column's,
+    # quoting "No guidance for away trips | travelling and", words the document does not have in that order.
+    lines = [(72, 720, "Risks", 14, True),
+             (72, 690, "No guidance for "), (140, 690, "travelling and"), (210, 690, "High"),
+             (72, 676, "away trips"),
+             (72, 650, "No named officer"), (210, 650, "Medium")]
+    clauses = table_clauses(tmp_path, lines, ruled([66, 72, 204, 210, 400], [704, 664, 640]))
+    assert clauses == [("row", "No guidance for travelling and away trips | High"),
+                       ("row", "No named officer | Medium")]
