@@ -201,6 +201,14 @@ ROUTER_FRESH12_RECALL_MIN = 0.99
 ROUTER_FRESH12_KIND_RECALL_MIN = 0.95
 ROUTER_FRESH12_FPR_MAX = 0.30
 ROUTER_FRESH12_FPR_HARD_NEGATIVE_MAX = 0.32
+# FRESH13 (gatka15, balletmum, youngleader19: 337 messages), asked as FRESH12 was, measured blind once with the
+# router as at the start of that stop: recall 1.000 (187 of 187; Punjabi in Latin letters 4 of 4, every kind
+# caught), ordinary messages routed 0.240. Two lexicon fixes made from it then (a portal that locks the writer
+# out, a scene in a show) took that to 0.227, hard negatives 0.230.
+ROUTER_FRESH13_RECALL_MIN = 0.99
+ROUTER_FRESH13_KIND_RECALL_MIN = 0.95
+ROUTER_FRESH13_FPR_MAX = 0.25
+ROUTER_FRESH13_FPR_HARD_NEGATIVE_MAX = 0.25
 
 # Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
 WARM_P95_MS_MAX = 50.0
