@@ -134,3 +134,17 @@ def test_the_whole_suite_meets_its_floors(settings, tmp_path):
     assert report.failures == [], "\n".join(report.failures)
     ours, *peers = report.systems
     assert all(ours.hit1 > peer.hit1 for peer in peers)
+
+
+def test_importing_the_blind_router_set_from_a_wrong_folder_leaves_it_untouched(tmp_path):
+    # The import rewrites the set whole: a mistyped folder, or one missing an author, once emptied it.
+    from evals.router_suite import BlindImportError, import_blind
+
+    out = tmp_path / "router_blind.jsonl"
+    out.write_text('{"id": "kept"}\n', encoding="utf-8")
+    (tmp_path / "authors").mkdir()
+    (tmp_path / "authors" / "teen14.jsonl").write_text('{"id": "teen14-1", "label": 0, "text": "hi"}\n', encoding="utf-8")
+    for sources in ([tmp_path / "no-such-folder"], [tmp_path / "authors"], []):
+        with pytest.raises(BlindImportError):
+            import_blind(*sources, out=out)
+    assert out.read_text(encoding="utf-8") == '{"id": "kept"}\n'

@@ -62,6 +62,8 @@ def test_text_speak_and_misspellings_route(router: Router, message: str) -> None
 def test_a_question_mark_never_clears_a_disclosure(router: Router) -> None:
     assert router.route("my stepdad hits me?").is_disclosure
     assert router.route("is it normal that my stepdad hits me?").is_disclosure
+    assert router.route("is him touching me like that ever acceptable?").is_disclosure
+    assert router.route("my mum locked me out of the house again last night").is_disclosure
 
 
 # --- questions are answered ----------------------------------------------------------------------
@@ -77,6 +79,10 @@ QUESTIONS = [
     "are the zoom sessions recorded?",
     "who is the designated safeguarding lead?",
     "can I share the zoom passcode with my sons friend?",
+    # a machine shutting the writer out, a scene of a play, a practice of many words asked about
+    "the booking site has locked me out again, can someone reset my login?",
+    "my daughter hates the scene where the giant locks the children in the tower, can she sit that one out?",
+    "is sexual contact with a learner ever acceptable if they say yes?",
 ]
 
 
