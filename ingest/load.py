@@ -16,8 +16,11 @@ reason; OCR is out of scope).
 
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from ingest.lines import RawBlock, blocks_from_lines
 from ingest.text import decode, normalise_space, text_lines
@@ -30,6 +33,38 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # far above any real policy; keeps a stra
 # keeps that), and ingest.docx gives each list level 18; a few points of wobble are the same level.
 PDF_INDENT_STEP = 15.0
 DOCX_INDENT_STEP = 15.0
+
+
+log = logging.getLogger(__name__)
+# The PDF libraries warn of each damaged object they repair while reading ("Ignoring wrong pointing
+# object 7 0", "Could not get FontBBox from font descriptor"): dozens of lines for one ordinary Word
+# export, none of which a user can act on. Their warnings are counted, and one line says so.
+_PDF_LOGGERS = ("pypdf", "pdfminer", "pdfplumber")
+
+
+class _Count(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+@contextmanager
+def _pdf_warnings_counted(name: str) -> Iterator[None]:
+    counter = _Count()
+    loggers = [logging.getLogger(n) for n in _PDF_LOGGERS]
+    saved = [(lg.propagate, lg.handlers[:]) for lg in loggers]
+    for lg in loggers:
+        lg.handlers, lg.propagate = [counter], False
+    try:
+        yield
+    finally:
+        for lg, (propagate, handlers) in zip(loggers, saved):
+            lg.handlers, lg.propagate = handlers, propagate
+        if counter.count:
+            log.info("%s: the PDF reader repaired %d damaged parts of the file while reading it", name, counter.count)
 
 
 class LoadError(Exception):
@@ -76,6 +111,11 @@ def load_text(path: Path) -> Document:
 
 
 def load_pdf(path: Path) -> Document:
+    with _pdf_warnings_counted(path.name):
+        return _read_pdf(path)
+
+
+def _read_pdf(path: Path) -> Document:
     import pypdf  # imported here so that listing or loading other formats stays quick
 
     from ingest.footnotes import move_footnotes

@@ -332,3 +332,21 @@ def test_cli_ingest_skips_bad_documents_with_reasons_and_exits_non_zero(tmp_path
     assert done.returncode == 1 and "Traceback" not in err, err[-3000:]
     _check_skipped_lines(out)
     assert "Indexed" in out
+
+
+def test_a_pdf_with_a_damaged_cross_reference_table_is_read_without_a_flood_of_warnings(tmp_path, caplog, capsys):
+    # pypdf repairs such a file and warns once per repair: an ordinary Word export printed dozens of
+    # lines ("Ignoring wrong pointing object ...") that no one can act on, in the middle of the ingest.
+    import logging
+
+    from test_pdf_layout import positioned_pdf
+
+    path = tmp_path / "policy.pdf"
+    positioned_pdf([[(72, 700, "Staff must report any concern to the Designated Safeguarding Lead.")]], path)
+    path.write_bytes(path.read_bytes().replace(b"%PDF-1.4\n", b"%PDF-1.4\n%" + b"x" * 40 + b"\n", 1))
+    caplog.set_level(logging.INFO)
+    document = load_document(path)
+    assert document.blocks[0].text == "Staff must report any concern to the Designated Safeguarding Lead."
+    assert [r.levelno for r in caplog.records] == [logging.INFO]  # one line, saying the file was repaired
+    assert "repaired" in caplog.records[0].getMessage()
+    assert capsys.readouterr().err == ""
