@@ -151,11 +151,16 @@ def cites_any(texts: Sequence[str], wanted: Iterable[str]) -> bool:
     """Does any of the texts contain any of the wanted strings (whitespace collapsed, ligatures as
     letters, case folded)? A wanted string copied with its list markers, or across several items
     ("- Contractors \n- Drivers"), is also met by a text quoting any one of those items whole, as a line
-    of its own: each item is a clause of its own, quoted under its lead-in, and markers are not words."""
+    of its own: each item is a clause of its own, quoted under its lead-in, and markers are not words.
+    A Word list's items have no markers in the text: lines copied across such items are met the same
+    way. A table row copied as the plain text has it, its cells side by side ("Online Safety Training
+    Annually All staff"), is met by the row quoted with its column headers ("Training Type: Online
+    Safety Training | Frequency: Annually | ...")."""
     def fold(text: str) -> str:
         return " ".join(text.translate(LIGATURES).split()).casefold()
 
     folded = [fold(t) for t in texts]
+    folded += [fold(_row_cells(line)) for t in texts for line in t.splitlines() if " | " in line]
     wanted = list(wanted)
     if any(fold(w) in t for w in wanted for t in folded):
         return True
@@ -163,6 +168,8 @@ def cites_any(texts: Sequence[str], wanted: Iterable[str]) -> bool:
     for w in wanted:
         parts = [line for line in w.splitlines() if line.strip()]
         items = [marker[2] for marker in map(marker_of, map(str.strip, parts)) if marker]
+        if len(parts) > 1 and not items:
+            items = parts
         if len(parts) == 1 and items and len(items[0]) >= 20:
             # One item's words, perhaps cut short ("iii.The policy will be reviewed every two years, or"):
             # found in a text as they are, without the marker.
@@ -171,6 +178,11 @@ def cites_any(texts: Sequence[str], wanted: Iterable[str]) -> bool:
         elif any(fold(item) in lines for item in items if item.strip()):
             return True
     return False
+
+
+def _row_cells(line: str) -> str:
+    """A table row's cells without their column headers, side by side as the plain text has them."""
+    return " ".join(cell.split(": ", 1)[-1] for cell in line.split(" | "))
 
 
 def _item_text(line: str) -> str:

@@ -62,6 +62,17 @@ def test_a_cite_copied_across_list_items_is_met_by_quoting_one_of_those_items_wh
     # One item copied with its marker glued on, cut short: the words are what must be quoted.
     assert cites_any(["The policy will be reviewed every two years, or earlier if the law changes."],
                      ["iii.The policy will be reviewed every two years, or"])
+    # A Word list's items carry no markers in the text the writer copied from.
+    assert cites_any(["This policy applies to:\nVolunteers and interns"], ["Staff\nVolunteers and interns"])
+    assert not cites_any(["This policy applies to:\nVisitors"], ["Staff\nVolunteers and interns"])
+
+
+def test_a_table_row_copied_with_its_cells_side_by_side_is_met_by_the_row_quoted_with_its_headers():
+    from evals.metrics import cites_any
+
+    row = "Training Type: Online Safety Training | Frequency: Annually | Audience: All staff"
+    assert cites_any([row], ["Online Safety Training Annually All staff"])
+    assert not cites_any([row], ["Online Safety Training Every 2 years All staff"])
 
 
 def test_a_markdown_escape_is_read_as_its_character_by_the_verbatim_check():
