@@ -6,7 +6,8 @@ position, font and size (the pieces add up to exactly the plain text), so each p
 indent, the vertical gap above it, its font size and how bold it is.
 
 A page written a word at a time (Google Docs' renderer), which pypdf gives one word per line, gets
-its lines back from the words' positions (``_rejoin_words``).
+its lines back from the words' positions (``_rejoin_words``). A list's numbers that a browser's print
+draws after their items, left of them, go back in front as the items' markers (``_markers_drawn_after``).
 
 A ruled table (its grid from ``ingest.pdf_tables``) becomes one line per row, each cell with its
 column's header when it has a header row, as Word and Markdown tables do (``ingest.pdf_tables``).
@@ -106,7 +107,7 @@ def _page_lines(page, index: int) -> list[_Raw]:
             else:
                 chars.append((ch, n))
     close()
-    return _attach_markers(_rejoin_words(lines))
+    return _attach_markers(_markers_drawn_after(_rejoin_words(lines)))
 
 
 def _rejoin_words(lines: list[_Raw]) -> list[_Raw]:
@@ -141,6 +142,48 @@ def _beside(left: _Raw, right: _Raw, tolerance: float) -> bool:
     """Is ``right`` on the same line as ``left`` (heights within ``tolerance`` points), to its right?"""
     return (None not in (left.y, right.y, left.x, right.x)
             and abs(left.y - right.y) <= tolerance and right.x > left.x)
+
+
+_DRAWN_NUMBER = re.compile(r"^\d{1,3}$")
+LOOK_BACK = 8  # lines back to the first line of the item a number drawn after it belongs to
+
+
+def _markers_drawn_after(lines: list[_Raw]) -> list[_Raw]:
+    """A list's numbers drawn after their items (a browser printing an ordered list): the number sits
+    left of the item's first line, on its baseline, but comes after the item's text in the page's
+    drawing order. pypdf glued it to the end of a one-line item ("... who have DBS checks.19") and
+    gave it a line of its own after a longer one, which became a clause of its own ("15"). It is put
+    back in front of its item as the item's marker, where a reader sees it."""
+    out: list[_Raw] = []
+    for line in lines:
+        mark = line.text.strip()
+        if _DRAWN_NUMBER.match(mark) and line.x is not None:
+            k = next((k for k in range(len(out) - 1, max(-1, len(out) - 1 - LOOK_BACK), -1)
+                      if out[k].page == line.page and _beside(line, out[k], 0.5 * (out[k].size or 10.0))), None)
+            if k is not None:
+                out[k] = _numbered(mark, line.parts, out[k], line.x)
+                continue
+        out.append(_glued_number(line))
+    return out
+
+
+def _glued_number(line: _Raw) -> _Raw:
+    """A one-line item with its number glued on at the end, drawn left of where the line starts."""
+    visible = [i for i, part in enumerate(line.parts) if part[0].strip()]
+    if len(visible) < 2 or line.x is None:
+        return line
+    j = visible[-1]
+    text, x, y, _ = line.parts[j]
+    if not (_DRAWN_NUMBER.match(text.strip()) and x < line.x - 1 and abs(y - line.y) <= 0.5 * (line.size or 10.0)):
+        return line
+    rest = _Raw("".join(part[0] for part in line.parts[:j] + line.parts[j + 1:]), line.x, line.y, line.size,
+                line.bold, line.page, line.parts[:j] + line.parts[j + 1:])
+    return _numbered(text.strip(), (line.parts[j],), rest, x)
+
+
+def _numbered(mark: str, parts: tuple, item: _Raw, x: float) -> _Raw:
+    # Written as the line reader knows a numbered item ("8. ..."); the dot is the marker's, never quoted.
+    return _Raw(f"{mark}. {item.text.strip()}", x, item.y, item.size, item.bold, item.page, tuple(parts) + item.parts)
 
 
 def _attach_markers(lines: list[_Raw]) -> list[_Raw]:

@@ -353,3 +353,26 @@ def test_a_footnote_inside_a_sentence_at_a_page_foot_is_moved_after_it(tmp_path)
             "sexual orientation, has the right to be protected from harm at the club.") in texts
     assert "1 Children are those aged under 18 years." in texts
     assert not_verbatim(clauses, [tmp_path / "policy.pdf"]) == []  # the check reads the footnote where the parser put it
+
+
+def test_list_numbers_drawn_after_their_items_are_their_markers_not_clauses(tmp_path):
+    # A browser printing an ordered list draws each number after its item's text, left of it on its
+    # first line: one-line items came out as "... DBS checks.2" and a longer item's number as a clause
+    # "3" of its own, which a question about 14-year-olds then cited.
+    clauses = pdf_clauses(tmp_path, [[
+        (72, 720, "Safeguarding officer", 14, True),
+        (72, 700, "The safeguarding officer is responsible for:"),
+        (90, 680, "Verifying DBS checks on behalf of the circuit."), (76, 680, "1", 7.5, False),
+        (90, 664, "Retaining records of those who have DBS checks."), (76, 664, "2", 7.5, False),
+        (90, 648, "Reminding church safeguarding officers about the need to apply or reapply for checks in line"),
+        (90, 634, "with the national policy."),
+        (76, 648, "3", 7.5, False),
+    ]])
+    items = [(c.clause_id, c.text) for c in clauses if c.context]
+    assert [text for _, text in items] == [
+        "Verifying DBS checks on behalf of the circuit.",
+        "Retaining records of those who have DBS checks.",
+        "Reminding church safeguarding officers about the need to apply or reapply for checks in line with the national policy.",
+    ]
+    assert [clause_id for clause_id, _ in items] == ["1", "2", "3"]  # cited by the list's own numbers
+    assert not any(c.text.strip() in ("1", "2", "3") for c in clauses)
