@@ -183,7 +183,9 @@ def _glued_number(line: _Raw) -> _Raw:
 
 def _numbered(mark: str, parts: tuple, item: _Raw, x: float) -> _Raw:
     # Written as the line reader knows a numbered item ("8. ..."); the dot is the marker's, never quoted.
-    return _Raw(f"{mark}. {item.text.strip()}", x, item.y, item.size, item.bold, item.page, tuple(parts) + item.parts)
+    # The runs still add up to the line's text, the marker's run first (``ingest.pdf_tables`` reads them).
+    marker = tuple((f"{mark}. ", *part[1:]) for part in parts if part[0].strip())[:1]
+    return _Raw(f"{mark}. {item.text.strip()}", x, item.y, item.size, item.bold, item.page, marker + item.parts)
 
 
 def _attach_markers(lines: list[_Raw]) -> list[_Raw]:

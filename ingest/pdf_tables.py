@@ -238,12 +238,11 @@ HEADER_WORDS = 5  # a column header's words at most, on one of its lines
 def _continued(rows: list[list[str]], bolds: list[bool]) -> tuple[list[list[str]], list[bool]]:
     """A header wrapped over several rows is one row. Where a table shades or rules each line of
     text, pdfplumber gives each line a row: "Enhanced DBS" above "check" came out as two rows. A row
-    carries on the first when each of its cells that has text starts in lower case under a cell of the
-    first whose text has not ended its sentence, and the first is short, as headers are. Only the
-    first: a row further down that seems to
-    carry on the one above may be a cell's second line set in the next column (a phone number's
-    opening hours), and joining it there would quote the cells out of the document's order. Rows of
-    spaces go."""
+    carries on the first when each of its cells that has text starts in lower case under a cell of
+    the first whose text has not ended its sentence, and the first is short, as headers are. Only the
+    first: a row further down that seems to carry on the one above may be a cell's second line set in
+    the next column (a phone number's opening hours), and joining it there would quote the cells out
+    of the document's order. Rows of spaces go."""
     out_rows: list[list[str]] = []
     out_bolds: list[bool] = []
     for cells, bold in zip(rows, bolds):
