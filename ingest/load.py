@@ -17,6 +17,7 @@ reason; OCR is out of scope).
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +39,11 @@ DOCX_INDENT_STEP = 15.0
 log = logging.getLogger(__name__)
 # The PDF libraries warn of each damaged object they repair while reading ("Ignoring wrong pointing
 # object 7 0", "Could not get FontBBox from font descriptor"): dozens of lines for one ordinary Word
-# export, none of which a user can act on. Their warnings are counted, and one line says so.
+# export, none of which a user can act on. Their warnings are counted, and one line says so. The
+# loggers are the libraries' own, shared by every thread: one PDF is read at a time while they are
+# swapped, so no reader restores another's counter in place of the handlers it found.
 _PDF_LOGGERS = ("pypdf", "pdfminer", "pdfplumber")
+_PDF_LOGGING = threading.Lock()
 
 
 class _Count(logging.Handler):
@@ -111,7 +115,7 @@ def load_text(path: Path) -> Document:
 
 
 def load_pdf(path: Path) -> Document:
-    with _pdf_warnings_counted(path.name):
+    with _PDF_LOGGING, _pdf_warnings_counted(path.name):
         return _read_pdf(path)
 
 

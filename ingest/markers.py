@@ -1,6 +1,7 @@
 """List-item markers: which glyphs, numbers, letters and roman numerals open an item, and how they go.
 
-``marker_of`` reads a line's marker ("\u2022", "2.3", "(a)", "iv."), ``marker_key`` names its kind and
+``marker_of`` reads a line's marker ("\u2022", "2.3", "(a)", "iv."), ``lone_marker`` says whether a text
+is a marker alone (a PDF may draw it apart from its item), ``marker_key`` names its kind and
 ``next_label`` says whether one label follows another ("ii" after "i"). The line reader
 (``ingest.lines``) decides what an item is from these; the eval suite's metrics read markers with
 ``marker_of`` too.
@@ -46,6 +47,15 @@ def marker_of(text: str) -> tuple[str, str, str] | None:
     if label[0].isdigit() and rest[:1].isdigit():
         return None  # "1.5 hours", a decimal, not a list item
     return "number", label, rest
+
+
+def lone_marker(text: str) -> bool:
+    """A list marker with nothing after it ("•", "3.", "(b)"): a glyph, or a number or letter with its
+    dot or brackets, read by ``marker_of``'s own rules as if an item followed."""
+    if len(text) == 1:
+        return text in GLYPHS
+    found = marker_of(f"{text} X") if 2 <= len(text) <= 12 else None
+    return found is not None and found[0] == "number" and found[2] == "X"
 
 
 def marker_key(kind: str, label: str) -> str:

@@ -31,8 +31,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.lines import CONTENTS_TITLE, Line
-from ingest.markers import GLYPHS, marker_of
+from ingest.lines import BOLD_SHARE, CONTENTS_TITLE, HEADING_SIZE_RATIO, Line
+from ingest.markers import lone_marker
 from ingest.pdf_tables import table_grids, table_rows
 from ingest.text import clean
 
@@ -195,12 +195,12 @@ def _attach_markers(lines: list[_Raw]) -> list[_Raw]:
     out: list[_Raw] = []
     blanks: list[_Raw] = []  # blank lines after a lone marker wait: they go if the marker finds its text
     for line in lines:
-        if not line.text.strip() and out and _lone_marker(out[-1].text.strip()):
+        if not line.text.strip() and out and lone_marker(out[-1].text.strip()):
             blanks.append(line)
             continue
         last = out[-1] if out else None
         mark = last.text.strip() if last is not None else ""
-        if _lone_marker(mark) and line.text.strip() and _beside(last, line, 0.5 * (line.size or 10.0)):
+        if lone_marker(mark) and line.text.strip() and _beside(last, line, 0.5 * (line.size or 10.0)):
             out[-1] = _Raw(f"{mark} {line.text.strip()}", last.x, line.y, line.size, line.bold, line.page,
                            last.parts + line.parts)
         else:
@@ -214,16 +214,8 @@ def _attach_markers(lines: list[_Raw]) -> list[_Raw]:
 def _run_in(previous: _Raw | None, r: _Raw, lines: list[Line], leading: float | None) -> bool:
     """A short bold label and, beside it on the same line, plain text written apart: a run-in label."""
     return (previous is not None and lines and leading is not None and previous.page == r.page and not previous.row
-            and lines[-1].bold >= 0.85 and r.bold < 0.5 and len(lines[-1].text.split()) <= 4
+            and lines[-1].bold >= BOLD_SHARE and r.bold < 0.5 and len(lines[-1].text.split()) <= 4
             and _beside(previous, r, 0.3 * leading))
-
-
-def _lone_marker(text: str) -> bool:
-    """A list marker with nothing after it: a glyph, or a number or letter with its dot or brackets."""
-    if len(text) == 1:
-        return text in GLYPHS
-    found = marker_of(f"{text} X") if 2 <= len(text) <= 12 else None
-    return found is not None and found[0] == "number" and found[2] == "X"
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -336,12 +328,12 @@ def pdf_lines(path: Path, reader, labels: list[str]) -> tuple[list[Line], list[s
         indent = (r.x - margin) if r.x is not None else 0.0
         if _run_in(previous, r, lines, leading):  # "Do Not" in bold, then the rest of its line: one line
             last = lines[-1]
-            shown = len(last.text) + len(text)
-            lines[-1] = replace(last, text=f"{last.text} {text}", bold=round((last.bold * len(last.text) + r.bold * len(text)) / shown, 2))
+            width = len(last.text) + len(text)
+            lines[-1] = replace(last, text=f"{last.text} {text}", bold=round((last.bold * len(last.text) + r.bold * len(text)) / width, 2))
         else:
             lines.append(Line(text, round(indent, 1), gap, new_page, round(size, 2), round(r.bold, 2), label, r.page + 1))
         previous, blank = r, False
-    styled = sum(1 for line in lines if (line.size >= 1.12 or line.bold >= 0.85) and len(line.text.split()) <= 14) >= 3
+    styled = sum(1 for line in lines if (line.size >= HEADING_SIZE_RATIO or line.bold >= BOLD_SHARE) and len(line.text.split()) <= 14) >= 3
     return lines, furniture, styled
 
 
