@@ -20,6 +20,7 @@ from collections import Counter
 
 from ingest.lines import TERMINAL, Line
 from ingest.markdown import table_row_text
+from ingest.markers import marker_of
 from ingest.text import clean, normalise_space
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -221,6 +222,11 @@ def docx_lines(document) -> tuple[list[Line], bool]:
         marker, indent = _list_marker(paragraph, style, numbering)
         pieces = [normalise_space(p) for p in text.split("\n")]
         pieces = [p for p in pieces if p]
+        typed = marker_of(pieces[0]) if marker and marker[0] == "glyph" and pieces else None
+        if typed is not None and typed[0] == "glyph":
+            # Word's bullet and a bullet typed into the text as well (pasted from a PDF: Symbol's U+F0B7):
+            # the item is the words after it, or the glyph would be quoted as part of the item.
+            pieces[0] = typed[2]
         for n, piece in enumerate(pieces):
             first = n == 0
             # After a manual line break: a new line of its own when the one before ends a sentence or a

@@ -228,3 +228,20 @@ def test_a_bold_numbered_heading_right_after_a_list_starts_its_own_section():
     assert blocks[3].text == "Reviewing the policy annually"  # the item ends where the heading begins
     # A bold numbered lead-in ("... are required to:") stays the lead-in of its list, not a heading.
     assert any(b.kind != "heading" and b.text.startswith("7.3 Volunteers are required to:") for b in blocks)
+
+
+def test_a_word_bullet_with_a_bullet_typed_in_its_text_quotes_the_words_only(tmp_path):
+    # A list pasted from a PDF into Word keeps Symbol's bullet (U+F0B7) in each item's text, and Word
+    # bullets the paragraph too: the card quoted "\uf0b7 Blogs", a box where a reader saw a bullet.
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("This policy includes the following technologies:")
+    for item in ("\uf0b7 Social networking sites", "\uf0b7 Blogs"):
+        document.add_paragraph(item, style="List Bullet")
+    path = tmp_path / "policy.docx"
+    document.save(str(path))
+    clauses = build_clauses(load_document(path))
+    items = [c for c in clauses if c.lead_in_id]
+    assert [c.text for c in items] == ["Social networking sites", "Blogs"]
+    assert items[0].context == "This policy includes the following technologies:"
