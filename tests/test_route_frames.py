@@ -1,6 +1,7 @@
 """What clears a harm word as an ordinary message, and what a clearing must never take with it: a
 machine that locks the writer out, a scene of a play, a practice asked about at length, a parent asking
-what a child may do alone; beside each, the disclosure in the same words that still routes."""
+what a child may do alone, a lift home, being dropped from a team, a check not back yet; beside each,
+the disclosure in the same words that still routes."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from assistant.route import Router
     "my daughter hates the scene where the giant locks the children in the tower, can she sit that one out?",
     "is sexual contact with a learner ever acceptable if they say yes?",
     "our 12 yr old has asked to get the train on his own to the away match, what do you need from us?",
+    "a mum asked me to drop her daughter home after training, is that allowed?",
+    "has anyone ever been kicked off the squad for swearing?",
+    "my disclosure still hasn't come back, can I help at the holiday club anyway?",
 ])
 def test_a_figure_a_story_or_a_rule_question_is_answered(router: Router, message: str) -> None:
     assert router.route(message).route == "question"
@@ -23,6 +27,9 @@ def test_a_figure_a_story_or_a_rule_question_is_answered(router: Router, message
     "is him touching me like that ever acceptable?",
     "my mum locked me out of the house again last night",
     "my 7 year old has to stay home alone all weekend, what do i do?",
+    "the older lads made me drop a parcel off at a flat last night",
+    "the coach hit me and then i got kicked off the team",
+    "my son hasnt come back home since friday",
 ])
 def test_the_same_words_told_of_a_person_still_route(router: Router, message: str) -> None:
     assert router.route(message).is_disclosure
