@@ -17,9 +17,14 @@ import re
 # U+F0A7, U+F076, U+F0D8, U+F0FC), ReportLab's (U+007F), real bullets and arrows, and the letters and
 # dashes text exports use.
 GLYPHS = "\x7f\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\u2022\u25cf\u25aa\u25a0\u25e6\u2023\u2219\u00b7\u2043\u2013\u2014\u27a2\u25ba\u2192\u2713\u2714\u25c6\u25c7\u2756"
+# Wingdings bullets in a PDF whose font has no map to Unicode come out as the Latin-1 letter of the same
+# code: an arrow as "\u00d8", a tick as "\u00fc", a box as "\u00a8", a square as "\u00a7". Each opens an
+# item only with a space and a word after it ("\u00a7 12" is a section of an Act; "\u00fcber" a word).
+WINGDINGS_AS_LATIN = "\u00d8\u00fc\u00a8\u00a7"
 SUB_GLYPHS = frozenset({"o", "\u25e6", "\u25aa", "\u2043", "\u25c7"})  # conventionally second-level
 _MARKER = re.compile(
     r"^(?:(?P<glyph>[" + GLYPHS + r"])\s*|(?P<dash>[*\-+])\s+|(?P<o>o)\s+"
+    r"|(?P<wing>[" + WINGDINGS_AS_LATIN + r"])\s+(?=[A-Za-z\u2018\u201c'\"(])"
     r"|(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s*(?=\S)|(?P<paren>\((?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,5})\))\s*(?=\S))"
     r"(?P<rest>\S.*)$"
 )
@@ -31,8 +36,8 @@ def marker_of(text: str) -> tuple[str, str, str] | None:
     m = _MARKER.match(text)
     if not m:
         return None
-    if m["glyph"] or m["dash"] or m["o"]:
-        glyph = m["glyph"] or m["dash"] or m["o"]
+    if m["glyph"] or m["dash"] or m["o"] or m["wing"]:
+        glyph = m["glyph"] or m["dash"] or m["o"] or m["wing"]
         return "glyph", glyph, m["rest"]
     label = (m["num"] or m["paren"]).strip("().")
     if m["num"] and not m["num"].startswith("(") and m["num"].endswith(".") and re.fullmatch(r"[A-Za-z]", label):

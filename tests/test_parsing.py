@@ -245,3 +245,17 @@ def test_a_word_bullet_with_a_bullet_typed_in_its_text_quotes_the_words_only(tmp
     items = [c for c in clauses if c.lead_in_id]
     assert [c.text for c in items] == ["Social networking sites", "Blogs"]
     assert items[0].context == "This policy includes the following technologies:"
+
+
+def test_wingdings_bullets_read_as_latin_letters_open_items(tmp_path):
+    # A PDF drawing its bullets in Wingdings with no map to Unicode gives pypdf an arrow as "Ø" and a tick
+    # as "ü": the items ran on as one paragraph under their lead-in, "... will: Ø identify the post Ø ...".
+    path = tmp_path / "policy.txt"
+    path.write_text("Appointing workers\n\nUnder § 12 of the Act a check is required.\n\n"
+                    "To appoint a new worker the council will:\nØ identify the post to be filled\n"
+                    "Ø check the references of the applicant\nü confirm the appointment after six months\n", encoding="utf-8")
+    clauses = build_clauses(load_document(path))
+    items = [c.text for c in clauses if c.context == "To appoint a new worker the council will:"]
+    assert items == ["identify the post to be filled", "check the references of the applicant",
+                     "confirm the appointment after six months"]
+    assert any(c.text == "Under § 12 of the Act a check is required." for c in clauses)
