@@ -103,7 +103,10 @@ _MARKDOWN_SYNTAX = (
     (re.compile(r"<!--.*?-->", re.S), " "),
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: their words only
     (re.compile(r"<(https?://[^>]+|[^@\s>]+@[^>\s]+)>"), r"\1"),  # autolinks
-    (re.compile(r"<[^>]+>"), " "),  # HTML tags
+    # Inline HTML ("<a href=...>here</a>.") renders its words in the sentence, so "here." stays one word;
+    # any other tag (a paragraph, a line break) parts the words around it.
+    (re.compile(r"</?(?:a|span|b|i|em|strong|u|s|small|sup|sub|mark|font|abbr|code)\b[^>]*>", re.IGNORECASE), ""),
+    (re.compile(r"<[^>]+>"), " "),  # other HTML tags
     (re.compile(r"(?m)^\s{0,3}(#{1,6}|>+|[-*+]|\d{1,3}[.)])\s+"), " "),  # headings, quotes, list markers
     (re.compile(r"(\*\*|__|~~)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong and struck-through text: its words
     (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # emphasis (a lone asterisk stays)

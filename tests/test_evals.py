@@ -85,6 +85,16 @@ def test_a_markdown_escape_is_read_as_its_character_by_the_verbatim_check():
     assert not verbatim_in("Anyone under the age of 16.", source, markdown=True)
 
 
+def test_a_link_written_in_html_is_read_as_its_words_in_the_sentence():
+    # "... Policy <a href=...>here</a>." renders "... Policy here.", which is what the clause quotes; a
+    # paragraph tag still parts the words on either side of it.
+    from evals.metrics import verbatim_in
+
+    source = 'Download a PDF version of the policy <a href="https://example.org/p" target="_blank">here</a>.<p>Next</p>'
+    assert verbatim_in("Download a PDF version of the policy here.", source, markdown=True)
+    assert not verbatim_in("here.Next", source, markdown=True)
+
+
 def test_an_address_broken_at_a_hyphen_is_verbatim_with_or_without_the_space_the_reader_kept():
     # The PDF breaks a web address after "55-"; the clause quotes it as "55- free-downloads", which is the
     # document's words, whitespace aside. A word missing or run together still fails.
