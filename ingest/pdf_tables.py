@@ -26,7 +26,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.lines import BOLD_SHARE
+from ingest.lines import BOLD_SHARE, TERMINAL
 from ingest.markdown import table_row_text
 from ingest.words import join_line
 
@@ -251,7 +251,7 @@ def _continued(rows: list[list[str]], bolds: list[bool]) -> tuple[list[list[str]
         if not filled:  # only spaces: no row of the reader's, and not a header over the rows below
             continue
         if len(out_rows) == 1 and all(len(cell.split()) <= HEADER_WORDS for cell in above) and all(
-                cells[c][0].islower() and above[c] and not above[c].endswith((".", "!", "?", ":", ";")) for c in filled):
+                cells[c][0].islower() and above[c] and not above[c].endswith(TERMINAL + (":", ";")) for c in filled):
             out_rows[-1] = [_cell_text((top, low)) for top, low in zip(above, cells)]
             out_bolds[-1] = out_bolds[-1] and bold
             continue
