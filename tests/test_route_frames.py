@@ -1,6 +1,8 @@
 """What clears a harm word as an ordinary message, and what a clearing must never take with it: a
 machine that locks the writer out, a scene of a play, a practice asked about at length, a parent asking
-what a child may do alone, a lift home, being dropped from a team, a check not back yet; beside each,
+what a child may do alone, a lift home, being dropped from a team, a check not back yet, an account
+locked, a website taking a payment, laps run in training, whether the organisation's adults may do a
+thing (unless one does it every session); beside each,
 the disclosure in the same words that still routes."""
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ from assistant.route import Router
     "a mum asked me to drop her daughter home after training, is that allowed?",
     "has anyone ever been kicked off the squad for swearing?",
     "my disclosure still hasn't come back, can I help at the holiday club anyway?",
+    "I've been locked out of my email account since Tuesday, can you send the rota to my phone instead?",
+    "the website took the money twice and my place still isn't booked",
+    "coach made us run laps until we nearly dropped lol, is there a rule about warm ups?",
+    "are coaches actually allowed to touch us to fix our stance?",
 ])
 def test_a_figure_a_story_or_a_rule_question_is_answered(router: Router, message: str) -> None:
     assert router.route(message).route == "question"
@@ -30,6 +36,9 @@ def test_a_figure_a_story_or_a_rule_question_is_answered(router: Router, message
     "the older lads made me drop a parcel off at a flat last night",
     "the coach hit me and then i got kicked off the team",
     "my son hasnt come back home since friday",
+    "my stepdad took all my money again",
+    "the older boys made me run a bag to a house in town",
+    "can the coaches touch us like that? one of them does it every practice",
 ])
 def test_the_same_words_told_of_a_person_still_route(router: Router, message: str) -> None:
     assert router.route(message).is_disclosure
