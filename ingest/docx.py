@@ -19,7 +19,7 @@ import re
 from collections import Counter
 
 from ingest.lines import TERMINAL, Line
-from ingest.markdown import table_row_text
+from ingest.markdown import holds_a_value, table_row_text
 from ingest.markers import marker_of
 from ingest.text import clean, normalise_space
 
@@ -261,7 +261,8 @@ def _table_lines(table) -> list[Line]:
             rows.append(cells)
     if not rows:
         return []
-    headers = rows[0] if len(rows) > 1 and all(len(c) <= 60 for c in rows[0]) and len(rows[0]) > 1 else []
+    first = rows[0]
+    headers = first if len(rows) > 1 and len(first) > 1 and all(len(c) <= 60 and not holds_a_value(c) for c in first) else []
     body = rows[1:] if headers else rows
     lines = []
     for cells in body:

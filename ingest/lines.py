@@ -9,8 +9,8 @@ how much of it is bold. ``blocks_from_lines`` turns lines into headings, paragra
   label lines ("Pupils:"), and numbered headings ("1. Purpose", "2.3 Scope", "1 Scope of the Policy").
 - List items: bullet glyphs and numbered or lettered markers ("1.", "2)", "(a)", "iv."), with or
   without a space after the marker; the level from the marker's kind and its indent. A list run into
-  one paragraph ("will not: \u2022 ...; \u2022 ...") is split at its bullets first (``run_in_items``); the
-  markers themselves are read in ``ingest.markers``.
+  one paragraph ("will not: \u2022 ...; \u2022 ...") is split at its bullets first (``run_in_items``); that
+  and the markers themselves are in ``ingest.markers``.
 - Wrapped lines, lines broken across a blank line or a page break, and a word split by a line-end
   hyphen are joined back (``ingest.words.join_line``; ``join_hyphenated`` decides between "autho-rised" -> "authorised" and
   "online-bullying", which keeps its hyphen).
@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from ingest.markers import SUB_GLYPHS, marker_key, marker_of, next_label
+from ingest.markers import SUB_GLYPHS, marker_key, marker_of, next_label, run_in_items
 from ingest.words import join_line
 
 _ADDRESS = re.compile(r"\S@\S+\.[a-z]|https?://|\bwww\.", re.IGNORECASE)
@@ -139,6 +139,7 @@ class Reader:
         # and headings between: "ii." after "i." is the next of those items, whatever came between.
         self._top_labels: dict[str, str] = {}
         self._sub_marker: str | None = None  # the marker of the items an item ending in a colon leads in to
+        self._last_heading: tuple[str, int] | None = None  # the last numbered heading's number and level
         self.known = Counter(w.lower() for line in self.lines for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*-?", line.text)
                              for w in ([w.rstrip("-")] if w.endswith("-") else [w]))
         widths = sorted(len(line.text) for line in self.lines)
@@ -172,6 +173,13 @@ class Reader:
                 # plainly stands apart from the text before it (an export that leaves no gap the reader can
                 # see); other bold lines there may be a bold phrase inside a paragraph.
                 return 3, numbered[0] if numbered else ""
+            if numbered and (line.gap_before or line.new_page) and not text.endswith(TERMINAL + (":",)) \
+                    and not (previous is not None and previous.kind == "bullet" and next_label(previous.number, numbered[0])) \
+                    and (self._next_heading(numbered[0]) or self._stands_as_title(i)):
+                # "9. Risk Assessment" set plain after a bold "8. TRAINING": the next number of the
+                # document's own numbered headings is one, however its author forgot to style it; and so
+                # is a numbered title over a fresh sentence where only the document's title is styled.
+                return (self._last_heading[1] if self._last_heading else numbered[0].count(".") + 1), numbered[0]
             return None
         if continuing and not (numbered or is_label(text)):
             # An ALL CAPS line after a finished sentence is a heading even with no gap before it: some
@@ -216,6 +224,22 @@ class Reader:
         numbered = re.match(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S", line.text) or re.match(r"^\(([a-z]|[ivx]{1,5})\)\s+\S", line.text)
         return line.heading, numbered.group(1) if numbered else ""
 
+    def _next_heading(self, number: str) -> bool:
+        """Is ``number`` the one after the last numbered heading's, at its depth ("9" after "8", "2.4" after "2.3")?"""
+        if self._last_heading is None:
+            return False
+        last, parts = self._last_heading[0].split("."), number.split(".")
+        return len(last) == len(parts) and last[:-1] == parts[:-1] and next_label(last[-1], parts[-1])
+
+    def _stands_as_title(self, i: int) -> bool:
+        """Line ``i`` (numbered, short, after a gap) is a title: a sentence starts afresh on the next line,
+        not indented under it and not an item of a list ("1. Policy Statement" over "Meaningful Miles is
+        committed ...", where a title set large made the document styled and its headings were not)."""
+        after = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        if after is None or not after.text[:1].isupper() or after.gap_before:
+            return False
+        return marker_of(after.text) is None and after.indent <= self.lines[i].indent + 2
+
     def _runs_on(self, i: int) -> bool:
         """The next line carries on from line ``i``: no gap, no page break, no list marker."""
         after = self.lines[i + 1] if i + 1 < len(self.lines) else None
@@ -251,6 +275,8 @@ class Reader:
             heading = self.explicit_heading(line) if line.heading else self.heading_level(i, current)
             if heading is not None:
                 blocks.append(RawBlock("heading", [line.text], heading[0], line, number=heading[1], last=line.text))
+                if heading[1]:
+                    self._last_heading = heading[1], heading[0]
                 list_indents.clear()
                 self._list_marker = self._sub_marker = None
                 continue
@@ -368,30 +394,3 @@ def blocks_from_lines(lines: Iterable[Line], styled: bool = False, indent_step: 
     PDF's points, where Word indents a sub-list by 18 or more; 2 in a text file's spaces)."""
     # A block without a letter or digit ("!", a drawn icon; "***") holds no words to quote or to head a section.
     return [b for b in Reader(run_in_items(lines), styled, indent_step).blocks() if any(ch.isalnum() for ch in b.text)]
-
-
-# Glyphs that mark nothing but a list item, wherever they stand (not dashes, dots or letters, which
-# also occur inside sentences).
-_RUN_IN = re.compile(r"\s+([\u2022\u25cf\u25aa\u25a0\uf0b7\uf0a7\u27a2])(?=\s|$)")
-
-
-def run_in_items(lines: Iterable[Line]) -> list[Line]:
-    """A list written as one paragraph ("... will not: \u2022 engage in ...; \u2022 invite ...") is a lead-in and
-    items: each bullet inside a line starts a line of its own, and a bullet left at a line's end moves
-    to the start of the next line, where its item's words are."""
-    out: list[Line] = []
-    carry = ""
-    for line in lines:
-        text = f"{carry} {line.text}" if carry else line.text
-        carry = ""
-        if line.heading or line.row or not _RUN_IN.search(text):
-            out.append(replace(line, text=text) if text != line.text else line)
-            continue
-        cuts = [m.start(1) for m in _RUN_IN.finditer(text)]
-        pieces = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
-        if pieces and len(pieces[-1]) == 1:  # "... a defense; \u2022" then the item on the next line
-            carry = pieces.pop()
-        for n, piece in enumerate(p for p in pieces if p):
-            out.append(replace(line, text=piece) if n == 0 else
-                       replace(line, text=piece, marker=None, gap_before=False, new_page=False, hard_break=False))
-    return out  # a bullet left at the very end has no words to mark

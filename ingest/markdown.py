@@ -86,6 +86,15 @@ def html_table_rows(html: str) -> list[str]:
     return rows
 
 
+_LABELLED_VALUE = re.compile(r"\S:\s+\S")
+
+
+def holds_a_value(cell: str) -> bool:
+    """A cell with a label and its value ("Date: 15/08/2023", "Signed: Chairperson") is a row of a
+    form, never a column's name: a table whose first row has one has no header row."""
+    return _LABELLED_VALUE.search(cell) is not None
+
+
 def table_row_text(headers: list[str], cells: list[str]) -> str:
     """One table row as a line a reader can quote: each cell with its column's header."""
     parts = []

@@ -2,7 +2,8 @@
 
 ``marker_of`` reads a line's marker ("\u2022", "2.3", "(a)", "iv."), ``lone_marker`` says whether a text
 is a marker alone (a PDF may draw it apart from its item), ``marker_key`` names its kind and
-``next_label`` says whether one label follows another ("ii" after "i"). The line reader
+``next_label`` says whether one label follows another ("ii" after "i"); ``run_in_items`` splits a
+list written as one paragraph at its bullets before lines are read. The line reader
 (``ingest.lines``) decides what an item is from these; the eval suite's metrics read markers with
 ``marker_of`` too.
 
@@ -12,6 +13,10 @@ What this module does not do: decide an item's level, headings or blocks (``inge
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import Iterable, TypeVar
+
+Line = TypeVar("Line")  # ingest.lines.Line, which imports this module: named here, not imported
 
 # Bullet glyphs seen in exported policies: Word's Symbol-font bullets as pypdf extracts them (U+F0B7,
 # U+F0A7, U+F076, U+F0D8, U+F0FC), ReportLab's (U+007F), real bullets and arrows, and the letters and
@@ -83,3 +88,30 @@ def next_label(previous: str, label: str) -> bool:
     if previous.lower() in _ROMAN and label.lower() in _ROMAN:
         return _ROMAN[label.lower()] == _ROMAN[previous.lower()] + 1
     return len(previous) == len(label) == 1 and ord(label.lower()) == ord(previous.lower()) + 1
+
+
+# Glyphs that mark nothing but a list item, wherever they stand (not dashes, dots or letters, which
+# also occur inside sentences).
+_RUN_IN = re.compile(r"\s+([\u2022\u25cf\u25aa\u25a0\uf0b7\uf0a7\u27a2])(?=\s|$)")
+
+
+def run_in_items(lines: Iterable[Line]) -> list[Line]:
+    """A list written as one paragraph ("... will not: \u2022 engage in ...; \u2022 invite ...") is a lead-in and
+    items: each bullet inside a line starts a line of its own, and a bullet left at a line's end moves
+    to the start of the next line, where its item's words are."""
+    out: list[Line] = []
+    carry = ""
+    for line in lines:
+        text = f"{carry} {line.text}" if carry else line.text
+        carry = ""
+        if line.heading or line.row or not _RUN_IN.search(text):
+            out.append(replace(line, text=text) if text != line.text else line)
+            continue
+        cuts = [m.start(1) for m in _RUN_IN.finditer(text)]
+        pieces = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)])]
+        if pieces and len(pieces[-1]) == 1:  # "... a defense; \u2022" then the item on the next line
+            carry = pieces.pop()
+        for n, piece in enumerate(p for p in pieces if p):
+            out.append(replace(line, text=piece) if n == 0 else
+                       replace(line, text=piece, marker=None, gap_before=False, new_page=False, hard_break=False))
+    return out  # a bullet left at the very end has no words to mark

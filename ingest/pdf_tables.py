@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.lines import BOLD_SHARE, TERMINAL
-from ingest.markdown import table_row_text
+from ingest.markdown import holds_a_value, table_row_text
 from ingest.words import join_line
 
 log = logging.getLogger(__name__)
@@ -287,7 +287,8 @@ def _is_header(rows: list[list[str]], bolds: list[bool]) -> bool:
     marks = [cell for row in body for cell in row[1:] if cell]
     if len(named) >= 3 and marks and all(len(cell) <= 3 for cell in marks) and any(len(cell) > 3 for cell in first[1:]):
         return True
-    if len(body) < 2 or any(len(cell.split()) > HEADER_WORDS or cell.endswith((".", ":", ";")) for cell in named):
+    if len(body) < 2 or any(len(cell.split()) > HEADER_WORDS or cell.endswith((".", ":", ";")) or holds_a_value(cell)
+                            for cell in named):
         return False
     if len(named) >= 3:
         return True

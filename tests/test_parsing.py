@@ -259,3 +259,64 @@ def test_wingdings_bullets_read_as_latin_letters_open_items(tmp_path):
     assert items == ["identify the post to be filled", "check the references of the applicant",
                      "confirm the appointment after six months"]
     assert any(c.text == "Under § 12 of the Act a check is required." for c in clauses)
+
+
+def test_a_sign_off_table_of_labels_and_values_is_quoted_as_its_rows(tmp_path):
+    # "This policy was adopted by: <club> | Date: 15/08/2023" over "To be reviewed: ... | Signed: ..." has
+    # no header row: read as headers, its first row was glued before each value of the second, and the
+    # card quoted "... Club: To be reviewed: 01/09/2024", which the document nowhere says.
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Review")
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip((c for row in table.rows for c in row.cells),
+                          ("This policy was adopted by: Riverside Club", "Date: 15/08/2023",
+                           "To be reviewed: 01/09/2024", "Signed: Chairperson")):
+        cell.text = text
+    path = tmp_path / "policy.docx"
+    document.save(str(path))
+    texts = [c.full_text for c in build_clauses(load_document(path))]
+    assert "This policy was adopted by: Riverside Club | Date: 15/08/2023" in texts
+    assert "To be reviewed: 01/09/2024 | Signed: Chairperson" in texts
+
+
+def test_the_next_numbered_heading_set_plain_is_still_a_heading():
+    # A Word PDF styles "8. TRAINING" bold and leaves "9. Risk Assessment" plain: read as an item of 8's
+    # list, section 9 was quoted under "Mandatory safeguarding training shall be provided:".
+    from ingest.lines import Line, blocks_from_lines
+
+    lines = [Line("8. TRAINING", gap_before=True, bold=1.0, size=1.17),
+             Line("Mandatory safeguarding training shall be provided:", gap_before=True),
+             Line("- During induction", indent=18.0),
+             Line("- Annually", indent=18.0),
+             Line("9. Risk Assessment", gap_before=True),
+             Line("Every programme shall include a risk assessment addressing:"),
+             Line("- Transport", indent=18.0),
+             Line("8. Cars", gap_before=True),  # a numbered list under section 9 that reaches 10 ...
+             Line("9. Buses", gap_before=True),
+             Line("10. Coaches", gap_before=True),  # ... is the list's next item, not a section
+             Line("12. Review dates", gap_before=True)]  # not the next number: no heading
+    blocks = blocks_from_lines(lines, styled=True)
+    assert [(b.kind, b.number) for b in blocks if b.kind == "heading"] == [("heading", "8"), ("heading", "9")]
+    assert blocks[5].text == "Every programme shall include a risk assessment addressing:"
+
+
+def test_numbered_titles_set_plain_under_a_styled_title_are_headings():
+    # Only the document's title is set large; "1. Policy Statement" is body text over its paragraph, and was
+    # read as a numbered paragraph that began "Policy Statement Meaningful ...", its heading lost.
+    from ingest.lines import Line, blocks_from_lines
+
+    lines = [Line("Child Protection Policy", gap_before=True, size=1.5),
+             Line("1. Policy Statement", gap_before=True),
+             Line("The charity is committed to protecting all children from harm."),
+             Line("2. Scope of the Policy", gap_before=True),
+             Line("This policy applies to:"),
+             Line("\u2022 All staff and volunteers", indent=17.0),
+             Line("Steps to take:", gap_before=True),
+             Line("1. Write down what was said", gap_before=True),  # an item over the next item stays one
+             Line("2. Tell the lead the same day", gap_before=True)]
+    blocks = blocks_from_lines(lines, styled=True)
+    assert [b.text for b in blocks if b.kind == "heading"] == ["Child Protection Policy", "1. Policy Statement",
+                                                               "2. Scope of the Policy"]
+    assert blocks[2].text == "The charity is committed to protecting all children from harm."
