@@ -3,7 +3,8 @@
 ``read_document`` is the one way a file becomes clauses, within the bounds of ``ingest.limits``; a
 file that cannot (unreadable, over a bound, no clauses, or a parser failure) raises ``LoadError``
 with one line naming it. ``collect_clauses`` reads a whole folder, skipping such files with their
-reason; the app's upload check reads an uploaded file the same way.
+reason; the app's upload check reads an uploaded file the same way. ``language_warnings`` names a
+document not written in English.
 
 What this module does not do: embed or store anything (``ingest.index``), or parse a document itself
 (``ingest.load``, ``ingest.clauses``).
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Sequence
 
 from ingest import limits
 from ingest.clauses import PARSER_VERSION, Clause, build_clauses, unique_across_documents
@@ -68,6 +70,29 @@ def collect_clauses(policy_dir: Path) -> tuple[list[Clause], list[tuple[str, str
         documents.append(path.name)
         clauses.extend(parsed)
     return unique_across_documents(clauses), skipped, documents
+
+
+# Enough of a document's words to tell its language for certain, and few enough to take milliseconds.
+LANGUAGE_SAMPLE = 20_000
+
+
+def language_warnings(clauses: Sequence[Clause]) -> list[str]:
+    """One line for each document not written in English. Such a document is indexed all the same, but
+    the assistant answers questions in English only and its model and search are tuned for English: its
+    administrator should know before the first parent asks. py3langid's model is inside its wheel (the
+    router's language check uses it too); on a whole document it is certain where a message is not."""
+    import py3langid
+
+    texts: dict[str, list[str]] = {}
+    for clause in clauses:
+        texts.setdefault(clause.document, []).append(clause.full_text)
+    warnings = []
+    for document, parts in texts.items():
+        code, _ = py3langid.classify(" ".join(parts)[:LANGUAGE_SAMPLE])
+        if code != "en":
+            warnings.append(f"{document} reads as written in another language ({code}), not English; it is "
+                            "indexed, but questions are answered in English only and its answers will be poor")
+    return warnings
 
 
 def read_document(path: Path) -> list[Clause]:

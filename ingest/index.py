@@ -30,7 +30,7 @@ from typing import Iterable, Protocol, Sequence
 from ingest.clauses import PARSER_VERSION, Clause
 from ingest.build import BATCH, Embedder, embed_texts, record_id, write_build, write_facets
 from ingest.facets import MAX_FACET_TEXTS, Facet, facets_within
-from ingest.folder import INDEX_VERSION, collect_clauses, folder_stamp
+from ingest.folder import INDEX_VERSION, collect_clauses, folder_stamp, language_warnings
 from ingest.questions import ExampleQuestion, load_questions
 from ingest.lock import Lease, writer_lock
 from ingest.report import IngestReport, per_section
@@ -169,6 +169,7 @@ def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress:
             skipped = [(n, f"{r}; its previously indexed version is kept" if n in kept_names else r) for n, r in skipped]
 
     questions, question_warnings = load_questions(policy_dir, clauses)
+    document_warnings = tuple(language_warnings(clauses))
     facets = facets_within(clauses, max_facets)
     fingerprint = fingerprint_of(clauses, model, questions, bool(facets))
     name = store.build_name(fingerprint)
@@ -178,7 +179,7 @@ def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress:
             write_pointer(client, store, {**pointer, "folder_stamp": stamp})
         return IngestReport(tuple(documents), sections, tuple(skipped), len(clauses), 0, 0,
                             time.perf_counter() - started, True, pointer["collection"], 0,
-                            len(questions), tuple(question_warnings), len(facets))
+                            len(questions), tuple(question_warnings), len(facets), document_warnings)
 
     # Vectors worth carrying over: same text in the same context, embedded by the same model.
     reusable: dict[str, list[float]] = {}
@@ -238,7 +239,7 @@ def _ingest_locked(policy_dir: Path, store: Store, embedder: Embedder, progress:
         drop_stale(client, store, keep=name)
     return IngestReport(tuple(documents), sections, tuple(skipped), len(clauses), len(to_embed),
                         len(clauses) - len(to_embed), time.perf_counter() - started, False, name, len(distinct),
-                        len(questions), tuple(question_warnings), len(facets))
+                        len(questions), tuple(question_warnings), len(facets), document_warnings)
 
 
 def _reuse_key(embedded_text: str, document: str) -> str:

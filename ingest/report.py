@@ -26,6 +26,7 @@ class IngestReport:
     questions: int = 0  # example questions indexed (ingest.questions)
     question_warnings: tuple[str, ...] = ()  # example questions left out, one line each
     facets: int = 0  # sentences and clauses-in-context indexed to find clauses (ingest.facets)
+    document_warnings: tuple[str, ...] = ()  # documents indexed with a caution (not in English), one line each
 
     def render(self) -> str:
         """The report as a person reads it: what was indexed, per document and section, and what was not."""
@@ -54,6 +55,8 @@ class IngestReport:
             lines.append(f"Skipped: {reason}")
         for warning in self.question_warnings:
             lines.append(f"Example questions left out: {warning}")
+        for warning in self.document_warnings:
+            lines.append(f"Warning: {warning}")
         return "\n".join(lines)
 
 

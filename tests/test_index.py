@@ -149,3 +149,17 @@ def test_an_unchanged_folder_is_known_current_without_parsing_and_a_changed_one_
     assert not index_module.index_is_current(settings.policy_dir, settings.store, "another-model")
     ingest(settings.policy_dir, settings.store, fake_embedder)
     assert index_module.index_is_current(settings.policy_dir, settings.store, fake_embedder.model_id)
+
+
+def test_a_document_not_in_english_is_indexed_with_a_warning_naming_it(settings, fake_embedder, policy_dir):
+    # An organisation's policy in Italian: questions are answered in English only, so its administrator
+    # is told at ingest, not by the first parent who gets the English-only notice.
+    (policy_dir / "regolamento.txt").write_text(
+        "Tutela dei minori\n\nIl responsabile della tutela deve essere informato subito di ogni segnalazione. "
+        "Gli allenatori non devono mai restare da soli con un atleta minorenne negli spogliatoi.\n\n"
+        "I genitori possono chiedere in ogni momento di leggere il regolamento della società sportiva.\n",
+        encoding="utf-8")
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
+    assert "regolamento.txt" in report.documents and not report.skipped
+    assert len(report.document_warnings) == 1 and report.document_warnings[0].startswith("regolamento.txt ")
+    assert "Warning: regolamento.txt reads as written in another language (it)" in report.render()
