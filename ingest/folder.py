@@ -72,15 +72,18 @@ def collect_clauses(policy_dir: Path) -> tuple[list[Clause], list[tuple[str, str
     return unique_across_documents(clauses), skipped, documents
 
 
-# Enough of a document's words to tell its language for certain, and few enough to take milliseconds.
-LANGUAGE_SAMPLE = 20_000
+# A document is read in pieces of about this many characters, at most this many of them spread over
+# it: enough to tell a language for certain in each, and few enough to take milliseconds.
+LANGUAGE_PIECE = 1_000
+LANGUAGE_PIECES = 40
 
 
 def language_warnings(clauses: Sequence[Clause]) -> list[str]:
-    """One line for each document not written in English. Such a document is indexed all the same, but
-    the assistant answers questions in English only and its model and search are tuned for English: its
-    administrator should know before the first parent asks. py3langid's model is inside its wheel (the
-    router's language check uses it too); on a whole document it is certain where a message is not."""
+    """One line for each document written mostly (three fifths or more) or in good part (a fifth or
+    more) in another language than English. Such a document is indexed all the same, but the assistant
+    answers questions in English only and its model and search are tuned for English: its administrator
+    should know before the first parent asks. py3langid's model is inside its wheel (the router's language check uses it
+    too); on a piece of a document's text it is certain where on a short message it is not."""
     import py3langid
 
     texts: dict[str, list[str]] = {}
@@ -88,10 +91,22 @@ def language_warnings(clauses: Sequence[Clause]) -> list[str]:
         texts.setdefault(clause.document, []).append(clause.full_text)
     warnings = []
     for document, parts in texts.items():
-        code, _ = py3langid.classify(" ".join(parts)[:LANGUAGE_SAMPLE])
-        if code != "en":
-            warnings.append(f"{document} reads as written in another language ({code}), not English; it is "
+        text = " ".join(parts)
+        starts = range(0, len(text), LANGUAGE_PIECE)
+        step = max(1, len(starts) // LANGUAGE_PIECES)
+        sizes: dict[str, int] = {}
+        for start in starts[::step]:
+            piece = text[start:start + LANGUAGE_PIECE]
+            code = py3langid.classify(piece)[0]
+            sizes[code] = sizes.get(code, 0) + len(piece)
+        other, size = max(((c, n) for c, n in sizes.items() if c != "en"), key=lambda cn: cn[1], default=("", 0))
+        share = size / sum(sizes.values())
+        if share >= 0.6:
+            warnings.append(f"{document} reads as written in another language ({other}), not English; it is "
                             "indexed, but questions are answered in English only and its answers will be poor")
+        elif share >= 0.2:
+            warnings.append(f"{document} is partly written in another language ({other}, about {share:.0%} of it); "
+                            "questions are answered in English only, and those parts will answer poorly")
     return warnings
 
 

@@ -163,3 +163,15 @@ def test_a_document_not_in_english_is_indexed_with_a_warning_naming_it(settings,
     assert "regolamento.txt" in report.documents and not report.skipped
     assert len(report.document_warnings) == 1 and report.document_warnings[0].startswith("regolamento.txt ")
     assert "Warning: regolamento.txt reads as written in another language (it)" in report.render()
+
+
+def test_a_document_half_in_another_language_is_named_as_partly_so(settings, fake_embedder, policy_dir):
+    english = ("Staff must report every concern to the safeguarding lead on the same day. Volunteers never "
+               "stay alone with a child in the changing rooms, and parents may read this policy at any time. ")
+    german = ("Alle Mitarbeitenden melden jede Sorge noch am selben Tag der verantwortlichen Person. Ehrenamtliche "
+              "bleiben nie allein mit einem Kind in der Umkleide, und Eltern dürfen diese Richtlinie jederzeit lesen. ")
+    (policy_dir / "policy-two-languages.txt").write_text(
+        "Our policy\n\n" + english * 8 + "\n\nUnsere Richtlinie\n\n" + german * 8 + "\n", encoding="utf-8")
+    report = ingest(settings.policy_dir, settings.store, fake_embedder)
+    assert [w.split(" (")[0] for w in report.document_warnings] == ["policy-two-languages.txt is partly written in another language"]
+    assert "(de, about " in report.document_warnings[0]
