@@ -175,10 +175,9 @@ class Reader:
                 return 3, numbered[0] if numbered else ""
             if numbered and (line.gap_before or line.new_page) and not text.endswith(TERMINAL + (":",)) \
                     and not (previous is not None and previous.kind == "bullet" and next_label(previous.number, numbered[0])) \
-                    and (self._next_heading(numbered[0]) or self._stands_as_title(i)):
+                    and self._next_heading(numbered[0]):
                 # "9. Risk Assessment" set plain after a bold "8. TRAINING": the next number of the
-                # document's own numbered headings is one, however its author forgot to style it; and so
-                # is a numbered title over a fresh sentence where only the document's title is styled.
+                # document's own numbered headings is one, however its author forgot to style it.
                 return (self._last_heading[1] if self._last_heading else numbered[0].count(".") + 1), numbered[0]
             return None
         if continuing and not (numbered or is_label(text)):
@@ -230,15 +229,6 @@ class Reader:
             return False
         last, parts = self._last_heading[0].split("."), number.split(".")
         return len(last) == len(parts) and last[:-1] == parts[:-1] and next_label(last[-1], parts[-1])
-
-    def _stands_as_title(self, i: int) -> bool:
-        """Line ``i`` (numbered, short, after a gap) is a title: a sentence starts afresh on the next line,
-        not indented under it and not an item of a list ("1. Policy Statement" over "Meaningful Miles is
-        committed ...", where a title set large made the document styled and its headings were not)."""
-        after = self.lines[i + 1] if i + 1 < len(self.lines) else None
-        if after is None or not after.text[:1].isupper() or after.gap_before:
-            return False
-        return marker_of(after.text) is None and after.indent <= self.lines[i].indent + 2
 
     def _runs_on(self, i: int) -> bool:
         """The next line carries on from line ``i``: no gap, no page break, no list marker."""

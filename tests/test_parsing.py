@@ -300,23 +300,3 @@ def test_the_next_numbered_heading_set_plain_is_still_a_heading():
     blocks = blocks_from_lines(lines, styled=True)
     assert [(b.kind, b.number) for b in blocks if b.kind == "heading"] == [("heading", "8"), ("heading", "9")]
     assert blocks[5].text == "Every programme shall include a risk assessment addressing:"
-
-
-def test_numbered_titles_set_plain_under_a_styled_title_are_headings():
-    # Only the document's title is set large; "1. Policy Statement" is body text over its paragraph, and was
-    # read as a numbered paragraph that began "Policy Statement Meaningful ...", its heading lost.
-    from ingest.lines import Line, blocks_from_lines
-
-    lines = [Line("Child Protection Policy", gap_before=True, size=1.5),
-             Line("1. Policy Statement", gap_before=True),
-             Line("The charity is committed to protecting all children from harm."),
-             Line("2. Scope of the Policy", gap_before=True),
-             Line("This policy applies to:"),
-             Line("\u2022 All staff and volunteers", indent=17.0),
-             Line("Steps to take:", gap_before=True),
-             Line("1. Write down what was said", gap_before=True),  # an item over the next item stays one
-             Line("2. Tell the lead the same day", gap_before=True)]
-    blocks = blocks_from_lines(lines, styled=True)
-    assert [b.text for b in blocks if b.kind == "heading"] == ["Child Protection Policy", "1. Policy Statement",
-                                                               "2. Scope of the Policy"]
-    assert blocks[2].text == "The charity is committed to protecting all children from harm."
