@@ -82,8 +82,9 @@ def language_warnings(clauses: Sequence[Clause]) -> list[str]:
     """One line for each document written mostly (three fifths or more) or in good part (a fifth or
     more) in another language than English. Such a document is indexed all the same, but the assistant
     answers questions in English only and its model and search are tuned for English: its administrator
-    should know before the first parent asks. py3langid's model is inside its wheel (the router's language check uses it
-    too); on a piece of a document's text it is certain where on a short message it is not."""
+    should know before the first parent asks. py3langid's model is inside its wheel (the router's
+    language check uses it too); on a piece of a document's text it is certain where on a short message
+    it is not."""
     import py3langid
 
     texts: dict[str, list[str]] = {}

@@ -178,7 +178,7 @@ class Reader:
                     and self._next_heading(numbered[0]):
                 # "9. Risk Assessment" set plain after a bold "8. TRAINING": the next number of the
                 # document's own numbered headings is one, however its author forgot to style it.
-                return (self._last_heading[1] if self._last_heading else numbered[0].count(".") + 1), numbered[0]
+                return self._last_heading[1], numbered[0]
             return None
         if continuing and not (numbered or is_label(text)):
             # An ALL CAPS line after a finished sentence is a heading even with no gap before it: some
