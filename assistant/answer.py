@@ -60,7 +60,10 @@ _ANSWER_KINDS = (
     # A number may be written in words ("at least two adults", "their eighteenth birthday"). "When do
     # we ...?" is not here: an event answers it ("at induction", "before the trip") as well as a date.
     ("quantity", re.compile(
-        r"\b(how (long|much|many|old)|what age|what time|costs?|price|fees?|pays?)\b", re.IGNORECASE),
+        r"\b(how (long|much|many|old|young)|what age|what time|costs?|price|fees?|pays?"
+        # An age limit asked in other words ("what's the minimum age to volunteer?", "the youngest age you take")
+        r"|(?:minimum|maximum|youngest|oldest|lowest|upper|lower) age|age (?:limits?|range|restrictions?|requirements?))\b",
+        re.IGNORECASE),
      re.compile(r"\d|\b(?:" + _NUMBER_WORDS + r")\b", re.IGNORECASE)),
 )
 

@@ -140,6 +140,10 @@ def test_an_amount_written_in_words_or_an_event_for_when_is_an_answer():
     assert missing_answer_kind("when do new staff get online safety training?", "online safety training at induction;") == ""
     assert missing_answer_kind("how long are photos kept?", "Photographs are stored securely.") == "quantity"
     assert missing_answer_kind("how much does a session cost?", "Sessions are run by trained volunteers.") == "quantity"
+    # An age limit asked without "what age": a clause with no age in it does not answer it.
+    assert missing_answer_kind("What's the minimum age to help as a young leader?",
+                               "Use safer recruitment practices for staff and volunteers.") == "quantity"
+    assert missing_answer_kind("is there an age limit for the junior section?", "Juniors must be under 16.") == ""
 
 
 def test_a_question_asking_for_a_password_number_or_frequency_needs_a_clause_that_states_one():
