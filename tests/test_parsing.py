@@ -293,9 +293,9 @@ def test_the_next_numbered_heading_set_plain_is_still_a_heading():
              Line("9. Risk Assessment", gap_before=True),
              Line("Every programme shall include a risk assessment addressing:"),
              Line("- Transport", indent=18.0),
-             Line("8. Cars", gap_before=True),  # a numbered list under section 9 that reaches 10 ...
+             Line("8. Cars", gap_before=True),  # a numbered list under section 9 whose items run 8, 9, 10:
              Line("9. Buses", gap_before=True),
-             Line("10. Coaches", gap_before=True),  # ... is the list's next item, not a section
+             Line("10. Coaches", gap_before=True),  # the list's next item, not section 10
              Line("12. Review dates", gap_before=True)]  # not the next number: no heading
     blocks = blocks_from_lines(lines, styled=True)
     assert [(b.kind, b.number) for b in blocks if b.kind == "heading"] == [("heading", "8"), ("heading", "9")]

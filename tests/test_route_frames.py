@@ -2,8 +2,8 @@
 machine that locks the writer out, a scene of a play, a practice asked about at length, a parent asking
 what a child may do alone, a lift home, being dropped from a team, a check not back yet, an account
 locked, a website taking a payment, laps run in training, whether the organisation's adults may do a
-thing (unless one does it every session); beside each,
-the disclosure in the same words that still routes."""
+thing (unless one does it every session); beside each, the disclosure in the same words that still
+routes."""
 
 from __future__ import annotations
 
