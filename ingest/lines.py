@@ -127,6 +127,12 @@ def _heading_number(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _follows(previous: str, number: str) -> bool:
+    """Is ``number`` the one after ``previous`` at its depth ("9" after "8", "2.4" after "2.3")?"""
+    last, parts = previous.split("."), number.split(".")
+    return len(last) == len(parts) and last[:-1] == parts[:-1] and next_label(last[-1], parts[-1])
+
+
 class Reader:
     """Reads a document's lines into blocks; ``styled`` says the document marks headings by size or weight."""
 
@@ -174,8 +180,8 @@ class Reader:
                 # see); other bold lines there may be a bold phrase inside a paragraph.
                 return 3, numbered[0] if numbered else ""
             if numbered and (line.gap_before or line.new_page) and not text.endswith(TERMINAL + (":",)) \
-                    and not (previous is not None and previous.kind == "bullet" and next_label(previous.number, numbered[0])) \
-                    and self._next_heading(numbered[0]):
+                    and not (previous is not None and previous.kind == "bullet" and _follows(previous.number, numbered[0])) \
+                    and self._last_heading is not None and _follows(self._last_heading[0], numbered[0]):
                 # "9. Risk Assessment" set plain after a bold "8. TRAINING": the next number of the
                 # document's own numbered headings is one, however its author forgot to style it.
                 return self._last_heading[1], numbered[0]
@@ -222,13 +228,6 @@ class Reader:
             return line.heading, line.marker[1]
         numbered = re.match(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+\S", line.text) or re.match(r"^\(([a-z]|[ivx]{1,5})\)\s+\S", line.text)
         return line.heading, numbered.group(1) if numbered else ""
-
-    def _next_heading(self, number: str) -> bool:
-        """Is ``number`` the one after the last numbered heading's, at its depth ("9" after "8", "2.4" after "2.3")?"""
-        if self._last_heading is None:
-            return False
-        last, parts = self._last_heading[0].split("."), number.split(".")
-        return len(last) == len(parts) and last[:-1] == parts[:-1] and next_label(last[-1], parts[-1])
 
     def _runs_on(self, i: int) -> bool:
         """The next line carries on from line ``i``: no gap, no page break, no list marker."""

@@ -41,8 +41,8 @@ def marker_of(text: str) -> tuple[str, str, str] | None:
     m = _MARKER.match(text)
     if not m:
         return None
-    if m["glyph"] or m["dash"] or m["o"] or m["wing"]:
-        glyph = m["glyph"] or m["dash"] or m["o"] or m["wing"]
+    glyph = m["glyph"] or m["dash"] or m["o"] or m["wing"]
+    if glyph:
         return "glyph", glyph, m["rest"]
     label = (m["num"] or m["paren"]).strip("().")
     if m["num"] and not m["num"].startswith("(") and m["num"].endswith(".") and re.fullmatch(r"[A-Za-z]", label):
