@@ -226,10 +226,23 @@ ROUTER_FRESH14_FPR_HARD_NEGATIVE_MAX = 0.23
 # and the 72-year-old's 20 of 50 each). Then four lexicon fixes (an account locked, a website taking a payment,
 # laps run in training, a rule question about the organisation's adults): 0.327, hard negatives 0.304. These
 # floors sit under the targets (recall 0.99, every kind 0.95): the measured figures, not goals.
+# A later stop's figures of speech beside their cause (a death wish or a threat said of a trivial cause, an
+# injury told with its accident) and the reader keeping the lexicon's words whole: 0.320 and 0.296.
 ROUTER_FRESH15_RECALL_MIN = 0.989
 ROUTER_FRESH15_KIND_RECALL_MIN = 0.91
-ROUTER_FRESH15_FPR_MAX = 0.33
-ROUTER_FRESH15_FPR_HARD_NEGATIVE_MAX = 0.31
+ROUTER_FRESH15_FPR_MAX = 0.325
+ROUTER_FRESH15_FPR_HARD_NEGATIVE_MAX = 0.30
+# FRESH16 (ukr14, careleaver19, minibus66: 342 messages), asked as FRESH15 was, measured blind with the router
+# as at the start of that stop: recall 0.974 (187 of 192), ordinary messages routed 0.247; then, still unread,
+# with that stop's router changes: 0.974 and 0.240. Read afterwards: two of the five missed are in Ukrainian
+# (the English-only notice; Ukrainian is not among the languages the router reads), so other languages are
+# 3 of 5. With the fixes made from it (a lesson about a named topic, "sorry for missing", an illness that
+# "knocked me for six", tired limbs, harm named only as "the thing" done again): recall 0.979, ordinary
+# messages routed 0.213, hard negatives 0.207. Under the targets: the measured figures, not goals.
+ROUTER_FRESH16_RECALL_MIN = 0.979
+ROUTER_FRESH16_KIND_RECALL_MIN = 0.60
+ROUTER_FRESH16_FPR_MAX = 0.22
+ROUTER_FRESH16_FPR_HARD_NEGATIVE_MAX = 0.21
 
 # Speed, reported by the benchmark (not a timed test); listed here so the report can compare.
 WARM_P95_MS_MAX = 50.0

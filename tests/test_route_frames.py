@@ -42,3 +42,9 @@ def test_a_figure_a_story_or_a_rule_question_is_answered(router: Router, message
 ])
 def test_the_same_words_told_of_a_person_still_route(router: Router, message: str) -> None:
     assert router.route(message).is_disclosure
+
+
+def test_harm_named_only_as_the_thing_done_again_routes(router: Router) -> None:
+    # The commonest euphemism of the blind authors, in every kind of harm; "that thing again where ..." is a habit.
+    assert router.route("he did the thing again when mum was at work").is_disclosure
+    assert router.route("she did that thing again where she forgot her boots lol").route == "question"

@@ -53,6 +53,15 @@ def test_the_reader_turns_disguise_back_into_words(reader: Reader) -> None:
     assert visual_order("my dad \u202estih\u202c me") == "my dad hits me"
 
 
+def test_the_routers_reader_keeps_the_lexicons_own_words_whole(router: Router) -> None:
+    # Rarer than the 30,000 common words, these were read as "sex tor tion" and "black mailed"; a
+    # lesson about a topic then read as a sexual word, and a clause read alone lost its harm word.
+    assert router.reader.read("sextortion blackmailed catfishing").split() == ["sextortion", "blackmailed", "catfishing"]
+    assert router.reader.read("mystepdadhitsme").split() == ["my", "stepdad", "hits", "me"]
+    assert router.route("my daughter did a lesson on sextortion at school this week, does the club do one?").route == "question"
+    assert router.route("can i ask something? he blackmailed me with pics").is_disclosure
+
+
 @pytest.mark.parametrize("text", [
     "meet at 5pm on the 3rd in room 101",
     "the wifi password is abc123 and the code is 4471",

@@ -128,6 +128,7 @@ def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
     return pattern
 
 
+_LITERAL_WORD = re.compile(r"(?<![a-z\\])([a-z]{5,})(?![a-z?*+{(\\])")
 _FIRST_PERSON_WORDS = frozenset({"me", "myself", "us"})
 _FIRST_PERSON_BEFORE = re.compile(
     r"\b(?:i|we) (?:am|was|were|get|got|have been|had been|keep|kept|feel|felt|have|had|do not|did not|can not|"
@@ -145,6 +146,8 @@ _ABOUT_OTHERS = re.compile(
 )
 class Lexicon:
     """Compiled lexicon families and context cues, loaded from the data file."""
+
+    vocabulary: frozenset[str] = frozenset()  # the words its patterns spell out (set when the data is read)
 
     def __init__(self, data: dict):
         try:
@@ -175,6 +178,10 @@ class Lexicon:
         self.confidence = c("confidence")
         self.confidence_asked = c("confidence_asked")
         self.figurative = c("figurative")
+        # Words that are figures of speech only beside their cause: (the words, a cause near them, a
+        # sign anywhere in the message that they are meant); see ``_explained``.
+        self.explained = tuple((c(said), c(cause), c(meant)) for said, cause, meant in _EXPLAINED
+                               if c(said) is not None and c(cause) is not None)
         self.report = c("report")
         self.event = c("event")
         self.recurrence = c("recurrence")
@@ -197,6 +204,10 @@ class Lexicon:
             for name, f in fams.items()
         )
         self.weights = {f.name: f.weight for f in self.families}
+        # The words the patterns spell out (five letters or more, no optional ending): the reader keeps them whole.
+        compiled = [p for f in self.families for p in (f.strong, f.weak, f.direct)] + [
+            getattr(self, key) for key in ("hypothetical", "permission", "procedural", "fiction", "generic", "figurative", "report", "event", "recurrence")]
+        self.vocabulary = frozenset(w for p in compiled if p is not None for w in _LITERAL_WORD.findall(p.pattern))
 
     def names_own_person(self, norm: str) -> bool:
         """Does the text name a person of the writer's own ("my stepdad", "our coach")?"""
@@ -216,8 +227,7 @@ class Lexicon:
         # benign phrases blanked (same length, so positions stay valid).
         cues = norm
         plain = norm.replace(' " ', " ").replace('" ', "").replace(' "', "")  # frames read across quotes
-        if self.figurative is not None:
-            norm = self.figurative.sub(lambda m: "_" * len(m.group(0)), norm)
+        norm = self.blank_idioms(norm)
         hypo = self._scopes(self.hypothetical, norm)
         others = [(a, b) for a, b in hypo if _ABOUT_OTHERS.match(norm, a)]
         perm = self._scopes(self.permission, norm)
@@ -289,6 +299,15 @@ class Lexicon:
             adult_cues=len(self.adult_speaker.findall(norm)) if self.adult_speaker else 0,
         )
 
+    def blank_idioms(self, norm: str) -> str:
+        """The text with figures of speech blanked (same length, so positions stay valid): idioms ("kill
+        the zoom call"), then words explained by a cause beside them (``_explained``). Idempotent."""
+        if self.figurative is not None:
+            norm = self.figurative.sub(lambda m: "_" * len(m.group(0)), norm)
+        for said, cause, meant in self.explained:
+            norm = _explained(norm, said, cause, meant)
+        return norm
+
     def _presupposed(self, norm: str, clause_start: int, start: int) -> bool:
         """A presupposition trigger in the match's clause, before it ("can the coach stop touching me")."""
         return self.presupposition is not None and self.presupposition.search(norm, clause_start, start) is not None
@@ -303,6 +322,30 @@ class Lexicon:
             ends = [i for i in (norm.find("|", m.start()), norm.find(",", m.start()), norm.find(" but ", m.start())) if i >= 0]
             scopes.append((m.start(), min(ends) if ends else len(norm)))
         return scopes
+
+
+# (words, their cause, a sign they are meant): context lists of the lexicon data. A death wish or a threat
+# to kill said of a trivial cause ("kms this lag", "i am going to kill my brother he ate my crisps"); an
+# injury told with the accident that caused it ("fell off the trampoline and has a massive bruise").
+_EXPLAINED = (("hyperbole", "trivial_cause", "serious"), ("injury", "accident", "cover_story"))
+
+
+def _explained(norm: str, said: re.Pattern, cause: re.Pattern, meant: re.Pattern | None) -> str:
+    """``said`` blanked where ``cause`` sits in its clause or a clause next to it and the words are the
+    writer's own (not quoted), unless ``meant`` is anywhere in the message ("fr", "not joking"; "he said
+    i fell", "if anyone asks"): then the words are taken as said."""
+    if meant is not None and meant.search(norm):
+        return norm
+    quotes = _quoted(norm)
+    starts = [0] + [m.end() for m in re.finditer(r" \| ", norm)]
+    ends = starts[1:] + [len(norm)]
+    for m in list(said.finditer(norm)):
+        if _inside(m.start(), quotes):
+            continue
+        i = max(k for k, b in enumerate(starts) if b <= m.start())
+        if cause.search(norm, starts[max(i - 1, 0)], ends[min(i + 1, len(ends) - 1)]):
+            norm = norm[:m.start()] + "_" * (m.end() - m.start()) + norm[m.end():]
+    return norm
 
 
 _PERSONAL = re.compile(r"\b(?:i|me|my|myself|we|us|our|he|him|his|she|her|hers|they|them|their)\b")

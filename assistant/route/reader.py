@@ -32,6 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 WORDS_PATH = DATA_DIR / "router_words.txt"
@@ -86,6 +87,12 @@ class Words:
 
     def __contains__(self, word: str) -> bool:
         return word in self.cost
+
+    def including(self, words: Iterable[str]) -> "Words":
+        """These words known too, as rare as the rarest known word: a word the lexicon names
+        ("sextortion", "blackmailed") is never split into shorter words ("sex tor tion")."""
+        rarest = max(self.cost.values(), default=self.unknown)
+        return Words({**{w: rarest for w in words if w.isalpha()}, **self.cost}, self.unknown)
 
     def segment(self, letters: str) -> list[str]:
         """The likeliest split of ``letters`` into words (Viterbi); unknown stretches cost per letter."""

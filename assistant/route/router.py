@@ -18,7 +18,7 @@ from typing import Iterable, Literal, Sequence, get_args
 from assistant.route.frames import cleared, cue, framed
 from assistant.route.language import LanguageIdentifier, default_identifier, fold
 from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon
-from assistant.route.reader import Reader
+from assistant.route.reader import Reader, Words
 from assistant.route.scorer import SCORER_PATH, Scorer
 from assistant.route.semantic import SEMANTIC_PATH, SemanticLayer, load_layer
 
@@ -102,7 +102,7 @@ class Router:
         self.scorer = scorer
         self.semantic = semantic
         self.languages = languages if languages is not None else Lexicon.load(LANGUAGES_PATH)
-        self.reader = reader if reader is not None else Reader()
+        self.reader = reader if reader is not None else Reader(Words.load().including(self.lexicon.vocabulary))
         self.identifier = identifier if identifier is not None else default_identifier(self.reader, LEXICON_PATH)
         self.max_chars = max_chars
         self.cache_size = cache_size
@@ -222,7 +222,9 @@ class Router:
     def _clauses(self, norm: str) -> _Turn | None:
         """A question frame never hides a disclosure: a clause that names a real person or the writer
         and routes on its own rules routes the whole message, wherever it stands."""
-        clauses = [c for c in norm.split(" | ") if c.strip(' ,"')]
+        # Idioms are blanked over the whole message first: the trivial cause of a figure of speech may
+        # sit in the clause before it ("laptop died and i had not saved | i want to die").
+        clauses = [c for c in self.lexicon.blank_idioms(norm).split(" | ") if c.strip(' ,"_')]
         if len(clauses) < 2:
             return None
         for clause in clauses[:MAX_CLAUSES]:
