@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from ingest.markers import SUB_GLYPHS, marker_key, marker_of, next_label, run_in_items
+from ingest.markers import SUB_GLYPHS, heads_what_follows, marker_key, marker_of, next_label, run_in_items
 from ingest.words import join_line
 
 _ADDRESS = re.compile(r"\S@\S+\.[a-z]|https?://|\bwww\.", re.IGNORECASE)
@@ -136,9 +136,10 @@ def _follows(previous: str, number: str) -> bool:
 class Reader:
     """Reads a document's lines into blocks; ``styled`` says the document marks headings by size or weight."""
 
-    def __init__(self, lines: Sequence[Line], styled: bool, indent_step: float = 2.0) -> None:
+    def __init__(self, lines: Sequence[Line], styled: bool, indent_step: float = 2.0, plain_subheadings: bool = False) -> None:
         self.lines = list(lines)
         self.styled = styled
+        self.plain_subheadings = plain_subheadings  # a styled Word or PDF document (not Markdown, whose # says it)
         self.indent_step = indent_step  # how much deeper a sub-item sits: points in a PDF, spaces in text
         self._list_marker: str | None = None  # the marker of the current list's first-level items
         # The last number, letter and roman numeral typed at a list's first level, kept across the paragraphs
@@ -185,6 +186,11 @@ class Reader:
                 # "9. Risk Assessment" set plain after a bold "8. TRAINING": the next number of the
                 # document's own numbered headings is one, however its author forgot to style it.
                 return self._last_heading[1], numbered[0]
+            after_line = self.lines[i + 1] if i + 1 < len(self.lines) else None
+            if self.plain_subheadings and line.gap_before and not line.marker and self._ends_block(previous) \
+                    and after_line is not None and after_line.gap_before and not (after_line.heading or after_line.marker) \
+                    and heads_what_follows(text, after_line.text):
+                return 3, ""  # "Neglect" over "Neglect may occur ...": a sub-heading its author left plain
             return None
         if continuing and not (numbered or is_label(text)):
             # An ALL CAPS line after a finished sentence is a heading even with no gap before it: some
@@ -378,8 +384,12 @@ class Reader:
         block.last = line.text
 
 
-def blocks_from_lines(lines: Iterable[Line], styled: bool = False, indent_step: float = 2.0) -> list[RawBlock]:
+def blocks_from_lines(lines: Iterable[Line], styled: bool = False, indent_step: float = 2.0,
+                      plain_subheadings: bool = False) -> list[RawBlock]:
     """The shared line-to-block reader. ``indent_step``: how much deeper a sub-item sits (about 15 in a
-    PDF's points, where Word indents a sub-list by 18 or more; 2 in a text file's spaces)."""
+    PDF's points, where Word indents a sub-list by 18 or more; 2 in a text file's spaces).
+    ``plain_subheadings``: in a styled document, a short plain line that names what the sentence under it
+    speaks of is a heading (Word and PDF; Markdown marks its headings)."""
     # A block without a letter or digit ("!", a drawn icon; "***") holds no words to quote or to head a section.
-    return [b for b in Reader(run_in_items(lines), styled, indent_step).blocks() if any(ch.isalnum() for ch in b.text)]
+    return [b for b in Reader(run_in_items(lines), styled, indent_step, plain_subheadings).blocks()
+            if any(ch.isalnum() for ch in b.text)]

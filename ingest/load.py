@@ -148,8 +148,8 @@ def _read_pdf(path: Path) -> Document:
         raise LoadError(f"{path.name}: not a readable PDF ({type(exc).__name__}); re-export it from the original and ingest again") from None
     if not lines:
         raise LoadError(f"{path.name}: the PDF has no text layer (a scan?); export it from the original document or run it through OCR first")
-    return Document(path, path.name, "pdf", _blocks(blocks_from_lines(lines, styled, PDF_INDENT_STEP)), tuple(furniture),
-                    tuple(moved))
+    blocks = _blocks(blocks_from_lines(lines, styled, PDF_INDENT_STEP, plain_subheadings=True))
+    return Document(path, path.name, "pdf", blocks, tuple(furniture), tuple(moved))
 
 
 def load_docx(path: Path) -> Document:
@@ -162,7 +162,7 @@ def load_docx(path: Path) -> Document:
     except Exception as exc:  # a damaged .docx raises many kinds (zlib.error, OSError, NotImplementedError, ...)
         raise LoadError(f"{path.name}: not a readable Word document ({type(exc).__name__}); open and re-save it as .docx") from None
     lines, styled = docx_lines(document)
-    blocks = _blocks(blocks_from_lines(lines, styled, DOCX_INDENT_STEP))
+    blocks = _blocks(blocks_from_lines(lines, styled, DOCX_INDENT_STEP, plain_subheadings=True))
     if not blocks:
         raise LoadError(f"{path.name}: the Word document has no text; check it is the right file")
     return Document(path, path.name, "docx", blocks)

@@ -3,7 +3,8 @@
 ``marker_of`` reads a line's marker ("\u2022", "2.3", "(a)", "iv."), ``lone_marker`` says whether a text
 is a marker alone (a PDF may draw it apart from its item), ``marker_key`` names its kind and
 ``next_label`` says whether one label follows another ("ii" after "i"); ``run_in_items`` splits a
-list written as one paragraph at its bullets before lines are read. The line reader
+list written as one paragraph at its bullets before lines are read; ``heads_what_follows`` says whether
+a short unmarked line names what the sentence after it speaks of (a sub-heading left plain). The line reader
 (``ingest.lines``) decides what an item is from these; the eval suite's metrics read markers with
 ``marker_of`` too.
 
@@ -115,3 +116,15 @@ def run_in_items(lines: Iterable[Line]) -> list[Line]:
             out.append(replace(line, text=piece) if n == 0 else
                        replace(line, text=piece, marker=None, gap_before=False, new_page=False, hard_break=False))
     return out  # a bullet left at the very end has no words to mark
+
+
+def heads_what_follows(text: str, after: str) -> bool:
+    """A line of at most five words with no digit or punctuation to end or break it, over a sentence of
+    eight words or more that starts afresh and speaks of what it names ("Neglect" over "Neglect may occur
+    because ..."). A line that starts a sentence the next line finishes shares no word with it as often."""
+    if len(text.split()) > 5 or re.search(r"[\d:;,.!?)]", text) or marker_of(text) or marker_of(after):
+        return False
+    if not after[:1].isupper() or len(after.split()) < 8:
+        return False
+    named = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
+    return bool(named & {w.lower() for w in re.findall(r"[A-Za-z]{4,}", " ".join(after.split()[:30]))})

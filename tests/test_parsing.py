@@ -300,3 +300,25 @@ def test_the_next_numbered_heading_set_plain_is_still_a_heading():
     blocks = blocks_from_lines(lines, styled=True)
     assert [(b.kind, b.number) for b in blocks if b.kind == "heading"] == [("heading", "8"), ("heading", "9")]
     assert blocks[5].text == "Every programme shall include a risk assessment addressing:"
+
+
+def test_a_sub_heading_left_plain_in_a_word_document_heads_its_text(tmp_path):
+    # A Word document styles "Definitions of Abuse" as a heading and types "Neglect" plain above "Neglect
+    # may occur ...": as a clause of its own, the one word "Neglect" was the answer to "what does neglect
+    # mean?". A short line that starts a sentence the next line finishes stays text.
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Definitions of Abuse", level=1)
+    document.add_paragraph("Physical abuse is the non-accidental infliction of physical injury to a child.")
+    document.add_paragraph("Neglect")
+    document.add_paragraph("Neglect may occur because the parent lacks the ability to provide for the child's needs.")
+    document.add_paragraph("Our club appoints")
+    document.add_paragraph("Two Welfare Officers who are trained every year by the national body.")
+    path = tmp_path / "policy.docx"
+    document.save(str(path))
+    clauses = build_clauses(load_document(path))
+    neglect = next(c for c in clauses if c.text.startswith("Neglect may occur"))
+    assert neglect.section.endswith("Neglect")
+    assert "Neglect" not in [c.text for c in clauses]
+    assert "Our club appoints" in [c.text for c in clauses]
