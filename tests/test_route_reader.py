@@ -211,6 +211,7 @@ def test_a_permission_question_about_any_staff_member_is_not_a_rule_hit(rules_on
     "i cant come tonight, im off sick because my dad hit me and my arm hurts",
     "my stepdad broke my arm",
     "quiero suicidarme",
+    "can i go swimming with the cuts on my legs?",  # what the writer has is taken as fact; the asking is about gymnastics
 ])
 def test_a_question_or_an_ordinary_frame_never_clears_the_writers_own_harm(router: Router, message: str) -> None:
     assert router.route(message).is_disclosure
