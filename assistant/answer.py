@@ -30,7 +30,7 @@ ROUTES: tuple[Route, ...] = get_args(Route)
 # in meaning the clause is: "how long do you keep recordings?" needs a duration, "how often should we
 # change the passwords?" a frequency, "what's the safeguarding lead's phone number?" a number. Each
 # kind is (name, what the question asks, what the clause must state); the first kind asked decides.
-# The password, contact and frequency kinds refuse none of the example questions in policy_docs/questions/
+# The password, contact, name and frequency kinds refuse none of the example questions in policy_docs/questions/
 # (written blind to evals/) for their own clause; a test keeps it so.
 _ASKS_FOR_VALUE = (  # asking for the value itself, not about it ("what's the rule on sharing passwords?")
     r"\b(?:what(?:'s|’s| is| are)|whats|wats|tell me|give me|send me|can (?:i|we) (?:have|get)|is there (?:a|an|any)"
@@ -44,6 +44,20 @@ _NUMBER_WORDS = (  # numbers in words, cardinal and ordinal; "once", "twice", "h
     r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth"
     r"|(?:twent|thirt|fort|fift|sixt)ieth|an? (?:hour|day|week|fortnight|month|term|year)"
 )
+# A person's name: a title and a name ("Mrs Patel"), a "Name:" label with a name after it, or two or three
+# capitalised words of which none is a word of roles, bodies or forms ("Claire Williamson", not
+# "Designated Safeguarding Officer", "Torphins Playgroup" or "[Insert Name]").
+_ROLE_WORDS = (
+    r"the|our|your|their|this|that|if|a|an|all|any|each|every|designated|safeguarding|lead|leads|officer|officers|child|children|"
+    r"protection|welfare|club|church|school|playgroup|pre|preschool|nursery|policy|team|manager|head|deputy|coordinator|"
+    r"co-ordinator|person|focal|local|authority|trust|board|committee|council|group|service|services|centre|center|"
+    r"association|society|youth|junior|senior|online|safety|e-safety|insert|name|contact|details|email|phone|number|role|"
+    r"date|review|director|chair|chairperson|trustee|trustees|staff|volunteer|volunteers|leader|leaders|superintendent|"
+    r"minister|governor|governors|adult|adults|designate|senior|lado|dsl|dso|cwo|nspcc|police|social|care|helpline"
+)
+_PERSON_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Revd?|Reverend|Pastor|Father)\.?\s+[A-Z][a-z]|\bName:\s*(?!\[)[A-Z]"
+    r"|\b(?!(?i:" + _ROLE_WORDS + r")\b)[A-Z][a-z'’]+(?:\s+[A-Z]\.?)?\s+(?!(?i:" + _ROLE_WORDS + r")\b)[A-Z][a-z'’]+\b")
 _NEVER = re.compile(r"(?!)")  # a policy never states a password: only the person who holds it can help
 _ANSWER_KINDS = (
     ("password", re.compile(
@@ -54,6 +68,11 @@ _ANSWER_KINDS = (
         # "... and what's their number?": a number that belongs to someone is how to reach them.
         r"|\b(?:what(?:'s|’s| is)|whats) (?:their|his|her|your|the dsl'?s|the lead'?s) (?:number|e-?mail)\b",
         re.IGNORECASE), re.compile(r"\d{4,}|@|www\.|https?://")),
+    # "What's the name of the e-safety lead?" is answered by a person's name, not by what the lead does.
+    ("name", re.compile(r"\b(?:what(?:'s|’s| is| are)|whats|tell me|give me|send me)\s+(?:the\s+)?names?\s+"
+                        r"(?:and\s+\S+\s+(?:\S+\s+)?)?of\s+(?:\S+\s+){0,5}?(?:lead|officer|person|co-?ordinator|manager|"
+                        r"leader|worker|superintendent|head|teacher|coach|dsls?|dso|cwo|lado|trustee|chair|director|minister|"
+                        r"vicar|deputy|designated)s?\b", re.IGNORECASE), _PERSON_NAME),
     ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b", re.IGNORECASE),
      re.compile(r"\b(?:\d+|one|two|three) times\b|\b(?:every|daily|weekly|monthly|annually|yearly|termly|once|twice"
                 r"|regularly|always|never)\b", re.IGNORECASE)),
