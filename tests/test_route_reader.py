@@ -107,6 +107,11 @@ OTHER_LANGUAGE_DISCLOSURES = {
     "arabic-latin-exposure": "ra7 yfad7ni iza ma ba3atlo masari",
     "arabic-latin-room-at-night": "3ammi byodkhol 3ala 2odti bel leil",
     "arabic-latin-left-without-food": "3ammi biyakhod el pension bta3et teta w sabha bla akl",
+    # Ukrainian and Russian, in Cyrillic and in Latin letters
+    "ukrainian-stepfather-hits": "вітчим б'є мене коли п'яний",
+    "ukrainian-does-not-want-to-live": "я не хочу більше жити",
+    "russian-touches-me": "дядя трогает меня когда мамы нет",
+    "ukrainian-in-latin-letters": "khochu pomerty, vsi mene nenavydyat",
 }
 
 
@@ -144,6 +149,13 @@ def test_an_ordinary_polish_question_gets_the_english_only_notice(router: Router
     assert notice.startswith("I can only answer questions in English.")
     assert "999" in notice and "Childline: 0800 1111" in notice
     assert "angielsku" in notice  # and the same words in Polish
+
+
+def test_an_ordinary_ukrainian_question_gets_the_english_only_notice_in_ukrainian_too(router: Router) -> None:
+    decision = router.route("коли наступне тренування з скелелазіння?")  # when is the next climbing session?
+    assert decision.route == "language" and decision.reason == "language:uk"
+    notice = language_notice("uk")
+    assert notice.startswith("I can only answer questions in English.") and "англійською" in notice
 
 
 @pytest.mark.parametrize("message", [
