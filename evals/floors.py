@@ -42,8 +42,9 @@ TARGETS = {
 # reader sees it: hit@3 0.810.
 CROSS_HIT_AT_1_MIN = 0.66
 CROSS_HIT_AT_3_MIN = 0.80
-# An age limit asked in other words needs a number in the cited clause (a later stop): out-of-scope 0.543 -> 0.564.
-CROSS_ABSTAIN_OUT_OF_SCOPE_MIN = 0.55
+# An age limit asked in other words needs a number in the cited clause (a later stop): out-of-scope 0.543 -> 0.564;
+# a name asked for needs a person's name (the stop after): 0.574.
+CROSS_ABSTAIN_OUT_OF_SCOPE_MIN = 0.57
 CROSS_ABSTAIN_ANSWERABLE_MAX = 0.06
 CROSS_ROUTED_MAX = 2.0  # ordinary questions about those policies routed to the safeguarding notice (3 before this stop's router changes)
 CROSS_TARGETS = {"hit@1": 0.80, "hit@3": 0.92, "out-of-scope not covered": 0.85, "answerable not covered": 0.05,
