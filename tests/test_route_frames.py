@@ -48,3 +48,11 @@ def test_harm_named_only_as_the_thing_done_again_routes(router: Router) -> None:
     # The commonest euphemism of the blind authors, in every kind of harm; "that thing again where ..." is a habit.
     assert router.route("he did the thing again when mum was at work").is_disclosure
     assert router.route("she did that thing again where she forgot her boots lol").route == "question"
+
+
+def test_a_confidence_asked_about_is_answered_and_the_writers_own_secret_still_routes(router: Router) -> None:
+    # A frame that clears the rule's match also leaves the scorer its stricter bar: the writer named in
+    # "begs me not to tell" is the one asked to keep the confidence, not the one harmed.
+    assert router.route("If a junior tells me something upsetting and begs me not to tell anyone, "
+                        "can I promise to keep it between us?").route == "question"
+    assert router.route("my coach told me not to tell anyone, can i promise him that?").is_disclosure

@@ -298,7 +298,8 @@ class Router:
         p = self._score(norm, a)
         if p is not None:
             # Naming someone of the writer's own ("my daughter") takes the ordinary bar, unless only asking a rule.
-            clean = (a.framed or a.figurative or a.asked) and not a.specific and (a.asked or not self.lexicon.names_own_person(norm))
+            specific = a.report or a.event or any((h.first_person or h.possessive) and not cleared(a, h) for h in a.hits)
+            clean = (a.framed or a.figurative or a.asked) and not specific and (a.asked or not self.lexicon.names_own_person(norm))
             threshold = self.scorer.framed_threshold if clean else self.scorer.threshold
             if p >= threshold:
                 return _Turn(RouteDecision("disclosure", f"scorer:{p:.2f}", "scorer", families, p, False, audience),
