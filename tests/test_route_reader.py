@@ -66,6 +66,7 @@ def test_the_routers_reader_keeps_the_lexicons_own_words_whole(router: Router) -
     "meet at 5pm on the 3rd in room 101",
     "the wifi password is abc123 and the code is 4471",
     "\u041c\u043e\u0439 \u043e\u0442\u0435\u0446 \u0440\u0430\u0431\u043e\u0442\u0430\u0435\u0442",  # a Russian sentence stays Russian
+    "\u043c\u0430\u043c\u0430 \u0456 \u0442\u0430\u0442\u043e \u0432\u0434\u043e\u043c\u0430",  # Ukrainian words made only of letters that look Latin stay Ukrainian
 ])
 def test_the_reader_leaves_ordinary_numbers_names_and_other_scripts_alone(reader: Reader, text: str) -> None:
     read = reader.read(text)

@@ -150,7 +150,10 @@ class Reader:
     def read(self, text: str) -> str:
         text = strip_format(text)
         text = unicodedata.normalize("NFKC", text)
-        text = _TOKEN.sub(self._token, text)
+        # Look-alike letters are a disguise in Latin text; in a Cyrillic or Greek sentence they are its letters.
+        letters = [ch for ch in text if ch.isalpha()]
+        latin = sum(ch.isascii() for ch in letters) >= len(letters) / 2
+        text = _TOKEN.sub(lambda m: self._token(m, latin), text)
         text = _SPACED.sub(self._spaced, text)
         text = text.lower()
         text = _TO.sub(r"\1 to", text)
@@ -164,9 +167,9 @@ class Reader:
         shown = visual_order(text)
         return None if shown == text else self.read(shown)
 
-    def _token(self, m: re.Match) -> str:
+    def _token(self, m: re.Match, latin: bool = True) -> str:
         token = m.group(0)
-        if any(ch in _CONFUSABLE_CHARS for ch in token):
+        if any(ch in _CONFUSABLE_CHARS for ch in token) and (latin or any(ch.isascii() and ch.isalpha() for ch in token)):
             token = _deconfuse(token)
         if token.isalpha() or not any(ch.isalpha() for ch in token) or _TIME_OR_ORDINAL.match(token):
             return token
