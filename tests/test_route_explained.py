@@ -23,6 +23,9 @@ from assistant.route import Router
     "we had an online safety workshop in school today about sextortion, will the club do one?",
     "been sick all night, sorry for missing yesterday",
     "i am dead after todays training, my arms literally dying",
+    "the kids destroyed me at dodgeball tonight, im bruised everywhere lol",  # the cause inside an idiom
+    "got battered on the pads today, arms are dead",
+    "can we film the fight scene for the show? its stage combat, nobody actually gets hit",
 ])
 def test_a_figure_of_speech_beside_its_cause_is_answered(router: Router, message: str) -> None:
     assert router.route(message).route == "question"

@@ -302,10 +302,11 @@ class Lexicon:
     def blank_idioms(self, norm: str) -> str:
         """The text with figures of speech blanked (same length, so positions stay valid): idioms ("kill
         the zoom call"), then words explained by a cause beside them (``_explained``). Idempotent."""
+        text = norm  # causes and signs are read in the words as written, before any idiom is blanked
         if self.figurative is not None:
             norm = self.figurative.sub(lambda m: "_" * len(m.group(0)), norm)
         for said, cause, meant in self.explained:
-            norm = _explained(norm, said, cause, meant)
+            norm = _explained(norm, text, said, cause, meant)
         return norm
 
     def _presupposed(self, norm: str, clause_start: int, start: int) -> bool:
@@ -330,20 +331,22 @@ class Lexicon:
 _EXPLAINED = (("hyperbole", "trivial_cause", "serious"), ("injury", "accident", "cover_story"))
 
 
-def _explained(norm: str, said: re.Pattern, cause: re.Pattern, meant: re.Pattern | None) -> str:
-    """``said`` blanked where ``cause`` sits in its clause or a clause next to it and the words are the
-    writer's own (not quoted), unless ``meant`` is anywhere in the message ("fr", "not joking"; "he said
-    i fell", "if anyone asks"): then the words are taken as said."""
-    if meant is not None and meant.search(norm):
+def _explained(norm: str, text: str, said: re.Pattern, cause: re.Pattern, meant: re.Pattern | None) -> str:
+    """``said`` blanked in ``norm`` where ``cause`` sits in its clause or a clause next to it and the words
+    are the writer's own (not quoted), unless ``meant`` is anywhere in the message ("fr", "not joking";
+    "he said i fell", "if anyone asks"): then the words are taken as said. Causes and signs are read in
+    ``text``, the same message before idioms were blanked (an idiom may hold the cause: "destroyed me at
+    dodgeball")."""
+    if meant is not None and meant.search(text):
         return norm
-    quotes = _quoted(norm)
-    starts = [0] + [m.end() for m in re.finditer(r" \| ", norm)]
-    ends = starts[1:] + [len(norm)]
+    quotes = _quoted(text)
+    starts = [0] + [m.end() for m in re.finditer(r" \| ", text)]
+    ends = starts[1:] + [len(text)]
     for m in list(said.finditer(norm)):
         if _inside(m.start(), quotes):
             continue
         i = max(k for k, b in enumerate(starts) if b <= m.start())
-        if cause.search(norm, starts[max(i - 1, 0)], ends[min(i + 1, len(ends) - 1)]):
+        if cause.search(text, starts[max(i - 1, 0)], ends[min(i + 1, len(ends) - 1)]):
             norm = norm[:m.start()] + "_" * (m.end() - m.start()) + norm[m.end():]
     return norm
 
