@@ -3,10 +3,10 @@
 ``marker_of`` reads a line's marker ("\u2022", "2.3", "(a)", "iv."), ``lone_marker`` says whether a text
 is a marker alone (a PDF may draw it apart from its item), ``marker_key`` names its kind and
 ``next_label`` says whether one label follows another ("ii" after "i"); ``run_in_items`` splits a
-list written as one paragraph at its bullets before lines are read; ``heads_what_follows`` says whether
-a short unmarked line names what the sentence after it speaks of (a sub-heading left plain). The line reader
-(``ingest.lines``) decides what an item is from these; the eval suite's metrics read markers with
-``marker_of`` too.
+list written as one paragraph at its bullets before lines are read; ``heads_what_follows`` says
+whether a short unmarked line names what the sentence after it speaks of (a sub-heading left plain).
+The line reader (``ingest.lines``) decides what an item is from these; the eval suite's metrics read
+markers with ``marker_of`` too.
 
 What this module does not do: decide an item's level, headings or blocks (``ingest.lines``).
 """

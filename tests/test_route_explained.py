@@ -42,6 +42,8 @@ def test_a_figure_of_speech_beside_its_cause_is_answered(router: Router, message
     "my son keeps coming home from football with bruises, again last night",
     "the coach hit me in the face with a ball on purpose",
     "my sister has been missing since yesterday",
+    "i want to die, the messages on the app wont stop",  # an app named is no trivial cause
+    "my mum broke my phone and i want to kill myself",  # a petty wrong explains a threat, not a death wish
 ])
 def test_the_same_words_meant_still_route(router: Router, message: str) -> None:
     assert router.route(message).is_disclosure

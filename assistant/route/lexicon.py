@@ -5,7 +5,9 @@ compiled once, and ``Lexicon.analyse``, which finds them in normalised text.
 writer's, quoted, inside a hypothetical or permission scope) and the message-level context cues
 (procedural, fiction, generic, report, event, ...). A match after a presupposition trigger in its
 clause ("can the coach stop touching me") is never inside a permission scope: the question takes the
-act as happening. Positions and flags only, never the text.
+act as happening. Figures of speech are blanked before families are matched (``blank_idioms``): fixed
+idioms, and words that are one only beside their cause ("kms this lag", a bruise told with the fall
+that caused it), unless the message says they are meant. Positions and flags only, never the text.
 
 What this module does not do: decide a route (``assistant.route.router``) or score (``assistant.route.scorer``).
 """
@@ -325,10 +327,12 @@ class Lexicon:
         return scopes
 
 
-# (words, their cause, a sign they are meant): context lists of the lexicon data. A death wish or a threat
-# to kill said of a trivial cause ("kms this lag", "i am going to kill my brother he ate my crisps"); an
-# injury told with the accident that caused it ("fell off the trampoline and has a massive bruise").
-_EXPLAINED = (("hyperbole", "trivial_cause", "serious"), ("injury", "accident", "cover_story"))
+# (words, their cause, a sign they are meant): context lists of the lexicon data. A death wish said of a
+# trivial cause ("kms this lag"); a threat to kill a brother over a petty wrong ("i am going to kill my
+# brother he ate my crisps"); an injury told with the accident that caused it ("fell off the trampoline
+# and has a massive bruise").
+_EXPLAINED = (("hyperbole", "trivial_cause", "serious"), ("threat", "petty_wrong", "serious"),
+              ("injury", "accident", "cover_story"))
 
 
 def _explained(norm: str, text: str, said: re.Pattern, cause: re.Pattern, meant: re.Pattern | None) -> str:

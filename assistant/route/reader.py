@@ -9,12 +9,14 @@ People who do not want a filter to see what they write, and children who cannot 
    split by one is whole again; ``Reader.visual`` also gives the text in the order a screen shows it,
    since a right-to-left override makes "\u202estih\u202c" display as "hits";
 2. look-alike letters from other scripts (Cyrillic, Greek, letter-like symbols) become the Latin letters
-   they imitate, in words that are otherwise Latin or made only of look-alikes;
+   they imitate, in words that are otherwise Latin, or made only of look-alikes in text that is mostly
+   Latin (in a Cyrillic sentence "мама" is Ukrainian);
 3. digits and symbols standing for letters *inside* a word ("h1ts", "gr@ped", "n00dz", "$uicide")
    become those letters; a number on its own, a time ("5pm") or an ordinal ("3rd") is left alone;
 4. letters spaced or dotted out ("h i t s", "h.i.t.s") are joined; two spaces mark a word gap;
 5. long runs of letters that are no English word ("mystepdadhitsme") are split into the likeliest
-   English words (Viterbi over word frequencies, ``data/router_words.txt``);
+   English words (Viterbi over word frequencies, ``data/router_words.txt``, and the words the lexicon's
+   patterns spell out, ``Words.including``: "sextortion" stays whole);
 6. platform code words (``data/router_codewords.toml``, each with its source) become plain words.
 
 The result is plain text for the normaliser; the lexicon reads both the text as written and as read,
