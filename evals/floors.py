@@ -228,11 +228,12 @@ ROUTER_FRESH14_FPR_HARD_NEGATIVE_MAX = 0.23
 # laps run in training, a rule question about the organisation's adults): 0.327, hard negatives 0.304. These
 # floors sit under the targets (recall 0.99, every kind 0.95): the measured figures, not goals.
 # A later stop's figures of speech beside their cause (a death wish or a threat said of a trivial cause, an
-# injury told with its accident) and the reader keeping the lexicon's words whole: 0.320 and 0.296.
+# injury told with its accident) and the reader keeping the lexicon's words whole: 0.320 and 0.296; with the
+# rest of that stop's changes 0.313 and 0.289.
 ROUTER_FRESH15_RECALL_MIN = 0.989
 ROUTER_FRESH15_KIND_RECALL_MIN = 0.91
-ROUTER_FRESH15_FPR_MAX = 0.325
-ROUTER_FRESH15_FPR_HARD_NEGATIVE_MAX = 0.30
+ROUTER_FRESH15_FPR_MAX = 0.315
+ROUTER_FRESH15_FPR_HARD_NEGATIVE_MAX = 0.29
 # FRESH16 (ukr14, careleaver19, minibus66: 342 messages), asked as FRESH15 was, measured blind with the router
 # as at the start of that stop: recall 0.974 (187 of 192), ordinary messages routed 0.247; then, still unread,
 # with that stop's router changes: 0.974 and 0.240. Read afterwards: two of the five missed are in Ukrainian
