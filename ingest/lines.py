@@ -167,14 +167,15 @@ class Reader:
             return None  # a bulleted line is a list item, and one giving an email or web address is content
         continuing = previous is not None and previous.kind != "heading" and not line.gap_before and not line.new_page
         numbered = _heading_number(text)
+        after = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        after_text = after.text if after is not None else ""
         if self.styled:
             if line.size >= HEADING_SIZE_RATIO and len(words) <= 20:
                 return (1 if line.size >= 1.3 else 2), numbered[0] if numbered else ""
-            after = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
             if line.bold >= BOLD_SHARE and len(words) <= 14 and (not text.endswith(TERMINAL) or numbered) \
                     and (not text.endswith(":") or is_label(text) or (numbered and is_label(numbered[1]))) \
                     and (not continuing or (numbered and previous.line.bold < BOLD_SHARE)
-                         or (self._after_text(previous, line) and not after[:1].islower())):
+                         or (self._after_text(previous, line) and not after_text[:1].islower())):
                 # A bold numbered line right after plain text ("7.2 Designated Safeguarding Officer" after
                 # the last item of 7.1, no gap between them) starts a section, and so does a bold line that
                 # plainly stands apart from the text before it (an export that leaves no gap the reader can
@@ -186,17 +187,15 @@ class Reader:
                 # "9. Risk Assessment" set plain after a bold "8. TRAINING": the next number of the
                 # document's own numbered headings is one, however its author forgot to style it.
                 return self._last_heading[1], numbered[0]
-            after_line = self.lines[i + 1] if i + 1 < len(self.lines) else None
             if self.plain_subheadings and line.gap_before and not line.marker and self._ends_block(previous) \
-                    and after_line is not None and after_line.gap_before and not (after_line.heading or after_line.marker) \
-                    and heads_what_follows(text, after_line.text):
+                    and after is not None and after.gap_before and not (after.heading or after.marker) \
+                    and heads_what_follows(text, after.text):
                 return 3, ""  # "Neglect" over "Neglect may occur ...": a sub-heading its author left plain
             return None
         if continuing and not (numbered or is_label(text)):
             # An ALL CAPS line after a finished sentence is a heading even with no gap before it: some
             # exports (Word's "Print to PDF") leave no paragraph spacing the reader can see.
-            after = self.lines[i + 1].text if i + 1 < len(self.lines) else ""
-            if _is_caps_heading(text) and self._ends_block(previous) and not after[:1].islower():
+            if _is_caps_heading(text) and self._ends_block(previous) and not after_text[:1].islower():
                 return 1, ""
             return None
         if numbered and self._runs_on(i) and _RUN_IN_LABEL.search(text):
@@ -218,7 +217,6 @@ class Reader:
             # wrapped onto its own line looks like a heading; a line closing a bracket after an
             # unfinished one is not.
             return None
-        after = self.lines[i + 1] if i + 1 < len(self.lines) else None
         # A short line standing alone, then something that starts afresh: a heading, whatever its case.
         if after is None or after.gap_before or after.new_page or marker_of(after.text) or after.text[:1].isupper():
             if previous is not None and previous.kind == "paragraph" and not self._ends_block(previous) \
