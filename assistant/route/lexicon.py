@@ -14,6 +14,7 @@ What this module does not do: decide a route (``assistant.route.router``) or sco
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass
@@ -307,8 +308,11 @@ class Lexicon:
         text = norm  # causes and signs are read in the words as written, before any idiom is blanked
         if self.figurative is not None:
             norm = self.figurative.sub(lambda m: "_" * len(m.group(0)), norm)
-        for said, cause, meant in self.explained:
-            norm = _explained(norm, text, said, cause, meant)
+        if self.explained:
+            clauses = [0] + [m.end() for m in re.finditer(r" \| ", text)]  # where each clause starts
+            quotes = _quoted(text)
+            for said, cause, meant in self.explained:
+                norm = _explained(norm, text, clauses, quotes, said, cause, meant)
         return norm
 
     def _presupposed(self, norm: str, clause_start: int, start: int) -> bool:
@@ -335,22 +339,21 @@ _EXPLAINED = (("hyperbole", "trivial_cause", "serious"), ("threat", "petty_wrong
               ("injury", "accident", "cover_story"))
 
 
-def _explained(norm: str, text: str, said: re.Pattern, cause: re.Pattern, meant: re.Pattern | None) -> str:
-    """``said`` blanked in ``norm`` where ``cause`` sits in its clause or a clause next to it and the words
-    are the writer's own (not quoted), unless ``meant`` is anywhere in the message ("fr", "not joking";
-    "he said i fell", "if anyone asks"): then the words are taken as said. Causes and signs are read in
-    ``text``, the same message before idioms were blanked (an idiom may hold the cause: "destroyed me at
-    dodgeball")."""
+def _explained(norm: str, text: str, clauses: list[int], quotes: list[tuple[int, int]], said: re.Pattern,
+               cause: re.Pattern, meant: re.Pattern | None) -> str:
+    """``said`` blanked in ``norm`` where ``cause`` sits in its clause or a clause next to it (``clauses``:
+    where each clause of ``text`` starts) and the words are the writer's own (not inside ``quotes``),
+    unless ``meant`` is anywhere in the message ("fr", "not joking"; "he said i fell", "if anyone asks"):
+    then the words are taken as said. Causes and signs are read in ``text``, the same message before
+    idioms were blanked (an idiom may hold the cause: "destroyed me at dodgeball")."""
     if meant is not None and meant.search(text):
         return norm
-    quotes = _quoted(text)
-    starts = [0] + [m.end() for m in re.finditer(r" \| ", text)]
-    ends = starts[1:] + [len(text)]
+    ends = clauses[1:] + [len(text)]
     for m in list(said.finditer(norm)):
         if _inside(m.start(), quotes):
             continue
-        i = max(k for k, b in enumerate(starts) if b <= m.start())
-        if cause.search(text, starts[max(i - 1, 0)], ends[min(i + 1, len(ends) - 1)]):
+        i = bisect.bisect_right(clauses, m.start()) - 1
+        if cause.search(text, clauses[max(i - 1, 0)], ends[min(i + 1, len(ends) - 1)]):
             norm = norm[:m.start()] + "_" * (m.end() - m.start()) + norm[m.end():]
     return norm
 
