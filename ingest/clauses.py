@@ -31,7 +31,7 @@ from ingest.lines import CONTENTS_TITLE, TERMINAL, is_lead_in
 from ingest.load import Block, Document
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
-PARSER_VERSION = "21"
+PARSER_VERSION = "22"
 
 OPENING_ABBREVIATION = "OPEN"
 OPENING_LABEL = "Introduction"
@@ -230,6 +230,7 @@ def build_clauses(document: Document) -> list[Clause]:
         lead_in: Clause | None = None  # the paragraph introducing the list being read
         list_open = False
         numbered_parent = ""  # the last decimal-numbered clause, which lettered items belong to
+        numbered_lines: dict[str, Clause] = {}  # the section's decimal-numbered paragraphs, by number
         unnumbered = 0
         for ordinal, unit in enumerate(section.units, start=1):
             head, options = unit[0], unit[1:]
@@ -249,7 +250,12 @@ def build_clauses(document: Document) -> list[Clause]:
             position += 1
             is_item = head.kind == "bullet"
             context, depends_on = "", None
-            if is_item and lead_in is not None:
+            # "3.1.1.2.1 Sexual activity or contact ..." under "3.1.1.2 Prohibited Activities for Workers.":
+            # numbered under a short line, it is that line's item, whatever the line's punctuation.
+            parent = numbered_lines.get(number.rpartition(".")[0]) if "." in number and _DECIMAL.fullmatch(number) else None
+            if parent is not None and len(parent.text) <= NESTED_LEAD_IN_CHARS:
+                context, depends_on = parent.text, parent.clause_id
+            elif is_item and lead_in is not None:
                 context, depends_on = lead_in.text, lead_in.clause_id
             elif head.kind == "paragraph" and list_open and lead_in is not None and _closes_list(head.text):
                 context, depends_on = lead_in.text, lead_in.clause_id
@@ -265,14 +271,24 @@ def build_clauses(document: Document) -> list[Clause]:
                 options=tuple(o.text for o in options), context=context, number=number,
             )
             clauses.append(clause)
+            if number and _DECIMAL.fullmatch(number):
+                numbered_lines[number] = clause
+            nested: dict[str, str] = {}  # an option's decimal number -> its text, for the options numbered under it
             for n, option in enumerate(options):
                 position += 1
-                suffix = f"({option.number})" if option.number else f".{_option_letter(n)}"
+                if option.number and "." in option.number and number and option.number.startswith(number + "."):
+                    candidate = option.number  # "3.2.1.3.1" under "3.2.1": the number on the page
+                else:
+                    candidate = clause_id + (f"({option.number})" if option.number else f".{_option_letter(n)}")
+                # "3.2.1.3.1" depends on "3.2.1.3 Prohibited Activities for ... Workers.", not on "3.2.1"
+                parent = nested.get(option.number.rpartition(".")[0]) if "." in option.number else None
                 clauses.append(Clause(
-                    clause_id=unique(f"{clause_id}{suffix}"), document=document.name, section=section.title,
+                    clause_id=unique(candidate), document=document.name, section=section.title,
                     ordinal=n + 1, position=position, page=option.page, page_index=option.page_index,
-                    text=option.text, kind="option", parent_id=clause_id, context=head.text, number=option.number,
+                    text=option.text, kind="option", parent_id=clause_id, context=parent or head.text, number=option.number,
                 ))
+                if option.number and _DECIMAL.fullmatch(option.number):
+                    nested[option.number] = option.text
             if is_item:
                 list_open = lead_in is not None
                 continue
@@ -289,7 +305,7 @@ def build_clauses(document: Document) -> list[Clause]:
 
 # A paragraph that opens with the policy's own decimal number ("5.4 At events ...", "10.2 Unacceptable
 # behaviour ..."): the number a reader finds on the page, so its id. Not a quantity ("1.5 hours").
-_OWN_NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,3})\s+(?=[A-Z\u2018\u201c'\"(])")
+_OWN_NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,4})\s+(?=[A-Z\u2018\u201c'\"(])")
 
 
 def _own_number(block: Block) -> str:
@@ -303,6 +319,9 @@ def _closes_list(text: str) -> bool:
     return text[:1].islower()
 
 
+# A numbered line this short ("3.1.1.2 Prohibited Activities for Workers.") is the lead-in of the lines
+# numbered under it; a longer one is a clause of its own that happens to have sub-clauses.
+NESTED_LEAD_IN_CHARS = 100
 SHORT_ITEM_CHARS = 200  # longer, an unmarked paragraph after a lead-in is read as a paragraph of its own
 
 

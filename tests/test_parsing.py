@@ -146,6 +146,34 @@ def test_numbered_paragraphs_keep_the_policys_numbers(tmp_path):
     assert {"1", "2", "3"} <= set(ids) and "2.a" in ids
 
 
+def test_lines_numbered_under_a_short_numbered_line_are_never_quoted_without_it(tmp_path):
+    # Five levels of numbering, and a prohibition whose lead-in ends with a full stop, not a colon:
+    # "Sexual activity ..." quoted bare would read as an instruction.
+    path = tmp_path / "minors.txt"
+    path.write_text("Policy for the protection of minors\n\n3. PREVENTION\n\n3.1. Active Protection\n\n"
+                    "3.1.1. Basic Rules.\n3.1.1.1. Two-Adult Rule. At least two screened adults are present.\n"
+                    "3.1.1.2. Prohibited Activities for Workers.\n3.1.1.2.1. Sexual activity or contact of any sort with a child.\n"
+                    "3.1.1.2.2. Corporal punishment of a child.\n", encoding="utf-8")
+    by_id = {c.clause_id: c for c in build_clauses(load_document(path))}
+    assert by_id["3.1.1.2.1"].context == by_id["3.1.1.2.2"].context == "Prohibited Activities for Workers."
+    assert by_id["3.1.1.2"].items == ("Sexual activity or contact of any sort with a child.", "Corporal punishment of a child.")
+    assert by_id["3.1.1.1"].context == "Basic Rules."
+
+
+def test_sub_items_numbered_under_an_item_cite_the_policys_number_and_carry_that_item():
+    # As a PDF gives them: a numbered paragraph, then sub-items, one of which heads sub-sub-items.
+    from ingest.load import Block, Document
+
+    blocks = (Block("heading", "3.2. Active Protection", level=2, number="3.2"),
+              Block("paragraph", "Basic Rules.", number="3.2.1"),
+              Block("bullet", "Two-Adult Rule. At least two adults are present.", level=2, number="3.2.1.1"),
+              Block("bullet", "Prohibited Activities for Workers.", level=2, number="3.2.1.2"),
+              Block("bullet", "Sexual activity or contact of any sort with a child.", level=2, number="3.2.1.2.1"))
+    by_id = {c.clause_id: c for c in build_clauses(Document(Path("p.pdf"), "p.pdf", "pdf", blocks))}
+    assert by_id["3.2.1.1"].context == "Basic Rules."
+    assert by_id["3.2.1.2.1"].context == "Prohibited Activities for Workers."
+
+
 def test_ids_are_unique_across_the_documents_of_a_folder(tmp_path):
     for name in ("photos.md", "phones.md"):
         (tmp_path / name).write_text(f"# Purpose\n\nThis is the {name} policy.\n\n# Rules\n\nRule one of {name}.\n",
