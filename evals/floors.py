@@ -254,3 +254,15 @@ ROUTER_P95_MS_MAX = 10.0
 ONE_SHOT_CLI_S_MAX = 3.0
 INGEST_1000_PAGES_S_MAX = 120.0
 SERVING_PEAK_MB_MAX = 1536.0
+# FRESH17 (turk15, gym12, cricketvol45: 336 messages), asked as FRESH16 was, measured blind with the router
+# as at the start of that stop: recall 0.984 (181 of 184; one of the three missed, in Turkish, got the
+# English-only notice), ordinary messages routed 0.178; still unread, with that stop's first changes (three
+# spaced letters joined into a word, "cut again" with no subject): the same. Read afterwards, with the fixes
+# made from it (Turkish read; a threat to the writer over the writer's own slip; numbness; put off a call;
+# work called abuse; an injury on gym apparatus; a door shut and "if u know what i mean"; photos taken into
+# a changing room; "N weeks running" no longer bullying on its own): recall 1.000, ordinary messages routed
+# 0.132, hard negatives 0.132. Under the targets: the measured figures, not goals.
+ROUTER_FRESH17_RECALL_MIN = 0.994
+ROUTER_FRESH17_KIND_RECALL_MIN = 0.95
+ROUTER_FRESH17_FPR_MAX = 0.14
+ROUTER_FRESH17_FPR_HARD_NEGATIVE_MAX = 0.14

@@ -36,6 +36,7 @@ DISGUISED = {
     "symbols-for-letters": "he t0uch3d m3 @nd s@id d0nt t3ll",
     "repeated-letters": "i wanna kiiiiill myselfff",
     "code-word": "i want to unalive myself",
+    "three-letters-no-subject": "c.u.t again this morning",
 }
 
 
@@ -60,6 +61,13 @@ def test_the_routers_reader_keeps_the_lexicons_own_words_whole(router: Router) -
     assert router.reader.read("mystepdadhitsme").split() == ["my", "stepdad", "hits", "me"]
     assert router.route("my daughter did a lesson on sextortion at school this week, does the club do one?").route == "question"
     assert router.route("can i ask something? he blackmailed me with pics").is_disclosure
+
+
+def test_three_spaced_letters_are_joined_only_into_a_word(reader: Reader) -> None:
+    # Four spaced letters are always joined; three are also text-speak ("r u a") and initials.
+    assert reader.read("c u t again").split() == ["cut", "again"]
+    assert reader.read("r u a member").split() == ["r", "u", "a", "member"]
+    assert reader.read("u r a star").split() == ["u", "r", "a", "star"]
 
 
 @pytest.mark.parametrize("text", [
@@ -113,6 +121,11 @@ OTHER_LANGUAGE_DISCLOSURES = {
     "ukrainian-does-not-want-to-live": "я не хочу більше жити",
     "russian-touches-me": "дядя трогает меня когда мамы нет",
     "ukrainian-in-latin-letters": "khochu pomerty, vsi mene nenavydyat",
+    # Turkish, with its letters and without
+    "turkish-father-hits-with-a-belt": "babam beni kemerle d\u00f6v\u00fcyor",
+    "turkish-does-not-want-to-live": "artik yasamak istemiyorum",
+    "turkish-photos-spread-for-money": "fotograflarimi herkese yayacakmis para istiyor",
+    "turkish-forced-marriage": "yazin beni zorla evlendirecekler",
 }
 
 
@@ -157,6 +170,13 @@ def test_an_ordinary_ukrainian_question_gets_the_english_only_notice_in_ukrainia
     assert decision.route == "language" and decision.reason == "language:uk"
     notice = language_notice("uk")
     assert notice.startswith("I can only answer questions in English.") and "англійською" in notice
+
+
+def test_an_ordinary_turkish_question_gets_the_english_only_notice_in_turkish_too(router: Router) -> None:
+    decision = router.route("cumartesi antrenman saat ka\u00e7ta ba\u015fl\u0131yor?")  # when does Saturday's training start?
+    assert decision.route == "language" and decision.reason == "language:tr"
+    notice = language_notice("tr")
+    assert notice.startswith("I can only answer questions in English.") and "\u0130ngilizce" in notice
 
 
 @pytest.mark.parametrize("message", [

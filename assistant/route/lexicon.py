@@ -146,6 +146,11 @@ _QUESTION_OPENERS = frozenset(
 _ABOUT_OTHERS = re.compile(
     r"(?:(?:what )?if|when|whenever|suppose|supposing|imagine|say|in case|should|were|unless)? ?"
     r"(?:a|an|any|every|the|one|someone|somebody|anyone|they|their|he|she|his|her|kids|children|young|people|parents?)\b"
+    # what the writer would see or suspect of someone else ("if i am worried something is going on at home
+    # for one of the kids"): the writer observes, is not the one harmed
+    r"|(?:(?:what )?if|when|whenever) (?:i|we) (?:am |are |was |were |ever |do |did )?(?:suspect|notice|noticed|see|saw|spot|"
+    r"spotted|hear|heard|find out|found out|am told|get told|was told|(?:worried|concerned) (?:that )?(?:something|someone|"
+    r"somebody|a|an|any|one of))\b"
 )
 class Lexicon:
     """Compiled lexicon families and context cues, loaded from the data file."""
@@ -288,7 +293,9 @@ class Lexicon:
             generic=found(self.generic),
             benign=found(self.benign),
             confidence=found(self.confidence) and found(self.confidence_asked),
-            question=question_mark or first_word_is_question(cues) or found(self.procedural),
+            # a part opening with a question word counts as asked: a clause read alone has lost its "?"
+            # ("if a parent makes an allegation about one of our teachers, who decides ...")
+            question=question_mark or first_word_is_question(cues) or _opens_question(cues) or found(self.procedural),
             report=report,
             event=event,
             recurrence=recurrence,

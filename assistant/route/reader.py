@@ -13,7 +13,8 @@ People who do not want a filter to see what they write, and children who cannot 
    Latin (in a Cyrillic sentence "мама" is Ukrainian);
 3. digits and symbols standing for letters *inside* a word ("h1ts", "gr@ped", "n00dz", "$uicide")
    become those letters; a number on its own, a time ("5pm") or an ordinal ("3rd") is left alone;
-4. letters spaced or dotted out ("h i t s", "h.i.t.s") are joined; two spaces mark a word gap;
+4. letters spaced or dotted out ("h i t s", "h.i.t.s") are joined; two spaces mark a word gap; three
+   ("c u t") only when they spell a word;
 5. long runs of letters that are no English word ("mystepdadhitsme") are split into the likeliest
    English words (Viterbi over word frequencies, ``data/router_words.txt``, and the words the lexicon's
    patterns spell out, ``Words.including``: "sextortion" stays whole);
@@ -55,6 +56,9 @@ _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "
 _TOKEN = re.compile(r"[^\s,.;:?()\"'/\\<>\[\]{}~^=&#%]+")
 _TIME_OR_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|mins?|hrs?|yrs?|yo|ish|x|p|kg|cm|mm|ft|gb|mb)$", re.I)
 _SPACED = re.compile(r"(?<![\w'])(?:[^\W\d_](?: {1,2}|[.\-_*] ?)){3,}[^\W\d_](?![\w'])")
+# Three letters spaced out ("c u t") are joined only into a known word: three single letters in a row are
+# also text-speak ("r u a ...") and initials, which four in a row rarely are.
+_SPACED_THREE = re.compile(r"(?<![\w'])[^\W\d_](?: |[.\-_*] ?)[^\W\d_](?: |[.\-_*] ?)[^\W\d_](?![\w'])")
 _RUN = re.compile(r"[a-z]{10,}")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _TO = re.compile(r"\b(want|wants|wanted|going|gonna|have|has|had|got|need|needs|wanna|like|used|try|trying|tryna|able|ready|about) 2\b", re.I)
@@ -157,6 +161,7 @@ class Reader:
         latin = sum(ch.isascii() for ch in letters) >= len(letters) / 2
         text = _TOKEN.sub(lambda m: self._token(m, latin), text)
         text = _SPACED.sub(self._spaced, text)
+        text = _SPACED_THREE.sub(self._spaced_three, text)
         text = text.lower()
         text = _TO.sub(r"\1 to", text)
         text = _RUN.sub(self._run, text)
@@ -183,6 +188,10 @@ class Reader:
             words = [re.sub(r"[ .\-_*]", "", w) for w in span.split("  ")]
             return " ".join(w for w in words if w)
         return " " + re.sub(r"[ .\-_*]", "", span) + " "
+
+    def _spaced_three(self, m: re.Match) -> str:
+        word = re.sub(r"[ .\-_*]", "", m.group(0))
+        return f" {word} " if word.lower() in self.words else m.group(0)
 
     def _run(self, m: re.Match) -> str:
         letters = _REPEATS.sub(r"\1\1", m.group(0))
