@@ -29,6 +29,7 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])(?:\s+(?P<rest>.*)|$)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HARD_BREAK = re.compile(r"(?: {2,}|\\)$")
+SHORT_LINE_WORDS = 8
 _NUMBERED = re.compile(r"^\(?(?:\d{1,2}(?:\.\d{1,2})+|\d{1,2}[.)]|[a-z][.)]|\([a-z]\)|[ivx]{1,4}[.)])\s+\S")
 _HTML_TABLE = re.compile(r"^\s*<table\b", re.IGNORECASE)
 _HTML_ROW = re.compile(r"<tr\b.*?</tr>", re.IGNORECASE | re.S)
@@ -48,6 +49,7 @@ _INLINE = (
     (re.compile(r"~~(.+?)~~"), r"\1"),
     (re.compile(r"`([^`]*)`"), r"\1"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),  # escapes
+    (re.compile(r"(?<!\\)\\\s*$"), ""),  # a backslash ending a line: a hard line break, not a character
 )
 
 
@@ -116,6 +118,7 @@ def markdown_lines(raw: str) -> list[Line]:
     lines: list[Line] = []
     blank = True
     fenced = False
+    listing = False  # lines after a lead-in that ends in a hard line break, each one of its items
     i = 0
     while i < len(source):
         text = source[i].replace("\t", "    ")
@@ -194,7 +197,19 @@ def markdown_lines(raw: str) -> list[Line]:
             continue
         # A hard line break (two spaces or a backslash at the line's end) before a numbered line: the
         # policy's own numbered paragraphs ("5.1 Those open to adults ...,  " then "5.2 Those for ...").
-        numbered_after_break = i >= 2 and _HARD_BREAK.search(source[i - 2]) is not None and _NUMBERED.match(words)
+        after_break = i >= 2 and _HARD_BREAK.search(source[i - 2]) is not None
+        numbered_after_break = after_break and _NUMBERED.match(words)
+        # Lines after a lead-in ("... including:\" then "Physical signs", "Behavioural concerns") that end
+        # in a hard line break, or are each a few capitalised words with no full stop (a Word list that
+        # lost its markers): each is an item of the lead-in, not a wrapped sentence.
+        few_words = len(words.split()) <= SHORT_LINE_WORDS and words[:1].isupper() and not words.endswith(TERMINAL)
+        listing = (few_words or (after_break and not words.endswith(TERMINAL))) and not numbered_after_break \
+            and not blank and previous is not None and (previous.text.endswith(":") or listing)
+        if listing:
+            # ... which is what the lead-in lists: an item of it, as if the list had its markers
+            lines.append(Line(words, indent, True, False, marker=("glyph", "\u2022"), hard_break=True))
+            blank = False
+            continue
         if previous is not None and not blank and not previous.heading and not previous.row and not numbered_after_break \
                 and not (previous.text.endswith(TERMINAL) and words[:1].isupper()):
             # A wrapped line: it runs on from the line above (a paragraph's, or a list item's lazily).

@@ -174,6 +174,20 @@ def test_sub_items_numbered_under_an_item_cite_the_policys_number_and_carry_that
     assert by_id["3.2.1.2.1"].context == "Prohibited Activities for Workers."
 
 
+def test_markdown_lines_a_lead_in_lists_without_markers_are_its_items(tmp_path):
+    # A Word list that lost its markers on the way to Markdown, after a backslash line break; a numbered
+    # paragraph after the list is a paragraph again, and the backslash is syntax, never quoted.
+    path = tmp_path / "signs.md"
+    path.write_text("## Signs\n\n* Staff know the signs of abuse, including:\\\n  Physical signs  \n  Behavioural concerns  \n"
+                    "  Abandonment\n\n## Contacts\n\n1.1 The club is run by:  \nThe Committee  \n"
+                    "1.2 The club is based in Leeds.  \n", encoding="utf-8")
+    clauses = build_clauses(load_document(path))
+    items = [c for c in clauses if c.context == "Staff know the signs of abuse, including:"]
+    assert [c.text for c in items] == ["Physical signs", "Behavioural concerns", "Abandonment"]
+    assert not any("\\" in c.full_text for c in clauses)
+    assert next(c for c in clauses if c.text.startswith("1.2")).context == ""
+
+
 def test_ids_are_unique_across_the_documents_of_a_folder(tmp_path):
     for name in ("photos.md", "phones.md"):
         (tmp_path / name).write_text(f"# Purpose\n\nThis is the {name} policy.\n\n# Rules\n\nRule one of {name}.\n",
