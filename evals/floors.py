@@ -266,3 +266,13 @@ ROUTER_FRESH17_RECALL_MIN = 0.994
 ROUTER_FRESH17_KIND_RECALL_MIN = 0.95
 ROUTER_FRESH17_FPR_MAX = 0.14
 ROUTER_FRESH17_FPR_HARD_NEGATIVE_MAX = 0.14
+# FRESH18 (explorer17, brownie10, dancebr14: 344 messages), measured blind twice before it was read: with the
+# router as at the start of that stop, recall 0.969 (186 of 192), ordinary messages routed 0.243; with that
+# stop's changes (made from FRESH17 and the earlier splits), 0.969 and 0.237. Read afterwards, with its fixes
+# (a question about "you" the writer says is theirs, "because i did"; a decision not to be around; how high a
+# bridge is; things put in order over a conversation; Portuguese cutting, and "vai me matar" as an idiom):
+# recall 1.000, ordinary messages routed 0.230, hard negatives 0.243. The measured figures, not goals.
+ROUTER_FRESH18_RECALL_MIN = 0.994
+ROUTER_FRESH18_KIND_RECALL_MIN = 0.95
+ROUTER_FRESH18_FPR_MAX = 0.235
+ROUTER_FRESH18_FPR_HARD_NEGATIVE_MAX = 0.245

@@ -87,12 +87,18 @@ FRESH16_AUTHORS = ("ukr14", "careleaver19", "minibus66")
 # Three more, asked as FRESH16 was and measured the same way: a 15-year-old footballer writing English,
 # Turkish and both, a 12-year-old gymnast in online slang, a 45-year-old volunteer junior cricket coach.
 FRESH17_AUTHORS = ("turk15", "gym12", "cricketvol45")
+# Three more, asked as FRESH17 was, measured blind with the router as at the start of the stop and with that
+# stop's changes (made from FRESH17 and the earlier splits): a 17-year-old autistic young leader at a Scout
+# troop, a 10-year-old at a Brownies-style group who spells by sound, a 14-year-old street dancer writing
+# English and Brazilian Portuguese.
+FRESH18_AUTHORS = ("explorer17", "brownie10", "dancebr14")
 AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
            "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS, "fresh6": FRESH6_AUTHORS,
            "fresh7": FRESH7_AUTHORS, "fresh8": FRESH8_AUTHORS, "fresh9": FRESH9_AUTHORS,
            "fresh10": FRESH10_AUTHORS, "fresh11": FRESH11_AUTHORS,
            "fresh12": FRESH12_AUTHORS, "fresh13": FRESH13_AUTHORS, "fresh14": FRESH14_AUTHORS,
-           "fresh15": FRESH15_AUTHORS, "fresh16": FRESH16_AUTHORS, "fresh17": FRESH17_AUTHORS}
+           "fresh15": FRESH15_AUTHORS, "fresh16": FRESH16_AUTHORS, "fresh17": FRESH17_AUTHORS,
+           "fresh18": FRESH18_AUTHORS}
 SPLITS = tuple(AUTHORS)
 # Each held-out split's floors in evals/floors.py: <PREFIX>_RECALL_MIN, _KIND_RECALL_MIN, _FPR_MAX and
 # _FPR_HARD_NEGATIVE_MAX (the test split's carry the older name ROUTER_BLIND).

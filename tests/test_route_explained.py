@@ -33,6 +33,7 @@ from assistant.route import Router
     "teachers are abusing us with homework this term lol, can homework club stay open later?",
     "my daughter is gutted about missing the competition, she has flu",
     "we only got to play our game for ten minutes because the hall was double booked",
+    "can you get a badge if you do the first aid course? because i did",  # owned, but no harm in it
 ])
 def test_a_figure_of_speech_beside_its_cause_is_answered(router: Router, message: str) -> None:
     assert router.route(message).route == "question"
@@ -58,6 +59,10 @@ def test_a_figure_of_speech_beside_its_cause_is_answered(router: Router, message
     "my coach stays behind after training with one girl, just the two of them, every week",
     "my uncle plays a game with me in the dark when he babysits",
     "the coach does extra private lessons with the door shut, its weird if u know what i mean",  # said by hinting
+    "is it normal if you cut yourself a bit when you're stressed? cos i do",  # a question about "you", owned
+    "is it ok for an adult to smack you for being cheeky? because my uncle does it",
+    "i have decided i am not going to be around for the concert. its all sorted",
+    "i looked up how high the multi storey car park is",
 ])
 def test_the_same_words_meant_still_route(router: Router, message: str) -> None:
     assert router.route(message).is_disclosure

@@ -126,6 +126,7 @@ OTHER_LANGUAGE_DISCLOSURES = {
     "turkish-does-not-want-to-live": "artik yasamak istemiyorum",
     "turkish-photos-spread-for-money": "fotograflarimi herkese yayacakmis para istiyor",
     "turkish-forced-marriage": "yazin beni zorla evlendirecekler",
+    "portuguese-cutting-again": "to me cortando de novo e ninguem sabe",
 }
 
 
@@ -144,6 +145,7 @@ def test_disclosures_in_other_languages_route(rules_only: Router, router: Router
     "kaykhlini n7mel l kit dyal l equipe",  # "he has me carry the team's kit"
     "el coach da5al el vestiaire 3ashan ye2olna el score",  # "the coach came into the changing room to tell us the score"
     "el wifi 2atalni el yom",  # "the wifi killed me today"
+    "minha mae vai me matar se eu perder o onibus",  # Portuguese: "mum will kill me if I miss the bus"
 ])
 def test_ordinary_messages_in_arabic_in_latin_letters_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     # The rules only: the scorer, trained on two writers of Arabic, routes some ordinary Arabic too,

@@ -2,15 +2,17 @@
 routed match carries (the writer, a report, someone of the writer's own, a time).
 
 A match inside a frame is cleared only when nothing specific overrides it: the writer harmed, a person
-of the writer's own, a time, a report. What this module does not do: find matches or frames
+of the writer's own, a time, a report, or the writer saying it is theirs (``owned_reading`` then also reads
+a question about "you" as about the writer). What this module does not do: find matches or frames
 (``assistant.route.lexicon``) or decide a route (``assistant.route.router``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
-from assistant.route.lexicon import Analysis, Match
+from assistant.route.lexicon import Analysis, Lexicon, Match
 
 # Families whose matches a benign secret (a surprise party) can clear.
 _BENIGN_CLEARS = frozenset({"grooming"})
@@ -30,6 +32,8 @@ def cleared(a: Analysis, h: Match) -> bool:
     """A frame clears a match only when nothing specific overrides it (negation never clears)."""
     if not framed(a, h):
         return a.joking and not h.strong  # "shes dead when i get home lol"
+    if a.owned and h.strong:
+        return False  # the writer says it is theirs: "is it ok for a grown up to slap you ... because my nan does it"
     if not h.strong:
         # a weak signal inside a question about procedure, a story or a hypothetical; not one done to
         # the writer's own person at a time or again ("my ex hit our youngest again, who do I ring")
@@ -48,6 +52,27 @@ def cleared(a: Analysis, h: Match) -> bool:
     if a.fiction:
         return not own_person  # a story, a course or the news yields only to the writer's own people
     return not (a.report or a.event or own_person or (a.recurrence and (h.possessive or h.first_person)))
+
+
+# "you" as the writer: the subject after "if", "when" or a question's verb, or opening a clause, is "i";
+# elsewhere "you" is "me", "yourself" "myself", "your" "my".
+_GENERIC_YOU = (
+    (re.compile(r"\b(if|when|whenever|do|did|can|could|should|would|will|have|are|were) you\b"), r"\1 i"),
+    (re.compile(r"(^|\| )you\b"), r"\1i"),
+    (re.compile(r"\byourself\b"), "myself"),
+    (re.compile(r"\byour\b"), "my"),
+    (re.compile(r"\byou\b"), "me"),
+)
+
+
+def owned_reading(lexicon: Lexicon, norm: str) -> str | None:
+    """A question about "you" read as the writer's own, when the writer says it is ("is it bad if you cut
+    yourself a tiny bit | because i did"); None when the message says no such thing."""
+    if lexicon.owned is None or " you" not in f" {norm}" or not lexicon.owned.search(norm):
+        return None
+    for pattern, replacement in _GENERIC_YOU:
+        norm = pattern.sub(replacement, norm)
+    return norm
 
 
 def cue(a: Analysis, hits: Sequence[Match]) -> str:

@@ -78,6 +78,7 @@ class Analysis:
     heavy: bool  # heavy harm vocabulary anywhere (for the DSL signpost on procedural questions)
     child_cues: int
     adult_cues: int
+    owned: bool = False  # the writer says a question's harm is theirs ("... because i did", "because my nan does it")
 
     @property
     def framed(self) -> bool:
@@ -197,6 +198,7 @@ class Lexicon:
         self.adult_speaker = c("adult_speaker")
         self.heavy = c("heavy")
         self.joking = c("joking")
+        self.owned = c("owned")
         # A person of the writer's own ("my stepdad", "our coach"): a clause that names one is about someone real.
         self.own_person = _compile(["(?:my|our) (?:\\w+ ){0,1}(?:%FAMNOUN%|%KIDNOUN%|%STAFFNOUN%)"], macros, "own_person") \
             if {"FAMNOUN", "KIDNOUN", "STAFFNOUN"} <= set(macros) else None
@@ -307,6 +309,7 @@ class Lexicon:
             figurative=self.figurative is not None and norm != cues,
             child_cues=len(self.child_speaker.findall(norm)) if self.child_speaker else 0,
             adult_cues=len(self.adult_speaker.findall(norm)) if self.adult_speaker else 0,
+            owned=found(self.owned),
         )
 
     def blank_idioms(self, norm: str) -> str:

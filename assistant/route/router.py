@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal, Sequence, get_args
 
-from assistant.route.frames import cleared, cue, framed
+from assistant.route.frames import cleared, cue, framed, owned_reading
 from assistant.route.language import LanguageIdentifier, default_identifier, fold
 from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon
 from assistant.route.reader import Reader, Words
@@ -192,6 +192,11 @@ class Router:
                 return as_shown
         if turn.decision.is_disclosure:
             return turn
+        owned = owned_reading(self.lexicon, read_norm)
+        if owned is not None:  # a question about "you", and the writer says it is theirs
+            as_own = self._read(owned, "?" in message)
+            if as_own.decision.is_disclosure:
+                return as_own
         clause = self._clauses(read_norm)
         if clause is not None:
             return clause
