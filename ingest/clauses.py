@@ -230,7 +230,7 @@ def build_clauses(document: Document) -> list[Clause]:
         lead_in: Clause | None = None  # the paragraph introducing the list being read
         list_open = False
         numbered_parent = ""  # the last decimal-numbered clause, which lettered items belong to
-        numbered_lines: dict[str, Clause] = {}  # the section's decimal-numbered paragraphs, by number
+        numbered_lines: dict[str, Clause] = {}  # the section's decimal-numbered clauses (paragraphs and items), by number
         unnumbered = 0
         for ordinal, unit in enumerate(section.units, start=1):
             head, options = unit[0], unit[1:]
