@@ -191,6 +191,12 @@ def test_english_text_speak_is_read_as_english(router: Router, message: str) -> 
     assert router.route(message).route != "language"
 
 
+@pytest.mark.parametrize("message", ["cn i txt a kid on my own fone", "cn u tell me wen club starts"])
+def test_text_speak_permission_questions_are_answered(router: Router, message: str) -> None:
+    # "cn" is "can": read as written, "i txt a kid on my own fone" was a statement about a child.
+    assert router.route(message).route == "question"
+
+
 # --- a question in front never hides a disclosure ------------------------------------------------
 
 FRAMED = {
