@@ -29,6 +29,7 @@ from typing import Sequence
 
 from ingest.lines import CONTENTS_TITLE, TERMINAL, is_lead_in
 from ingest.load import Block, Document
+from ingest.markers import DECIMAL_NUMBER
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
 PARSER_VERSION = "23"
@@ -252,7 +253,7 @@ def build_clauses(document: Document) -> list[Clause]:
             context, depends_on = "", None
             # "3.1.1.2.1 Sexual activity or contact ..." under "3.1.1.2 Prohibited Activities for Workers.":
             # numbered under a short line, it is that line's item, whatever the line's punctuation.
-            parent = numbered_lines.get(number.rpartition(".")[0]) if "." in number and _DECIMAL.fullmatch(number) else None
+            parent = numbered_lines.get(_decimal_parent(number))
             if parent is not None and len(parent.text) <= NESTED_LEAD_IN_CHARS:
                 context, depends_on = parent.text, parent.clause_id
             elif is_item and lead_in is not None:
@@ -281,7 +282,7 @@ def build_clauses(document: Document) -> list[Clause]:
                 else:
                     candidate = clause_id + (f"({option.number})" if option.number else f".{_option_letter(n)}")
                 # "3.2.1.3.1" depends on "3.2.1.3 Prohibited Activities for ... Workers.", not on "3.2.1"
-                parent = nested.get(option.number.rpartition(".")[0]) if "." in option.number else None
+                parent = nested.get(_decimal_parent(option.number))
                 clauses.append(Clause(
                     clause_id=unique(candidate), document=document.name, section=section.title,
                     ordinal=n + 1, position=position, page=option.page, page_index=option.page_index,
@@ -305,7 +306,12 @@ def build_clauses(document: Document) -> list[Clause]:
 
 # A paragraph that opens with the policy's own decimal number ("5.4 At events ...", "10.2 Unacceptable
 # behaviour ..."): the number a reader finds on the page, so its id. Not a quantity ("1.5 hours").
-_OWN_NUMBER = re.compile(r"(\d{1,2}(?:\.\d{1,2}){1,4})\s+(?=[A-Z\u2018\u201c'\"(])")
+_OWN_NUMBER = re.compile(r"((?=\d{1,2}\.\d)" + DECIMAL_NUMBER + r")\s+(?=[A-Z\u2018\u201c'\"(])")
+
+
+def _decimal_parent(number: str) -> str:
+    """The number a decimal number sits under ("3.2.1" for "3.2.1.3"); "" for a top-level or other label."""
+    return number.rpartition(".")[0] if _DECIMAL.fullmatch(number) else ""
 
 
 def _own_number(block: Block) -> str:

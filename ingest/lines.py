@@ -26,11 +26,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from ingest.markers import SUB_GLYPHS, heads_what_follows, marker_key, marker_of, next_label, run_in_items
+from ingest.markers import DECIMAL_NUMBER, SUB_GLYPHS, heads_what_follows, marker_key, marker_of, next_label, run_in_items
 from ingest.words import join_line
 
 _ADDRESS = re.compile(r"\S@\S+\.[a-z]|https?://|\bwww\.", re.IGNORECASE)
-_NUMBERED_HEADING = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+(?P<rest>[A-Z(\"'\u2018\u201c].*)$")
+_NUMBERED_HEADING = re.compile(r"^(?P<num>" + DECIMAL_NUMBER + r")\.?\s+(?P<rest>[A-Z(\"'\u2018\u201c].*)$")
 # A contents page's own title, as the PDF reader and the clause builder recognise it.
 CONTENTS_TITLE = re.compile(r"^(?:table of )?contents?$|^index$|^contents page$", re.IGNORECASE)
 MINOR_WORDS = frozenset(
@@ -230,7 +230,7 @@ class Reader:
         """A heading the format marks (a Word heading style, Markdown's #): its level and number."""
         if line.marker and line.marker[0] == "number":
             return line.heading, line.marker[1]
-        numbered = re.match(r"^(\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+\S", line.text) or re.match(r"^\(([a-z]|[ivx]{1,5})\)\s+\S", line.text)
+        numbered = re.match(r"^(" + DECIMAL_NUMBER + r")\.?\s+\S", line.text) or re.match(r"^\(([a-z]|[ivx]{1,5})\)\s+\S", line.text)
         return line.heading, numbered.group(1) if numbered else ""
 
     def _runs_on(self, i: int) -> bool:

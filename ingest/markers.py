@@ -28,10 +28,13 @@ GLYPHS = "\x7f\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0a8\u2022\u25cf\u25aa\u25a0\u25e6
 # item only with a space and a word after it ("\u00a7 12" is a section of an Act; "\u00fcber" a word).
 WINGDINGS_AS_LATIN = "\u00d8\u00fc\u00a8\u00a7"
 SUB_GLYPHS = frozenset({"o", "\u25e6", "\u25aa", "\u2043", "\u25c7"})  # conventionally second-level
+# A policy's decimal number, one to five levels ("3", "2.3", "3.2.1.3.4"): list markers, numbered
+# headings and numbered paragraphs all read it with this.
+DECIMAL_NUMBER = r"\d{1,2}(?:\.\d{1,2}){0,4}"
 _MARKER = re.compile(
     r"^(?:(?P<glyph>[" + GLYPHS + r"])\s*|(?P<dash>[*\-+])\s+|(?P<o>o)\s+"
     r"|(?P<wing>[" + WINGDINGS_AS_LATIN + r"])\s+(?=[A-Za-z\u2018\u201c'\"(])"
-    r"|(?P<num>(?:\d{1,2}(?:\.\d{1,2}){0,4}|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s*(?=\S)|(?P<paren>\((?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,5})\))\s*(?=\S))"
+    r"|(?P<num>(?:" + DECIMAL_NUMBER + r"|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s*(?=\S)|(?P<paren>\((?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,5})\))\s*(?=\S))"
     r"(?P<rest>\S.*)$"
 )
 
