@@ -297,7 +297,7 @@ class Lexicon:
             confidence=found(self.confidence) and found(self.confidence_asked),
             # a part opening with a question word counts as asked: a clause read alone has lost its "?"
             # ("if a parent makes an allegation about one of our teachers, who decides ...")
-            question=question_mark or first_word_is_question(cues) or _opens_question(cues) or found(self.procedural),
+            question=question_mark or _opens_question(cues) or found(self.procedural),
             report=report,
             event=event,
             recurrence=recurrence,
