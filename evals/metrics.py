@@ -129,7 +129,12 @@ def canonical_text(text: str, markdown: bool = False) -> str:
     # cannot tell a word from a broken address); a hyphen between letters may be kept or dropped when
     # it is joined ("online-bullying", "autho-rised" -> "authorised"), so hyphens inside words do not count.
     text = _INNER_HYPHEN.sub("", _LINE_END_HYPHEN.sub(r"\1-", text))
+    # A superscript ordinal is one word with its number, as the reader joins it ("26" + "th birthday").
+    text = _ORDINAL.sub(r"\1\2", text)
     return " ".join(text.split())
+
+
+_ORDINAL = re.compile(r"(\d)\s+(st|nd|rd|th)\b")
 
 
 def markdown_as_read(text: str) -> str:

@@ -27,12 +27,12 @@ import string
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from ingest.lines import CONTENTS_TITLE, TERMINAL, is_lead_in
+from ingest.wording import CONTENTS_TITLE, TERMINAL, is_lead_in
 from ingest.load import Block, Document
 from ingest.markers import DECIMAL_NUMBER
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
-PARSER_VERSION = "23"
+PARSER_VERSION = "24"
 
 OPENING_ABBREVIATION = "OPEN"
 OPENING_LABEL = "Introduction"
@@ -140,7 +140,8 @@ def _is_contents(section: _Section) -> bool:
     ends no sentence. Its entries would only echo the headings, and draw questions from the clauses."""
     if not any(CONTENTS_TITLE.match(part) for part in section.title.split(SECTION_SEPARATOR)):
         return False
-    return all(len(block.text.split()) <= 15 and not block.text.rstrip().endswith(TERMINAL)
+    # A heading can be a question ("Who can be a permit mentor?"), so only a full stop or "!" ends a sentence.
+    return all(len(block.text.split()) <= 15 and not block.text.rstrip().endswith((".", "!"))
                for unit in section.units for block in unit)
 
 
@@ -188,7 +189,15 @@ def _sections(blocks: Sequence[Block]) -> list[_Section]:
             units[-1].append(block)
         else:
             units.append([block])
-    return [s for s in sections if s.units and not _is_contents(s)]
+    # A "Contents" heading set above the body's headings would be every later section's parent: it names
+    # only the contents list, which is left out, so the body's sections lose it from their titles.
+    return [_without_contents(s) for s in sections if s.units and not _is_contents(s)]
+
+
+def _without_contents(section: _Section) -> _Section:
+    parts = section.title.split(SECTION_SEPARATOR)
+    kept = [part for part in parts if not CONTENTS_TITLE.match(part.strip())]
+    return section if len(kept) == len(parts) or not kept else replace(section, title=SECTION_SEPARATOR.join(kept))
 
 
 def _document_numbered(sections: list[_Section]) -> bool:
@@ -230,6 +239,7 @@ def build_clauses(document: Document) -> list[Clause]:
             plain_prefix = key
         lead_in: Clause | None = None  # the paragraph introducing the list being read
         list_open = False
+        asked: Clause | None = None  # a question the clauses after it answer (an FAQ), until the next one
         numbered_parent = ""  # the last decimal-numbered clause, which lettered items belong to
         numbered_lines: dict[str, Clause] = {}  # the section's decimal-numbered clauses (paragraphs and items), by number
         unnumbered = 0
@@ -265,6 +275,11 @@ def build_clauses(document: Document) -> list[Clause]:
                 # Short lines after "... is:" or "Staff must not:" with no list marker (a name under "The
                 # nominated governor is:", bullets the export lost) are what the lead-in introduces.
                 context, depends_on = lead_in.text, lead_in.clause_id
+            answers = depends_on is None and asked is not None and not _asks(head.text)
+            if answers:
+                # "Q. Can they still do their permit?" then "A. Ideally, ...": the answer is quoted under its
+                # question, and the question with its answer.
+                context, depends_on = asked.text, asked.clause_id
             clause = Clause(
                 clause_id=clause_id, document=document.name, section=section.title, ordinal=ordinal,
                 position=position, page=head.page, page_index=head.page_index, text=head.text,
@@ -290,10 +305,12 @@ def build_clauses(document: Document) -> list[Clause]:
                 ))
                 if option.number and _DECIMAL.fullmatch(option.number):
                     nested[option.number] = option.text
-            if is_item:
+            if depends_on is None and not options and _asks(head.text):
+                asked = clause
+            if is_item and not answers:
                 list_open = lead_in is not None
                 continue
-            if head.kind == "paragraph" and depends_on is None:
+            if head.kind in ("paragraph", "bullet") and (depends_on is None or answers):
                 # A paragraph introducing a list ("Staff must not:", or one that stops mid-sentence)
                 # is the context of every item that follows it until the next paragraph.
                 introduces = not options and (is_lead_in(head.text) or not head.text.endswith(TERMINAL + (";", ")", '"')))
@@ -302,6 +319,11 @@ def build_clauses(document: Document) -> list[Clause]:
             elif depends_on is None:
                 lead_in, list_open = None, False
     return _with_items(clauses)
+
+
+def _asks(text: str) -> bool:
+    """A question standing alone as a clause: an FAQ's question, which the clauses after it answer."""
+    return text.rstrip().endswith("?") and len(text) <= QUESTION_CHARS
 
 
 # A paragraph that opens with the policy's own decimal number ("5.4 At events ...", "10.2 Unacceptable
@@ -329,6 +351,7 @@ def _closes_list(text: str) -> bool:
 # numbered under it; a longer one is a clause of its own that happens to have sub-clauses.
 NESTED_LEAD_IN_CHARS = 100
 SHORT_ITEM_CHARS = 200  # longer, an unmarked paragraph after a lead-in is read as a paragraph of its own
+QUESTION_CHARS = 400  # longer, a paragraph ending in "?" is prose that asks, not an FAQ's question
 
 
 def _with_items(clauses: list[Clause]) -> list[Clause]:

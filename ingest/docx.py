@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ingest.lines import TERMINAL, Line
+from ingest.lines import Line
+from ingest.wording import TERMINAL
 from ingest.markdown import holds_a_value, table_row_text
 from ingest.markers import marker_of
 from ingest.text import clean, normalise_space

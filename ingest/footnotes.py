@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ingest.lines import TERMINAL, Line
+from ingest.lines import Line
+from ingest.wording import TERMINAL
 
 # A footnote is set in type this much smaller than the body, or smaller.
 FOOTNOTE_SIZE = 0.85

@@ -16,7 +16,8 @@ how much of it is bold. ``blocks_from_lines`` turns lines into headings, paragra
   "online-bullying", which keeps its hyphen).
 
 What this module does not do: read files (``ingest.pdf``, ``ingest.load``), remove page furniture
-(``ingest.pdf`` does, before lines get here) or decide clause ids (``ingest.clauses``).
+(``ingest.pdf`` does, before lines get here), decide clause ids (``ingest.clauses``) or read what a line's
+words alone say (a heading's number, a label, a lead-in: ``ingest.wording``).
 """
 
 from __future__ import annotations
@@ -28,22 +29,9 @@ from typing import Iterable, Sequence
 
 from ingest.markers import DECIMAL_NUMBER, SUB_GLYPHS, heads_what_follows, marker_key, marker_of, next_label, run_in_items
 from ingest.words import join_line
+from ingest.wording import CONTINUING_WORDS, NUMBERED_HEADING, TERMINAL, follows, heading_number, is_caps_heading, is_label, is_lead_in, unfinished_heading
 
 _ADDRESS = re.compile(r"\S@\S+\.[a-z]|https?://|\bwww\.", re.IGNORECASE)
-_NUMBERED_HEADING = re.compile(r"^(?P<num>" + DECIMAL_NUMBER + r")\.?\s+(?P<rest>[A-Z(\"'\u2018\u201c].*)$")
-# A contents page's own title, as the PDF reader and the clause builder recognise it.
-CONTENTS_TITLE = re.compile(r"^(?:table of )?contents?$|^index$|^contents page$", re.IGNORECASE)
-MINOR_WORDS = frozenset(
-    "a an and as at by for from in including into of on or the to with vs via".split()
-)
-# A line ending in one of these cannot end a sentence: the next line continues it.
-_CONTINUING_WORDS = MINOR_WORDS | {"our", "we", "will", "be", "is", "are", "that", "which", "who", "any", "all"}
-_VERBISH = re.compile(
-    r"\b(?:must|will|shall|should|may|can|could|would|are|is|was|were|be|been|have|has|had|need|needs|do|does|"
-    r"include|includes|including|such as|follow|following|below|not|never|always|aim|aims|ensure|means?)\b",
-    re.IGNORECASE,
-)
-TERMINAL = (".", "!", "?")
 HEADING_SIZE_RATIO = 1.12  # a line this much larger than the body text is a heading (when short)
 BOLD_SHARE = 0.85  # a line this bold is styled as a heading (when short)
 
@@ -88,51 +76,6 @@ class RawBlock:
 _RUN_IN_LABEL = re.compile(r"\S:\s+\S")
 
 
-def is_title_case(text: str) -> bool:
-    words = re.findall(r"[A-Za-z][A-Za-z'\u2019\-]*", text)
-    significant = [w for w in words if w.lower() not in MINOR_WORDS]
-    if not significant:
-        return False
-    capitalised = sum(1 for w in significant if w[0].isupper())
-    return capitalised / len(significant) >= 0.75 and words[0][0].isupper()
-
-
-def _is_caps_heading(text: str) -> bool:
-    """An ALL CAPS line of at most ten words that does not end a sentence ("TRAINING REQUIREMENTS")."""
-    return text.isupper() and any(c.isalpha() for c in text) and len(text.split()) <= 10 and not text.endswith(TERMINAL)
-
-
-def is_label(text: str) -> bool:
-    """A short label line ("Pupils:", "Parents and carers:") rather than a lead-in ("Staff must not:")."""
-    if not text.endswith(":"):
-        return False
-    body = text[:-1].strip()
-    words = body.split()
-    return 0 < len(words) <= 4 and body[:1].isupper() and not _VERBISH.search(body)
-
-
-def is_lead_in(text: str) -> bool:
-    """Does this text introduce the list that follows it ("...will include:", "they should.....")?"""
-    stripped = text.rstrip()
-    return stripped.endswith((":", "\u2026", "...", ":-")) and not is_label(stripped)
-
-
-def _heading_number(text: str) -> tuple[str, str] | None:
-    m = _NUMBERED_HEADING.match(text)
-    if m and len(m["rest"].split()) <= 12 and not m["rest"].rstrip().endswith((".", ",", ";")):
-        return m["num"], m["rest"]
-    m = re.match(r"^\((?P<num>[a-z]|[ivx]{1,5})\)\s+(?P<rest>[A-Z].*)$", text)
-    if m and len(m["rest"].split()) <= 10 and not m["rest"].rstrip().endswith((".", ",", ";", ":")):
-        return m["num"], m["rest"]
-    return None
-
-
-def _follows(previous: str, number: str) -> bool:
-    """Is ``number`` the one after ``previous`` at its depth ("9" after "8", "2.4" after "2.3")?"""
-    last, parts = previous.split("."), number.split(".")
-    return len(last) == len(parts) and last[:-1] == parts[:-1] and next_label(last[-1], parts[-1])
-
-
 class Reader:
     """Reads a document's lines into blocks; ``styled`` says the document marks headings by size or weight."""
 
@@ -166,12 +109,22 @@ class Reader:
         if (marker and marker[0] == "glyph") or _ADDRESS.search(text):
             return None  # a bulleted line is a list item, and one giving an email or web address is content
         continuing = previous is not None and previous.kind != "heading" and not line.gap_before and not line.new_page
-        numbered = _heading_number(text)
+        if previous is not None and previous.kind == "heading" and not line.gap_before and not line.new_page \
+                and unfinished_heading(previous.last) and abs(line.bold - previous.line.bold) < 0.2 and not marker_of(text):
+            return None  # the rest of a heading that wrapped (see unfinished_heading)
+        numbered = heading_number(text)
         after = self.lines[i + 1] if i + 1 < len(self.lines) else None
         after_text = after.text if after is not None else ""
         if self.styled:
             if line.size >= HEADING_SIZE_RATIO and len(words) <= 20:
                 return (1 if line.size >= 1.3 else 2), numbered[0] if numbered else ""
+            following = NUMBERED_HEADING.match(text)
+            if following and line.bold >= BOLD_SHARE and len(words) <= 24 and not is_lead_in(text) \
+                    and self._last_heading is not None \
+                    and "." in following["num"] and follows(self._last_heading[0], following["num"]):
+                # "8.4 Procedure for reporting the taking of, and use of, inappropriate ... events" after a bold
+                # "8.3 ...": the next number of the document's bold numbered headings, however long.
+                return self._last_heading[1], following["num"]
             if line.bold >= BOLD_SHARE and len(words) <= 14 and (not text.endswith(TERMINAL) or numbered) \
                     and (not text.endswith(":") or is_label(text) or (numbered and is_label(numbered[1]))) \
                     and (not continuing or (numbered and previous.line.bold < BOLD_SHARE)
@@ -182,8 +135,8 @@ class Reader:
                 # see); other bold lines there may be a bold phrase inside a paragraph.
                 return 3, numbered[0] if numbered else ""
             if numbered and (line.gap_before or line.new_page) and not text.endswith(TERMINAL + (":",)) \
-                    and not (previous is not None and previous.kind == "bullet" and _follows(previous.number, numbered[0])) \
-                    and self._last_heading is not None and _follows(self._last_heading[0], numbered[0]):
+                    and not (previous is not None and previous.kind == "bullet" and follows(previous.number, numbered[0])) \
+                    and self._last_heading is not None and follows(self._last_heading[0], numbered[0]):
                 # "9. Risk Assessment" set plain after a bold "8. TRAINING": the next number of the
                 # document's own numbered headings is one, however its author forgot to style it.
                 return self._last_heading[1], numbered[0]
@@ -195,7 +148,7 @@ class Reader:
         if continuing and not (numbered or is_label(text)):
             # An ALL CAPS line after a finished sentence is a heading even with no gap before it: some
             # exports (Word's "Print to PDF") leave no paragraph spacing the reader can see.
-            if _is_caps_heading(text) and self._ends_block(previous) and not after_text[:1].islower():
+            if is_caps_heading(text) and self._ends_block(previous) and not after_text[:1].islower():
                 return 1, ""
             return None
         if numbered and self._runs_on(i) and _RUN_IN_LABEL.search(text):
@@ -207,7 +160,7 @@ class Reader:
             return 3, ""
         if text.endswith(TERMINAL + (":",)) or marker_of(text):
             return None
-        if _is_caps_heading(text):
+        if is_caps_heading(text):
             return 1, ""
         standalone = line.gap_before or line.new_page or previous is None or previous.kind == "heading"
         if not standalone or len(words) > 9 or len(text) > 0.7 * self.full_width:
@@ -244,7 +197,7 @@ class Reader:
         finished sentence, back at the margin after a list item, or set in capitals as well?"""
         if previous.line.bold >= BOLD_SHARE:
             return False
-        return self._ends_block(previous) or _is_caps_heading(line.text) \
+        return self._ends_block(previous) or is_caps_heading(line.text) \
             or (previous.kind == "bullet" and line.indent < previous.indent - 2)
 
     @staticmethod
@@ -342,7 +295,8 @@ class Reader:
         first = heading.line
         return (not line.gap_before and not line.new_page and not line.hard_break and not line.heading
                 and not _ADDRESS.search(line.text)  # an email or web address is content, as for a heading
-                and first.size >= HEADING_SIZE_RATIO and abs(line.size - first.size) < 0.05
+                and (first.size >= HEADING_SIZE_RATIO or unfinished_heading(heading.last))
+                and abs(line.size - first.size) < 0.05
                 and abs(line.bold - first.bold) < 0.2 and not heading.last.endswith(TERMINAL + (":",))
                 and len(heading.pieces) < 3 and len(heading.text.split()) + len(line.text.split()) <= 24)
 
@@ -362,7 +316,7 @@ class Reader:
         if first.islower() or first in ",;)]-\u2013":
             return True
         last_word = previous.rsplit(None, 1)[-1].lower() if previous.strip() else ""
-        if previous.endswith(("-", ",")) or last_word in _CONTINUING_WORDS:
+        if previous.endswith(("-", ",")) or last_word in CONTINUING_WORDS:
             return True
         if current.kind == "bullet":
             # An item runs on across a page break, or a text export's stray blank line, until its

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.lines import TERMINAL, Line
+from ingest.lines import Line
+from ingest.wording import TERMINAL
 from ingest.text import clean
 
 _FRONT_MATTER = re.compile(r"\A(?:---|\+\+\+)\s*\n.*?\n(?:---|\+\+\+|\.\.\.)\s*(?:\n|\Z)", re.S)

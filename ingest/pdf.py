@@ -31,7 +31,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.lines import BOLD_SHARE, CONTENTS_TITLE, HEADING_SIZE_RATIO, Line
+from ingest.lines import BOLD_SHARE, HEADING_SIZE_RATIO, Line
+from ingest.wording import CONTENTS_TITLE
 from ingest.markers import lone_marker
 from ingest.pdf_tables import table_grids, table_rows
 from ingest.text import clean
@@ -341,14 +342,25 @@ def _contents_positions(pages: list[list[_Raw]], dropped: set[tuple[int, int]]) 
     out: set[tuple[int, int]] = set()
     for p, page in enumerate(pages):
         body = [(i, " ".join(r.text.split())) for i, r in enumerate(page) if r.text.strip() and (p, i) not in dropped]
+        # An entry too long for its dots, or wrapped onto a second line ("8.3 Procedure for exemption ... -",
+        # "participants ..... 5"), sits between entries: up to CONTENTS_GAP such lines belong to the list.
         run: list[int] = []
+        gap: list[int] = []
         for n in range(len(body) + 1):
             if n < len(body) and _CONTENTS_ENTRY.match(body[n][1]):
+                run.extend(gap if run else [])
                 run.append(n)
+                gap = []
                 continue
-            if len(run) >= 3:
+            if n < len(body) and run and len(gap) < CONTENTS_GAP:
+                gap.append(n)
+                continue
+            if sum(1 for k in run if _CONTENTS_ENTRY.match(body[k][1])) >= 3:
                 out.update((p, body[k][0]) for k in run)
                 if run[0] > 0 and CONTENTS_TITLE.match(body[run[0] - 1][1]):
                     out.add((p, body[run[0] - 1][0]))
-            run = []
+            run, gap = [], []
     return out
+
+
+CONTENTS_GAP = 2

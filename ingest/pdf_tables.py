@@ -26,7 +26,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.lines import BOLD_SHARE, TERMINAL
+from ingest.lines import BOLD_SHARE
+from ingest.wording import TERMINAL
 from ingest.markdown import holds_a_value, table_row_text
 from ingest.words import join_line
 

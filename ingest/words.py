@@ -56,4 +56,9 @@ def join_line(left: str, right: str, known: Counter | frozenset = frozenset()) -
         return left[:-1], right
     if left.endswith("-") and len(left) > 1 and left[-2].isalpha():
         return left, right
+    if left[-1:].isdigit() and _ORDINAL_SUFFIX.match(right):
+        return left, right  # a superscript ordinal the PDF set on a line of its own: "26" + "th birthday"
     return left, " " + right
+
+
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)\b")

@@ -148,3 +148,49 @@ def test_encrypted_pdf_is_refused_with_a_reason(tmp_path):
         writer.write(fh)
     with pytest.raises(LoadError, match="password-protected"):
         load_document(path)
+
+
+def _built(*blocks):
+    from pathlib import Path
+
+    from ingest.load import Block, Document
+
+    return build_clauses(Document(Path("guide.pdf"), "guide.pdf", "pdf", tuple(Block(*b) for b in blocks)))
+
+
+def test_an_faq_answer_is_quoted_under_its_question_and_the_question_with_its_answer():
+    # As a PDF's FAQ page reads: "Q." and "A." as markers, and an answer running on into a second paragraph.
+    from assistant.answer import Citation
+
+    clauses = {c.text: c for c in _built(
+        ("heading", "FAQs", 1),
+        ("bullet", "An 18-year old Ranger is taking away Rangers under 18. Do they need a DBS check?", 1, None, None, "Q"),
+        ("bullet", "No, as this is a peer group event, recruitment checks aren't required.", 1, None, None, "A"),
+        ("bullet", "Can a leader keep using the old permit?", 1, None, None, "Q"),
+        ("paragraph", "A Yes. They can use it until their 26th birthday."),
+        ("paragraph", "Please note, a group all over 18 needs a Level three course."))}
+    answer = clauses["No, as this is a peer group event, recruitment checks aren't required."]
+    assert answer.context == "An 18-year old Ranger is taking away Rangers under 18. Do they need a DBS check?"
+    question = Citation.of(clauses["Can a leader keep using the old permit?"])
+    assert question.text.split("\n") == ["Can a leader keep using the old permit?",
+                                         "A Yes. They can use it until their 26th birthday.",
+                                         "Please note, a group all over 18 needs a Level three course."]
+    assert clauses["Please note, a group all over 18 needs a Level three course."].context == "Can a leader keep using the old permit?"
+
+
+def test_a_contents_list_set_above_the_body_headings_is_left_out_and_parents_no_section():
+    # A contents table whose entries have no page numbers, one a question; "Contents" set larger than the body's headings.
+    clauses = _built(("heading", "Contents", 1), ("row", "What: Introduction | Page: 2"),
+                     ("row", "What: Guidance for mentors | Who can be a permit mentor?"),
+                     ("heading", "Introduction", 2), ("paragraph", "The permit lets young leaders run a residential."),
+                     ("heading", "The group", 2), ("paragraph", "They can take a maximum of eight and a minimum of four."))
+    assert [(c.section, c.text) for c in clauses] == [
+        ("Introduction", "The permit lets young leaders run a residential."),
+        ("The group", "They can take a maximum of eight and a minimum of four.")]
+
+
+def test_a_superscript_ordinal_on_a_line_of_its_own_joins_its_number():
+    from ingest.words import join_line
+
+    assert "".join(join_line("until her 26", "th birthday.")) == "until her 26th birthday."
+    assert "".join(join_line("aged 16", "the club asks")) == "aged 16 the club asks"

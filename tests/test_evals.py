@@ -105,6 +105,14 @@ def test_an_address_broken_at_a_hyphen_is_verbatim_with_or_without_the_space_the
     assert not verbatim_in("list: https://www.example.org/your-scb/55- downloads-and-links now", source)
 
 
+def test_a_superscript_ordinal_the_pdf_set_on_its_own_line_is_verbatim_joined_to_its_number():
+    from evals.metrics import verbatim_in
+
+    source = "using her Senior Section permit until her 26\nth birthday. They can"
+    assert verbatim_in("until her 26th birthday.", source)
+    assert not verbatim_in("until her 25th birthday.", source)
+
+
 def test_router_rates_per_slice():
     records = [
         {"label": 1, "slice": "neglect", "routed": True, "core": True},

@@ -1,0 +1,75 @@
+"""What a line's words alone say, whatever the page shows: a heading's number and whether one numbered
+heading follows another, a label ("Pupils:") or a lead-in ("Staff must not:"), an ALL CAPS
+heading, a heading line that runs on, a contents page's title, and the stops that end a sentence.
+
+What this module does not do: read a line's layout (indent, size, weight, gaps) or build blocks (``ingest.lines``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.markers import DECIMAL_NUMBER, next_label
+
+NUMBERED_HEADING = re.compile(r"^(?P<num>" + DECIMAL_NUMBER + r")\.?\s+(?P<rest>[A-Z(\"'\u2018\u201c].*)$")
+# A contents page's own title, as the PDF reader and the clause builder recognise it.
+CONTENTS_TITLE = re.compile(r"^(?:table of )?contents?$|^index$|^contents page$", re.IGNORECASE)
+MINOR_WORDS = frozenset(
+    "a an and as at by for from in including into of on or the to with vs via".split()
+)
+# A line ending in one of these cannot end a sentence: the next line continues it.
+CONTINUING_WORDS = MINOR_WORDS | {"our", "we", "will", "be", "is", "are", "that", "which", "who", "any", "all"}
+_VERBISH = re.compile(
+    r"\b(?:must|will|shall|should|may|can|could|would|are|is|was|were|be|been|have|has|had|need|needs|do|does|"
+    r"include|includes|including|such as|follow|following|below|not|never|always|aim|aims|ensure|means?)\b",
+    re.IGNORECASE,
+)
+TERMINAL = (".", "!", "?")
+
+
+def is_caps_heading(text: str) -> bool:
+    """An ALL CAPS line of at most ten words that does not end a sentence ("TRAINING REQUIREMENTS")."""
+    return text.isupper() and any(c.isalpha() for c in text) and len(text.split()) <= 10 and not text.endswith(TERMINAL)
+
+
+def is_label(text: str) -> bool:
+    """A short label line ("Pupils:", "Parents and carers:") rather than a lead-in ("Staff must not:")."""
+    if not text.endswith(":"):
+        return False
+    body = text[:-1].strip()
+    words = body.split()
+    return 0 < len(words) <= 4 and body[:1].isupper() and not _VERBISH.search(body)
+
+
+def is_lead_in(text: str) -> bool:
+    """Does this text introduce the list that follows it ("...will include:", "they should.....")?"""
+    stripped = text.rstrip()
+    if _FOLLOWING.search(stripped):
+        return True  # "... and determine the following;": a list follows, whatever stop the author typed
+    return stripped.endswith((":", "\u2026", "...", ":-")) and not is_label(stripped)
+
+
+_FOLLOWING = re.compile(r"\b(?:the following|as follows)\s*[;.]$")
+
+
+def heading_number(text: str) -> tuple[str, str] | None:
+    m = NUMBERED_HEADING.match(text)
+    if m and len(m["rest"].split()) <= 12 and not m["rest"].rstrip().endswith((".", ",", ";")):
+        return m["num"], m["rest"]
+    m = re.match(r"^\((?P<num>[a-z]|[ivx]{1,5})\)\s+(?P<rest>[A-Z].*)$", text)
+    if m and len(m["rest"].split()) <= 10 and not m["rest"].rstrip().endswith((".", ",", ";", ":")):
+        return m["num"], m["rest"]
+    return None
+
+
+def unfinished_heading(text: str) -> bool:
+    """A heading line that stops on a dash or a minor word runs on in the next line ("... at a Swimming WA
+    event -" over "participants", "... images at" over "Swimming WA events")."""
+    words = text.split()
+    return bool(words) and (text.endswith((" -", " \u2013", " \u2014")) or words[-1].lower() in MINOR_WORDS)
+
+
+def follows(previous: str, number: str) -> bool:
+    """Is ``number`` the one after ``previous`` at its depth ("9" after "8", "2.4" after "2.3")?"""
+    last, parts = previous.split("."), number.split(".")
+    return len(last) == len(parts) and last[:-1] == parts[:-1] and next_label(last[-1], parts[-1])

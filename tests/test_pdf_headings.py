@@ -1,0 +1,50 @@
+"""Numbered headings and contents lists as a sport's governing body exported them: bold decimal headings
+too long for a heading's usual length or wrapped onto a second line, and a contents list whose longer
+entries lost their dot leaders or wrapped."""
+
+from __future__ import annotations
+
+from ingest.clauses import build_clauses
+from ingest.load import load_document
+from test_pdf_layout import pdf_clauses, pdf_sections
+
+
+def test_bold_numbered_headings_in_sequence_stay_headings_however_long_or_wrapped(tmp_path):
+    lines = [(72, 740, "Photography Policy", 16, True), (72, 710, "8. Requirements and Responsibilities", 12, True),
+             (72, 690, "8.1 Guidelines for the use of images", 11, True), (72, 670, "Published photos show the whole sport."),
+             (72, 650, "8.2 Procedure for obtaining permission to take photographs at a club event -", 11, True),
+             (80, 636, "participants", 11, True), (72, 616, "Every entry form carries this policy."),
+             (72, 596, "8.3 Procedure for exemption to take a photograph, film or video at a club event - participants.", 11, True),
+             (72, 576, "Members may withdraw their permission in writing."),
+             (72, 556, "8.4 Procedure for reporting the taking of, and use of, inappropriate and unauthorised images at", 11, True),
+             (80, 542, "club events", 11, True), (72, 522, "Spectators tell the club representative."),
+             (72, 502, "8.5 Terms for photographers", 11, True), (72, 482, "Photographers wear a vest.")]
+    sections = pdf_sections(tmp_path, lines)
+    assert sections["Every entry form carries this policy."].endswith(
+        "8.2 Procedure for obtaining permission to take photographs at a club event - participants")
+    assert sections["Members may withdraw their permission in writing."].endswith("\u203a 8.3 Procedure for exemption to take "
+                                                                                  "a photograph, film or video at a club event - participants.")
+    assert sections["Spectators tell the club representative."].endswith("and unauthorised images at club events")
+    assert sections["Photographers wear a vest."] == "8. Requirements and Responsibilities \u203a 8.5 Terms for photographers"
+    assert "participants" not in sections and "club events" not in sections
+
+
+def test_contents_entries_that_lost_their_dots_or_wrapped_are_left_out_with_the_rest(tmp_path):
+    contents = [(72, 740, "TABLE OF CONTENTS", 12, True), (72, 720, "1. Overview ............................................ 3"),
+                (72, 706, "2. Scope ................................................ 3"),
+                (72, 692, "3.1 Procedure for obtaining permission to take photographs at a club event - participants 4"),
+                (72, 678, "3.2 Procedure for exemption to take a photograph at a club event -"),
+                (80, 664, "participants ............................................ 5"),
+                (72, 650, "4. Confidentiality ...................................... 6")]
+    body = [(72, 740, "1. Overview", 12, True), (72, 720, "The club supports safe photography."),
+            (72, 700, "2. Scope", 12, True), (72, 680, "This policy covers every event.")]
+    texts = [c.text for c in pdf_clauses(tmp_path, [contents, body])]
+    assert texts == ["The club supports safe photography.", "This policy covers every event."]
+
+
+def test_a_lead_in_ending_the_following_with_a_semicolon_still_introduces_its_list(tmp_path):
+    path = tmp_path / "photos.md"
+    path.write_text("## Reporting\n\nThe representative will approach the photographer and determine the following;\n\n"
+                    "- Name of the photographer\n- Which club they represent\n", encoding="utf-8")
+    clauses = {c.text: c for c in build_clauses(load_document(path))}
+    assert clauses["Which club they represent"].context.endswith("determine the following;")
