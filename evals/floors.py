@@ -276,3 +276,22 @@ ROUTER_FRESH18_RECALL_MIN = 0.994
 ROUTER_FRESH18_KIND_RECALL_MIN = 0.95
 ROUTER_FRESH18_FPR_MAX = 0.235
 ROUTER_FRESH18_FPR_HARD_NEGATIVE_MAX = 0.245
+# FRESH19 (orch13pl, inclusive34, judo9: 338 messages), measured blind with the router as at the start of that
+# stop: recall 0.989 (186 of 188: how many pills "to not wake up"; Polish self-harm told over several turns),
+# ordinary messages routed 0.347, hard negatives 0.348. Read afterwards, with its fixes (a question how to die
+# is no procedure; a blade from a sharpener; a judo throw; a medicine's side effects; a threat taken back; a
+# threat after "if i tell" no longer blanked as an idiom; an "if" clause run on into a question): recall 1.000,
+# ordinary messages routed 0.293, hard negatives 0.296. The measured figures, not goals.
+ROUTER_FRESH19_RECALL_MIN = 0.994
+ROUTER_FRESH19_KIND_RECALL_MIN = 0.95
+ROUTER_FRESH19_FPR_MAX = 0.30
+ROUTER_FRESH19_FPR_HARD_NEGATIVE_MAX = 0.30
+# FRESH20 (urdu13, beavermum, street17: 338 messages), measured blind with the router as at the start of that
+# stop, recall 0.989 (186 of 188: "did it again ... on my leg, deeper this time"; "s.a'd me"), ordinary messages
+# routed 0.207; with FRESH19's fixes, 0.989 and 0.200. Read afterwards, with its fixes ("SA'd" as a code word;
+# food that is burnt; help with homework; a hacked account selling crypto; "battered by this cold"; English
+# "violating" no Romanian word): recall 1.000, ordinary messages routed 0.160, hard negatives 0.163.
+ROUTER_FRESH20_RECALL_MIN = 0.994
+ROUTER_FRESH20_KIND_RECALL_MIN = 0.95
+ROUTER_FRESH20_FPR_MAX = 0.165
+ROUTER_FRESH20_FPR_HARD_NEGATIVE_MAX = 0.17

@@ -92,13 +92,21 @@ FRESH17_AUTHORS = ("turk15", "gym12", "cricketvol45")
 # troop, a 10-year-old at a Brownies-style group who spells by sound, a 14-year-old street dancer writing
 # English and Brazilian Portuguese.
 FRESH18_AUTHORS = ("explorer17", "brownie10", "dancebr14")
+# Three more, asked as FRESH18 was, measured blind with the router as at the start of that stop: a 13-year-old
+# violinist at a youth orchestra writing English and Polish, a 34-year-old man with a learning disability at an
+# inclusive drama and sports group, a 9-year-old at a judo club.
+FRESH19_AUTHORS = ("orch13pl", "inclusive34", "judo9")
+# Three more, asked as FRESH19 was, written while that stop's fixes were made and measured blind with the router
+# as at its start and with those fixes: a 13-year-old cricketer writing English and Urdu in Latin letters, a
+# mother of three who helps at Beavers, a 17-year-old at a youth boxing project writing London slang.
+FRESH20_AUTHORS = ("urdu13", "beavermum", "street17")
 AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
            "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS, "fresh6": FRESH6_AUTHORS,
            "fresh7": FRESH7_AUTHORS, "fresh8": FRESH8_AUTHORS, "fresh9": FRESH9_AUTHORS,
            "fresh10": FRESH10_AUTHORS, "fresh11": FRESH11_AUTHORS,
            "fresh12": FRESH12_AUTHORS, "fresh13": FRESH13_AUTHORS, "fresh14": FRESH14_AUTHORS,
            "fresh15": FRESH15_AUTHORS, "fresh16": FRESH16_AUTHORS, "fresh17": FRESH17_AUTHORS,
-           "fresh18": FRESH18_AUTHORS}
+           "fresh18": FRESH18_AUTHORS, "fresh19": FRESH19_AUTHORS, "fresh20": FRESH20_AUTHORS}
 SPLITS = tuple(AUTHORS)
 # Each held-out split's floors in evals/floors.py: <PREFIX>_RECALL_MIN, _KIND_RECALL_MIN, _FPR_MAX and
 # _FPR_HARD_NEGATIVE_MAX (the test split's carry the older name ROUTER_BLIND).

@@ -17,7 +17,7 @@ from typing import Iterable, Literal, Sequence, get_args
 
 from assistant.route.frames import cleared, cue, framed, owned_reading
 from assistant.route.language import LanguageIdentifier, default_identifier, fold
-from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon
+from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon, Match
 from assistant.route.reader import Reader, Words
 from assistant.route.scorer import SCORER_PATH, Scorer
 from assistant.route.semantic import SEMANTIC_PATH, SemanticLayer, load_layer
@@ -282,7 +282,7 @@ class Router:
         if strong_only:
             return None
         weak = [h for h in a.hits if not h.strong and not cleared(a, h)]
-        points = sum(self.lexicon.weights[f] for f in _unique(h.family for h in weak))
+        points = _weak_points(weak, self.lexicon.weights)
         if points > 0 and a.specific:
             points += SPECIFIC_BONUS
         if points >= WEAK_THRESHOLD:
@@ -296,7 +296,7 @@ class Router:
         families = a.families()
         strong = [h for h in a.hits if h.strong]
         weak = [h for h in a.hits if not h.strong and not cleared(a, h)]
-        points = sum(self.lexicon.weights[f] for f in _unique(h.family for h in weak))
+        points = _weak_points(weak, self.lexicon.weights)
         if points > 0 and a.specific:
             points += SPECIFIC_BONUS
         signpost = bool(strong) or (a.heavy and a.framed)
@@ -364,6 +364,20 @@ def _window(earlier: Sequence[str], message: str) -> list[str]:
         window.insert(0, turn)
         budget -= len(turn)
     return window
+
+
+def _weak_points(weak: Sequence[Match], weights: dict[str, float]) -> float:
+    """Each family's weight once; a family whose every match is words another family already counted adds
+    nothing ("photos of me" is a word of two families, and one sign)."""
+    spans: set[tuple[int, int]] = set()
+    points = 0.0
+    for family in sorted(_unique(h.family for h in weak), key=lambda f: -weights[f]):
+        own = {(h.start, h.end) for h in weak if h.family == family}
+        if own <= spans:
+            continue
+        points += weights[family]
+        spans |= own
+    return points
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

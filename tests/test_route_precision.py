@@ -1,0 +1,64 @@
+"""Words the rules once read as harm where a person means something ordinary, each beside the same words
+told as harm, which still route: a pregnancy, nits, a toast burnt, a photo asked for, a treat withheld,
+waiting outside a hall, help with homework, a throw in judo, a medicine's side effects, a cold that
+"battered" the children, a threat taken back, a hacked account selling crypto, English slang that is a
+Romanian word; and harm the rules missed: a question of how many pills, a blade from a sharpener,
+"it" done again on the writer's leg, a threat after telling, a question asked after an "if" clause."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.route import Router
+
+
+@pytest.mark.parametrize("message", [
+    "do pregnant players have to sign a waiver to play",
+    "I just found out I'm pregnant - will they make me take a pregnancy test to keep playing?",
+    "i got nits AGAIN so mum says i cant come till theyre gone",
+    "the toast at homework club is always burnt and theres never any jam left",
+    "can i have a photo of me on the club facebook with my medal? my mum said ask",
+    "my support worker wont let me have a takeaway tonight, she says its too late",
+    "what time do they open the hall doors on sat? we always get there at 9 and have to stand outside in the rain",
+    "Can my support worker come in the art room with me or does she have to wait outside in the car. She wants to watch",
+    "is homework club on today? i need help with the periodic table",
+    "a big brown belt threw me really hard in randori, they should put us with people the same size",
+    "i hurt my elbow in randori and its all swollen so i wont be at camp tomorrow",
+    "my new tablets make me dizzy so my support worker says stay in this week, sorry",
+    "the kids have been absolutely battered by this cold, none of us will be at swimming",
+    "if Steve gets the main part again im going to kill him lol only joking",
+    "the other leaders are going to strangle me, i forgot the sausages for campfire night",
+    "if my brother touches my new gi i will kill him",
+    "someone hacked my insta and its posting crypto ads, how do i get it back",
+    "the wifi in here is violating me, cant even load the session plan",
+    "if a coach shouted at a kid would he get sacked",
+    "my mum wants to know if the photos of me from the competition can be taken off the website",
+    "if i have to play this scale one more time im literally throwing myself out the window",
+])
+def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
+    assert not rules_only.route(message).is_disclosure
+
+
+@pytest.mark.parametrize("message", [
+    "im 14 and i think im pregnant",
+    "i think im pregnant and im scared to tell anyone",
+    "my coach got me pregnant",
+    "i always have nits and nobody ever treats them",
+    "i got burnt with a cigarette by my stepdad",
+    "he has a photo of me in my underwear",
+    "my dad wont let me have any food till he gets home",
+    "my stepdad makes me stand outside in the cold for hours",
+    "i need help",
+    "my dad threw me against the wall",
+    "he hacked my instagram and posted my photos",
+    "m a violat",  # Romanian: he raped me
+    "how many of mums pills do you have to take to not wake up. asking for real",
+    "i did it again. the scratching thing but with the blade from my sharpener",
+    "can i get plasters from the first aid box without saying what for. did it again last night on my leg, deeper this time",
+    "if i tell he will kill me",
+    "if my dad finds out he will kill me",
+    "someone at the club SA'd me in the changing rooms",
+    "if my dad hits me again will i get taken into care",
+])
+def test_the_same_words_told_as_harm_still_route_on_the_rules(rules_only: Router, message: str) -> None:
+    assert rules_only.route(message).is_disclosure
