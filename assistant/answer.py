@@ -87,6 +87,36 @@ _ANSWER_KINDS = (
 )
 
 
+# "Who's the safeguarding lead?" is best answered by the clause that names them, but a role answers it
+# too ("the DSL"), so this kind only brings a naming clause forward (``stating_first``), never refuses.
+_PREFERRED_KINDS = (
+    ("person", re.compile(r"\bwho(?:'s|’s| is| are|s)\s+(?:the|our|your|their|\w+'s|\w+’s)\s+(?:\S+\s+){0,4}?(?:lead|officer|person|"
+                          r"co-?ordinator|manager|leader|worker|head|dsls?|dso|cwo|lado|trustee|chair|director|minister|"
+                          r"vicar|deputy|contact)s?\b", re.IGNORECASE), _PERSON_NAME),
+)
+# How close to the best clause's score a clause stating the asked-for fact must be to come first.
+STATED_MIN_RATIO = 0.7
+
+
+def stating_first(question: str, hits: Sequence[Hit], min_ratio: float = STATED_MIN_RATIO) -> list[Hit]:
+    """The hits, with a clause that names the person the question asks for first when the best one does
+    not and it scores nearly as well ("who's the safeguarding lead?": the clause naming them). Only for
+    the kinds that never refuse: for the others, the best clause not stating the fact is the sign that the
+    policy does not say (a clause further down giving some other number would answer the wrong question)."""
+    hits = list(hits)
+    for _, asks, states in _PREFERRED_KINDS:
+        if not asks.search(question):
+            continue
+        if hits and not states.search(hits[0].clause.full_text):
+            for i, hit in enumerate(hits[1:3], start=1):
+                if hit.score < hits[0].score * min_ratio:
+                    break
+                if states.search(hit.clause.full_text):
+                    return [hit, *hits[:i], *hits[i + 1:]]
+        return hits
+    return hits
+
+
 def missing_answer_kind(question: str, clause_text: str) -> str:
     """The kind of fact the question asks for that the clause does not state ("" when none is missing)."""
     for kind, asks, states in _ANSWER_KINDS:
@@ -231,9 +261,10 @@ def compose(
     signpost: bool = False,
 ) -> Answer:
     """The extractive answer for a retrieval (or not_covered when the best clause does not answer)."""
-    hits, question_hint = retrieval.hits, retrieval.query
+    question_hint = retrieval.query
+    hits = stating_first(question_hint, retrieval.hits)
     missing = missing_answer_kind(question_hint, hits[0].clause.full_text) if hits else ""
-    if missing or not is_covered(hits, calibration, retrieval.unknown_share):
+    if missing or not is_covered(retrieval.hits, calibration, retrieval.unknown_share):
         online = any(w in question_hint.lower() for w in ("social media", "facebook", "instagram", "website", "post"))
         lines = [NOT_COVERED, who_to_ask(role, contacts, online_presence=online)]
         if signpost:

@@ -201,3 +201,17 @@ def test_a_turn_routed_by_accumulated_signals_is_never_context_later(fake_assist
     answer = fake_assistant.ask("and zoom?", history=history)
     assert answer.notice is not None
     assert all("canary" not in q for q in fake_assistant.retriever.queries)
+
+
+def test_asked_who_the_lead_is_the_clause_naming_them_comes_first_when_nearly_as_strong(tmp_path):
+    path = tmp_path / "safeguarding.md"
+    path.write_text("# Safeguarding Lead\n\nThe club will appoint a safeguarding lead with overall responsibility.\n\n"
+                    "The current Safeguarding Lead is: Thomas Brown.\n", encoding="utf-8")
+    appoint, named = build_clauses(load_document(path))
+    hits = [_hit(appoint, 0.82), _hit(named, 0.60)]
+    answer = compose(_found(hits, "who's the safeguarding lead at the club right now?"), "parent", Contacts())
+    assert answer.route == "answer" and answer.citations[0].text == "The current Safeguarding Lead is: Thomas Brown."
+    # Not when the naming clause is far weaker, nor for a question about what the lead does.
+    assert compose(_found([_hit(appoint, 0.82), _hit(named, 0.40)], "who's the safeguarding lead?"), "parent",
+                   Contacts()).citations[0].clause_id == appoint.clause_id
+    assert compose(_found(hits, "what does the safeguarding lead do?"), "parent", Contacts()).citations[0].clause_id == appoint.clause_id
