@@ -240,6 +240,7 @@ def build_clauses(document: Document) -> list[Clause]:
         lead_in: Clause | None = None  # the paragraph introducing the list being read
         list_open = False
         asked: Clause | None = None  # a question the clauses after it answer (an FAQ), until the next one
+        answered = 0  # clauses quoted under it so far
         numbered_parent = ""  # the last decimal-numbered clause, which lettered items belong to
         numbered_lines: dict[str, Clause] = {}  # the section's decimal-numbered clauses (paragraphs and items), by number
         unnumbered = 0
@@ -275,8 +276,9 @@ def build_clauses(document: Document) -> list[Clause]:
                 # Short lines after "... is:" or "Staff must not:" with no list marker (a name under "The
                 # nominated governor is:", bullets the export lost) are what the lead-in introduces.
                 context, depends_on = lead_in.text, lead_in.clause_id
-            answers = depends_on is None and asked is not None and not _asks(head.text)
+            answers = depends_on is None and asked is not None and not _asks(head.text) and answered < QUESTION_ANSWERS
             if answers:
+                answered += 1
                 # "Q. Can they still do their permit?" then "A. Ideally, ...": the answer is quoted under its
                 # question, and the question with its answer.
                 context, depends_on = asked.text, asked.clause_id
@@ -306,7 +308,7 @@ def build_clauses(document: Document) -> list[Clause]:
                 if option.number and _DECIMAL.fullmatch(option.number):
                     nested[option.number] = option.text
             if depends_on is None and not options and _asks(head.text):
-                asked = clause
+                asked, answered = clause, 0
             if is_item and not answers:
                 list_open = lead_in is not None
                 continue
@@ -352,6 +354,9 @@ def _closes_list(text: str) -> bool:
 NESTED_LEAD_IN_CHARS = 100
 SHORT_ITEM_CHARS = 200  # longer, an unmarked paragraph after a lead-in is read as a paragraph of its own
 QUESTION_CHARS = 400  # longer, a paragraph ending in "?" is prose that asks, not an FAQ's question
+# An FAQ answers in a few paragraphs; a question standing over a whole section ("What is abuse?") is prose,
+# and its question would be quoted with every paragraph of the section.
+QUESTION_ANSWERS = 4
 
 
 def _with_items(clauses: list[Clause]) -> list[Clause]:

@@ -176,6 +176,10 @@ def test_an_faq_answer_is_quoted_under_its_question_and_the_question_with_its_an
                                          "A Yes. They can use it until their 26th birthday.",
                                          "Please note, a group all over 18 needs a Level three course."]
     assert clauses["Please note, a group all over 18 needs a Level three course."].context == "Can a leader keep using the old permit?"
+    # A question over a whole section is prose: at most four clauses are quoted under it.
+    clauses = _built(("heading", "Abuse", 1), ("paragraph", "What is abuse?"),
+                     *[("paragraph", f"Abuse can take form {n}.") for n in range(1, 7)])
+    assert [c.context for c in clauses[1:]] == ["What is abuse?"] * 4 + ["", ""]
 
 
 def test_a_contents_list_set_above_the_body_headings_is_left_out_and_parents_no_section():
