@@ -34,6 +34,7 @@ from assistant.route import Router
     "if a coach shouted at a kid would he get sacked",
     "my mum wants to know if the photos of me from the competition can be taken off the website",
     "if i have to play this scale one more time im literally throwing myself out the window",
+    "photos of her on the club website from the gala",  # one phrase of two families is one sign
 ])
 def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     assert not rules_only.route(message).is_disclosure
