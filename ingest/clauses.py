@@ -307,7 +307,9 @@ def build_clauses(document: Document) -> list[Clause]:
                 ))
                 if option.number and _DECIMAL.fullmatch(option.number):
                     nested[option.number] = option.text
-            if depends_on is None and not options and _asks(head.text):
+            # A paragraph that asks, or an item marked "Q."; not a list item that happens to end in "?" ("Do not
+            # ask leading questions - Why? How? What?"), whose sibling items answer nothing.
+            if depends_on is None and not options and _asks(head.text) and (not is_item or head.number.upper() == "Q"):
                 asked, answered = clause, 0
             if is_item and not answers:
                 list_open = lead_in is not None

@@ -109,9 +109,9 @@ class Reader:
         if (marker and marker[0] == "glyph") or _ADDRESS.search(text):
             return None  # a bulleted line is a list item, and one giving an email or web address is content
         continuing = previous is not None and previous.kind != "heading" and not line.gap_before and not line.new_page
-        if previous is not None and previous.kind == "heading" and not line.gap_before and not line.new_page \
-                and unfinished_heading(previous.last) and abs(line.bold - previous.line.bold) < 0.2 and not marker_of(text):
-            return None  # the rest of a heading that wrapped (see unfinished_heading)
+        if previous is not None and previous.kind == "heading" and unfinished_heading(previous.last) \
+                and not marker_of(text) and self._continues_heading(previous, line):
+            return None  # the rest of a heading that wrapped (see unfinished_heading), joined to it
         numbered = heading_number(text)
         after = self.lines[i + 1] if i + 1 < len(self.lines) else None
         after_text = after.text if after is not None else ""

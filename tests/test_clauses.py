@@ -176,6 +176,10 @@ def test_an_faq_answer_is_quoted_under_its_question_and_the_question_with_its_an
                                          "A Yes. They can use it until their 26th birthday.",
                                          "Please note, a group all over 18 needs a Level three course."]
     assert clauses["Please note, a group all over 18 needs a Level three course."].context == "Can a leader keep using the old permit?"
+    # A list item that ends in "?" asks nothing of the items after it.
+    clauses = _built(("heading", "Things not to say", 1), ("bullet", "Do not ask leading questions - Why? How? What?", 1),
+                     ("bullet", "Do not make false promises.", 1))
+    assert clauses[1].context == "" and clauses[0].items == ()
     # A question over a whole section is prose: at most four clauses are quoted under it.
     clauses = _built(("heading", "Abuse", 1), ("paragraph", "What is abuse?"),
                      *[("paragraph", f"Abuse can take form {n}.") for n in range(1, 7)])
