@@ -27,7 +27,7 @@ import string
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from ingest.wording import CONTENTS_TITLE, TERMINAL, is_lead_in
+from ingest.wording import CONTENTS_TITLE, TERMINAL, asks, is_lead_in
 from ingest.load import Block, Document
 from ingest.markers import DECIMAL_NUMBER
 
@@ -276,7 +276,7 @@ def build_clauses(document: Document) -> list[Clause]:
                 # Short lines after "... is:" or "Staff must not:" with no list marker (a name under "The
                 # nominated governor is:", bullets the export lost) are what the lead-in introduces.
                 context, depends_on = lead_in.text, lead_in.clause_id
-            answers = depends_on is None and asked is not None and not _asks(head.text) and answered < QUESTION_ANSWERS
+            answers = depends_on is None and asked is not None and not asks(head.text) and answered < QUESTION_ANSWERS
             if answers:
                 answered += 1
                 # "Q. Can they still do their permit?" then "A. Ideally, ...": the answer is quoted under its
@@ -309,7 +309,7 @@ def build_clauses(document: Document) -> list[Clause]:
                     nested[option.number] = option.text
             # A paragraph that asks, or an item marked "Q."; not a list item that happens to end in "?" ("Do not
             # ask leading questions - Why? How? What?"), whose sibling items answer nothing.
-            if depends_on is None and not options and _asks(head.text) and (not is_item or head.number.upper() == "Q"):
+            if depends_on is None and not options and asks(head.text) and (not is_item or head.number.upper() == "Q"):
                 asked, answered = clause, 0
             if is_item and not answers:
                 list_open = lead_in is not None
@@ -323,11 +323,6 @@ def build_clauses(document: Document) -> list[Clause]:
             elif depends_on is None:
                 lead_in, list_open = None, False
     return _with_items(clauses)
-
-
-def _asks(text: str) -> bool:
-    """A question standing alone as a clause: an FAQ's question, which the clauses after it answer."""
-    return text.rstrip().endswith("?") and len(text) <= QUESTION_CHARS
 
 
 # A paragraph that opens with the policy's own decimal number ("5.4 At events ...", "10.2 Unacceptable
@@ -355,7 +350,6 @@ def _closes_list(text: str) -> bool:
 # numbered under it; a longer one is a clause of its own that happens to have sub-clauses.
 NESTED_LEAD_IN_CHARS = 100
 SHORT_ITEM_CHARS = 200  # longer, an unmarked paragraph after a lead-in is read as a paragraph of its own
-QUESTION_CHARS = 400  # longer, a paragraph ending in "?" is prose that asks, not an FAQ's question
 # An FAQ answers in a few paragraphs; a question standing over a whole section ("What is abuse?") is prose,
 # and its question would be quoted with every paragraph of the section.
 QUESTION_ANSWERS = 4

@@ -1,6 +1,6 @@
 """What a line's words alone say, whatever the page shows: a heading's number and whether one numbered
-heading follows another, a label ("Pupils:") or a lead-in ("Staff must not:"), an ALL CAPS
-heading, a heading line that runs on, a contents page's title, and the stops that end a sentence.
+heading follows another, a label ("Pupils:") or a lead-in ("Staff must not:"), an FAQ's question, an ALL
+CAPS heading, a heading line that runs on, a contents page's title, and the stops that end a sentence.
 
 What this module does not do: read a line's layout (indent, size, weight, gaps) or build blocks (``ingest.lines``).
 """
@@ -73,3 +73,11 @@ def follows(previous: str, number: str) -> bool:
     """Is ``number`` the one after ``previous`` at its depth ("9" after "8", "2.4" after "2.3")?"""
     last, parts = previous.split("."), number.split(".")
     return len(last) == len(parts) and last[:-1] == parts[:-1] and next_label(last[-1], parts[-1])
+
+
+def asks(text: str) -> bool:
+    """A question standing alone as a clause: an FAQ's question, which the clauses after it answer."""
+    return text.rstrip().endswith("?") and len(text) <= QUESTION_CHARS
+
+
+QUESTION_CHARS = 400  # longer, a paragraph ending in "?" is prose that asks, not an FAQ's question
