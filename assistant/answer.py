@@ -104,16 +104,14 @@ def stating_first(question: str, hits: Sequence[Hit], min_ratio: float = STATED_
     the kinds that never refuse: for the others, the best clause not stating the fact is the sign that the
     policy does not say (a clause further down giving some other number would answer the wrong question)."""
     hits = list(hits)
-    for _, asks, states in _PREFERRED_KINDS:
-        if not asks.search(question):
-            continue
-        if hits and not states.search(hits[0].clause.full_text):
-            for i, hit in enumerate(hits[1:3], start=1):
-                if hit.score < hits[0].score * min_ratio:
-                    break
-                if states.search(hit.clause.full_text):
-                    return [hit, *hits[:i], *hits[i + 1:]]
+    states = next((states for _, asks, states in _PREFERRED_KINDS if asks.search(question)), None)  # the first kind asked
+    if states is None or not hits or states.search(hits[0].clause.full_text):
         return hits
+    for i, hit in enumerate(hits[1:3], start=1):
+        if hit.score < hits[0].score * min_ratio:
+            break
+        if states.search(hit.clause.full_text):
+            return [hit, *hits[:i], *hits[i + 1:]]
     return hits
 
 

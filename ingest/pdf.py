@@ -346,20 +346,21 @@ def _contents_positions(pages: list[list[_Raw]], dropped: set[tuple[int, int]]) 
         # "participants ..... 5"), sits between entries: up to CONTENTS_GAP such lines belong to the list.
         run: list[int] = []
         gap: list[int] = []
+        entries = 0  # the run's lines that are entries, not lines between them
         for n in range(len(body) + 1):
             if n < len(body) and _CONTENTS_ENTRY.match(body[n][1]):
-                run.extend(gap if run else [])
+                run.extend(gap)
                 run.append(n)
-                gap = []
+                gap, entries = [], entries + 1
                 continue
             if n < len(body) and run and len(gap) < CONTENTS_GAP:
                 gap.append(n)
                 continue
-            if sum(1 for k in run if _CONTENTS_ENTRY.match(body[k][1])) >= 3:
+            if entries >= 3:
                 out.update((p, body[k][0]) for k in run)
                 if run[0] > 0 and CONTENTS_TITLE.match(body[run[0] - 1][1]):
                     out.add((p, body[run[0] - 1][0]))
-            run, gap = [], []
+            run, gap, entries = [], [], 0
     return out
 
 

@@ -374,16 +374,16 @@ _PERSONAL = re.compile(r"\b(?:i|me|my|myself|we|us|our|he|him|his|she|her|hers|t
 def _opens_question(norm: str) -> bool:
     """A clause or comma-separated part opens with a question word ("as a coach, what signs ..."), or an
     "if" clause runs on into a question ("if a coach shouted at a kid would he get sacked")."""
-    return any(first_word_is_question(part) or _IF_THEN_ASKED.match(part) or _ASKED_FOR.match(part)
+    return any(first_word_is_question(part) or any(_ASKED_WITHOUT_MARK.match(clause) for clause in part.split(" | "))
                for part in norm.split(" , "))
 
 
-# An "if" clause, then an auxiliary before its subject: the question it asks, written without a "?".
-_IF_THEN_ASKED = re.compile(r"(?:^|.*\| )(?:what if|if|say|suppose) (?:\w+ ){1,12}(?:would|will|could|can|does|do|did|is|are|should|might|must) "
-                            r"(?:he|she|they|i|you|we|it|that|this|there|the \w+|a \w+|an \w+)\b")
-# A question asked in the third person or in passing ("my mum wants to know if the photos ... can be taken off").
-_ASKED_FOR = re.compile(r"(?:^|.*\| )(?:\w+ ){0,4}(?:wants? to know|wanted to know|would like to know|like to know|was wondering|wondering|wonder) "
-                        r"(?:if|whether|how|what|when|who|where|why)\b")
+# A clause that asks without a "?": an "if" clause run on into its question ("if a coach shouted at a kid would
+# he get sacked"), or a question asked for someone ("my mum wants to know if the photos ... can be taken off").
+_ASKED_WITHOUT_MARK = re.compile(
+    r"(?:what if|if|say|suppose) (?:\w+ ){1,12}(?:would|will|could|can|does|do|did|is|are|should|might|must) "
+    r"(?:he|she|they|i|you|we|it|that|this|there|the \w+|a \w+|an \w+)\b|(?:\w+ ){0,4}(?:wants? to know|wanted to know|"
+    r"would like to know|like to know|was wondering|wondering|wonder) (?:if|whether|how|what|when|who|where|why)\b")
 
 
 def first_word_is_question(norm: str) -> bool:

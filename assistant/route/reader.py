@@ -59,6 +59,7 @@ _SPACED = re.compile(r"(?<![\w'])(?:[^\W\d_](?: {1,2}|[.\-_*] ?)){3,}[^\W\d_](?!
 # Three letters spaced out ("c u t") are joined only into a known word: three single letters in a row are
 # also text-speak ("r u a ...") and initials, which four in a row rarely are.
 _SPACED_THREE = re.compile(r"(?<![\w'])[^\W\d_](?: |[.\-_*] ?)[^\W\d_](?: |[.\-_*] ?)[^\W\d_](?![\w'])")
+_SPACER = re.compile(r"[ .\-_*]")  # what spaces out a word's letters, removed when they are joined
 _RUN = re.compile(r"[a-z]{10,}")
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _TO = re.compile(r"\b(want|wants|wanted|going|gonna|have|has|had|got|need|needs|wanna|like|used|try|trying|tryna|able|ready|about) 2\b", re.I)
@@ -185,12 +186,12 @@ class Reader:
     def _spaced(self, m: re.Match) -> str:
         span = m.group(0)
         if "  " in span:
-            words = [re.sub(r"[ .\-_*]", "", w) for w in span.split("  ")]
+            words = [_SPACER.sub("", w) for w in span.split("  ")]
             return " ".join(w for w in words if w)
-        return " " + re.sub(r"[ .\-_*]", "", span) + " "
+        return " " + _SPACER.sub("", span) + " "
 
     def _spaced_three(self, m: re.Match) -> str:
-        word = re.sub(r"[ .\-_*]", "", m.group(0))
+        word = _SPACER.sub("", m.group(0))
         return f" {word} " if word.lower() in self.words else m.group(0)
 
     def _run(self, m: re.Match) -> str:
