@@ -131,7 +131,9 @@ def canonical_text(text: str, markdown: bool = False) -> str:
     text = _INNER_HYPHEN.sub("", _LINE_END_HYPHEN.sub(r"\1-", text))
     # A superscript ordinal is one word with its number, as the reader joins it ("26" + "th birthday").
     text = _ORDINAL.sub(r"\1\2", text)
-    return " ".join(text.split())
+    # A dash that ends a text ("These include-", a lead-in) stands before the line its list starts on, where
+    # the line-end join above reads it as a broken word ("includeMeaningful"): the dash is not compared.
+    return " ".join(text.split()).rstrip("-\u00ad\u2010\u2011").rstrip()
 
 
 _ORDINAL = re.compile(r"(\d)\s+(st|nd|rd|th)\b")

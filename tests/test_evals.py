@@ -113,6 +113,17 @@ def test_a_superscript_ordinal_the_pdf_set_on_its_own_line_is_verbatim_joined_to
     assert not verbatim_in("until her 25th birthday.", source)
 
 
+def test_a_lead_in_ending_in_a_dash_before_its_list_is_verbatim():
+    # A Word file's "These include- " above its bullets: the line-end join read "include-" and the next line
+    # as one broken word, and the lead-in the assistant quotes as written was counted not verbatim.
+    from evals.metrics import verbatim_in
+
+    source = "sanction is the most appropriate means.\nThese include- \nMeaningful and appropriate reparation\n"
+    assert verbatim_in("These include-", source)
+    assert verbatim_in("Meaningful and appropriate reparation", source)
+    assert not verbatim_in("These included-", source)
+
+
 def test_router_rates_per_slice():
     records = [
         {"label": 1, "slice": "neglect", "routed": True, "core": True},

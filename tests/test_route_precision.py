@@ -2,8 +2,10 @@
 told as harm, which still route: a pregnancy, nits, a toast burnt, a photo asked for, a treat withheld,
 waiting outside a hall, help with homework, a throw in judo, a medicine's side effects, a cold that
 "battered" the children, a threat taken back, a hacked account selling crypto, English slang that is a
-Romanian word; and harm the rules missed: a question of how many pills, a blade from a sharpener,
-"it" done again on the writer's leg, a threat after telling, a question asked after an "if" clause."""
+Romanian word, an English word the other languages' lexicon also holds ("suicide"), work or a running drill
+that "kills"; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
+again on the writer's leg, a threat after telling, a question asked after an "if" clause, an injury done on
+purpose, the people one would leave better off with someone else, a Romanian verb before its subject."""
 
 from __future__ import annotations
 
@@ -35,6 +37,12 @@ from assistant.route import Router
     "my mum wants to know if the photos of me from the competition can be taken off the website",
     "if i have to play this scale one more time im literally throwing myself out the window",
     "photos of her on the club website from the gala",  # one phrase of two families is one sign
+    # "suicide" is also in the Spanish, Portuguese, Urdu, Bengali and Ukrainian patterns, which read English
+    # text too and know none of its context: a policy, a film, a running drill
+    "is there a suicide prevention policy for the youth club?",
+    "we watched suicide squad at the sleepover",
+    "coach made us do 20 suicides at the end of training",
+    "my mum is killing herself with overtime at the hospital, can dad do pick up instead?",
 ])
 def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     assert not rules_only.route(message).is_disclosure
@@ -60,6 +68,12 @@ def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(
     "if my dad finds out he will kill me",
     "someone at the club SA'd me in the changing rooms",
     "if my dad hits me again will i get taken into care",
+    "my mum is killing herself",
+    "she keeps talking about killing herself with pills",
+    "I banged my head on the wall on purpose till it bled",
+    "honestly the children would be better off with their dad, i am so tired",
+    "ma bate fratele cand pleaca mama",  # Romanian: my brother beats me when mum goes out
+    "bate fratele cand pleaca mama",  # the same with its "ma" left out
 ])
 def test_the_same_words_told_as_harm_still_route_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure

@@ -63,6 +63,28 @@ def test_the_routers_reader_keeps_the_lexicons_own_words_whole(router: Router) -
     assert router.route("can i ask something? he blackmailed me with pics").is_disclosure
 
 
+def test_a_starred_letter_a_last_digit_and_4_for_for_are_read(reader: Reader, router: Router) -> None:
+    # A star hides one letter: of the vowels that make a known word, the rarest (the lexicon's words count
+    # as rarest), since a star hides what a filter would catch; no vowel does, and the star goes.
+    assert router.reader.read("n*des and n*dez").split() == ["nudes", "and", "nudes"]
+    assert reader.read("zq*xw").split() == ["zqxw"]
+    # A last digit is a letter when the word hid one already; alone it is text-speak ("b4", "gr8").
+    assert reader.read("t4t4 b4t3 b4 gr8").split() == ["tata", "bate", "b4", "gr8"]
+    assert reader.read("asking 4 me, thanks 4 the lift").split() == ["asking", "for", "me,", "thanks", "for", "the", "lift"]
+    assert reader.read("there were 4 of us and 4 kids").split() == ["there", "were", "4", "of", "us", "and", "4", "kids"]
+    # A word the frequency list lacks is not split into pieces and an ending.
+    assert reader.read("my befriender").split() == ["my", "befriender"]
+
+
+@pytest.mark.parametrize("message", [
+    "s0me1 has my n*des and wants 50 quid or he sends them to my class",
+    "how do i hide the marks on my arms for swimming? asking 4 me",
+    "m4 b4t3 fr4t3l3 cand pl3ac4 m4m4",  # Romanian: my brother beats me when mum goes out
+])
+def test_disclosures_behind_a_star_a_digit_or_4_route_on_the_rules(rules_only: Router, message: str) -> None:
+    assert rules_only.route(message).is_disclosure
+
+
 def test_three_spaced_letters_are_joined_only_into_a_word(reader: Reader) -> None:
     # Four spaced letters are always joined; three are also text-speak ("r u a") and initials.
     assert reader.read("c u t again").split() == ["cut", "again"]

@@ -61,8 +61,12 @@ _SPACED = re.compile(r"(?<![\w'])(?:[^\W\d_](?: {1,2}|[.\-_*] ?)){3,}[^\W\d_](?!
 _SPACED_THREE = re.compile(r"(?<![\w'])[^\W\d_](?: |[.\-_*] ?)[^\W\d_](?: |[.\-_*] ?)[^\W\d_](?![\w'])")
 _SPACER = re.compile(r"[ .\-_*]")  # what spaces out a word's letters, removed when they are joined
 _RUN = re.compile(r"[a-z]{10,}")
+_MASKED = re.compile(r"(?<=[^\W\d_])\*(?=[^\W\d_])")  # one starred-out letter inside a word
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _TO = re.compile(r"\b(want|wants|wanted|going|gonna|have|has|had|got|need|needs|wanna|like|used|try|trying|tryna|able|ready|about) 2\b", re.I)
+# "4" for "for" between words ("asking 4 me", "waiting 4 u"), not a number of things ("4 kids", "4 weeks").
+_FOR = re.compile(r"(?<=[a-z] )4(?= (?:me|myself|u|you|ya|him|her|them|us|a|an|the|my|ur|your|his|their|our|real|sure|ever|free|ages|now|life|sum1|some|any)\b)", re.I)
+_SUFFIXES = frozenset({"er", "ers", "ing", "ings", "ed", "ness", "ment", "ments", "ly", "ful"})
 MAX_SEGMENT = 200  # longer runs of letters are not words anyone typed; left as they are
 MAX_WORD = 20
 
@@ -165,6 +169,7 @@ class Reader:
         text = _SPACED_THREE.sub(self._spaced_three, text)
         text = text.lower()
         text = _TO.sub(r"\1 to", text)
+        text = _FOR.sub("for", text)
         text = _RUN.sub(self._run, text)
         if self.codewords.pattern is not None:
             text = self.codewords.pattern.sub(lambda m: self.codewords.meaning[m.group(0)], text)
@@ -181,7 +186,20 @@ class Reader:
             token = _deconfuse(token)
         if token.isalpha() or not any(ch.isalpha() for ch in token) or _TIME_OR_ORDINAL.match(token):
             return token
-        return _deleet(token)
+        return self._unmasked(token) or _deleet(token)
+
+    def _unmasked(self, token: str) -> str | None:
+        """A letter starred out between letters ("n*dez", "r*pe") read as the vowel that makes a word the
+        reader knows; None when no vowel does (the star is then dropped, as a symbol). Of several, the
+        rarest: a star hides the word a filter would catch, and the words the lexicon names count as the
+        rarest known ("n*des" is "nudes", not "nodes")."""
+        if _MASKED.search(token) is None:
+            return None
+        readings = [_deleet(_MASKED.sub(vowel, token, count=1)) for vowel in "aeiou"]
+        known = [w for w in readings if w.lower() in self.codewords.meaning or w.lower() in self.words]
+        if not known:
+            return None
+        return max(known, key=lambda w: (w.lower() in self.codewords.meaning, self.words.cost.get(w.lower(), 0.0)))
 
     def _spaced(self, m: re.Match) -> str:
         span = m.group(0)
@@ -199,6 +217,8 @@ class Reader:
         if letters in self.words or len(letters) > MAX_SEGMENT:
             return m.group(0)
         pieces = self.words.segment(letters)
+        if pieces[-1] in _SUFFIXES:
+            return m.group(0)  # a word the list lacks, read as pieces and an ending ("be friend er")
         known = sum(len(p) for p in pieces if p in self.words and len(p) > 1)
         # Only when most of it reads as words: a name or a foreign word stays as written.
         return " ".join(pieces) if known >= 0.75 * len(letters) and len(pieces) > 1 else m.group(0)
@@ -228,14 +248,18 @@ def _deconfuse(token: str) -> str:
 def _deleet(token: str) -> str:
     chars = list(token)
     n = len(chars)
+    disguised = False
     for i, ch in enumerate(chars):
         if ch in _LEET and not ch.isalpha():
             left = i > 0 and token[i - 1].isalpha() or (i > 0 and token[i - 1] in _LEET and i > 1 and token[i - 2].isalpha())
             right = i + 1 < n and (token[i + 1].isalpha() or token[i + 1] in _LEET)
             leading_symbol = i == 0 and ch in "$" and right
-            trailing = i == n - 1 and left and ch in "03@$"
+            # A last digit is a letter when it looks like one ("l0st", "h@t"), or when the word already hid a
+            # letter inside it ("t4t4", "b4t3"); alone after letters it is often a word of its own ("b4", "gr8").
+            trailing = i == n - 1 and left and (ch in "03@$" or disguised)
             if (left and right) or leading_symbol or trailing:
                 chars[i] = _LEET[ch]
+                disguised = True
     return "".join(chars)
 
 
