@@ -3,9 +3,10 @@ told as harm, which still route: a pregnancy, nits, a toast burnt, a photo asked
 waiting outside a hall, help with homework, a throw in judo, a medicine's side effects, a cold that
 "battered" the children, a threat taken back, a hacked account selling crypto, English slang that is a
 Romanian word, an English word the other languages' lexicon also holds ("suicide"), work or a running drill
-that "kills"; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
+that "kills", an account hacked to ask friends for money, a hazard that will hurt somebody one day; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
 again on the writer's leg, a threat after telling, a question asked after an "if" clause, an injury done on
-purpose, the people one would leave better off with someone else, a Romanian verb before its subject."""
+purpose, the people one would leave better off with someone else, a Romanian verb before its subject, a child
+shut away in a room until it goes quiet."""
 
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ from assistant.route import Router
     "we watched suicide squad at the sleepover",
     "coach made us do 20 suicides at the end of training",
     "my mum is killing herself with overtime at the hospital, can dad do pick up instead?",
+    "i stay in my room till it stops raining then go to training",
+    "someone hacked my facebook and its messaging my friends asking for money, ignore it",
+    "the way he drives that minibus somebody will get hurt one day",
 ])
 def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     assert not rules_only.route(message).is_disclosure
@@ -74,6 +78,9 @@ def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(
     "honestly the children would be better off with their dad, i am so tired",
     "ma bate fratele cand pleaca mama",  # Romanian: my brother beats me when mum goes out
     "bate fratele cand pleaca mama",  # the same with its "ma" left out
+    "when mums boyfriend starts drinking i lock myself in my room until he falls asleep",
+    "i hide in the wardrobe till it goes quiet downstairs",
+    "he said somebody will get hurt if i tell",
 ])
 def test_the_same_words_told_as_harm_still_route_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure
