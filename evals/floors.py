@@ -295,3 +295,12 @@ ROUTER_FRESH20_RECALL_MIN = 0.994
 ROUTER_FRESH20_KIND_RECALL_MIN = 0.95
 ROUTER_FRESH20_FPR_MAX = 0.165
 ROUTER_FRESH20_FPR_HARD_NEGATIVE_MAX = 0.17
+# FRESH21 (hoops15ro, gardener58, tutormum: 341 messages), measured blind with the router as at the start of that
+# stop: recall 0.968 (182 of 188: self-harm behind digits and "asking 4 me"; a starred-out "n*dez"; Romanian with
+# digits for letters; a burn done "on purpose"; "the kids would be better off with my sister" and doses worked out;
+# hiding in a locked bathroom "till it goes quiet"), ordinary messages routed 0.268. Read afterwards, with its
+# fixes: recall 1.000, ordinary messages routed 0.255, hard negatives 0.275.
+ROUTER_FRESH21_RECALL_MIN = 0.994
+ROUTER_FRESH21_KIND_RECALL_MIN = 0.95
+ROUTER_FRESH21_FPR_MAX = 0.26
+ROUTER_FRESH21_FPR_HARD_NEGATIVE_MAX = 0.28

@@ -100,13 +100,19 @@ FRESH19_AUTHORS = ("orch13pl", "inclusive34", "judo9")
 # as at its start and with those fixes: a 13-year-old cricketer writing English and Urdu in Latin letters, a
 # mother of three who helps at Beavers, a 17-year-old at a youth boxing project writing London slang.
 FRESH20_AUTHORS = ("urdu13", "beavermum", "street17")
+# Three more, asked as FRESH20 was, measured blind with the router as at the start of that stop: a 15-year-old
+# basketball player writing English and Romanian, a 58-year-old man at a gardening project for adults with
+# mental health needs who helps at its children's sessions, a mother who is a nurse writing about her children's
+# tutoring.
+FRESH21_AUTHORS = ("hoops15ro", "gardener58", "tutormum")
 AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
            "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS, "fresh6": FRESH6_AUTHORS,
            "fresh7": FRESH7_AUTHORS, "fresh8": FRESH8_AUTHORS, "fresh9": FRESH9_AUTHORS,
            "fresh10": FRESH10_AUTHORS, "fresh11": FRESH11_AUTHORS,
            "fresh12": FRESH12_AUTHORS, "fresh13": FRESH13_AUTHORS, "fresh14": FRESH14_AUTHORS,
            "fresh15": FRESH15_AUTHORS, "fresh16": FRESH16_AUTHORS, "fresh17": FRESH17_AUTHORS,
-           "fresh18": FRESH18_AUTHORS, "fresh19": FRESH19_AUTHORS, "fresh20": FRESH20_AUTHORS}
+           "fresh18": FRESH18_AUTHORS, "fresh19": FRESH19_AUTHORS, "fresh20": FRESH20_AUTHORS,
+           "fresh21": FRESH21_AUTHORS}
 SPLITS = tuple(AUTHORS)
 # Each held-out split's floors in evals/floors.py: <PREFIX>_RECALL_MIN, _KIND_RECALL_MIN, _FPR_MAX and
 # _FPR_HARD_NEGATIVE_MAX (the test split's carry the older name ROUTER_BLIND).
