@@ -63,10 +63,15 @@ _ANSWER_KINDS = (
     ("password", re.compile(
         _ASKS_FOR_VALUE + r"(?:password|passcode|pass code|login|log-in|pin)s?\b(?![\s-]*(?:protect|polic|rule|shar))",
         re.IGNORECASE), _NEVER),
+    # A phone number asked for is not given by an email address: the clause must hold a number one can dial.
     ("contact", re.compile(
-        _ASKS_FOR_VALUE + r"(?:(?:phone|mobile|telephone|contact|whatsapp) (?:number|no)|e-?mail address|contact details|address)\b"
+        _ASKS_FOR_VALUE + r"(?:phone|mobile|telephone|whatsapp) (?:number|no)\b"
         # "... and what's their number?": a number that belongs to someone is how to reach them.
-        r"|\b(?:what(?:'s|’s| is)|whats) (?:their|his|her|your|the dsl'?s|the lead'?s) (?:number|e-?mail)\b",
+        r"|\b(?:what(?:'s|’s| is)|whats) (?:their|his|her|your|the dsl'?s|the lead'?s) number\b",
+        re.IGNORECASE), re.compile(r"\d[\d \-()]{5,}\d|\b(?:999|111|112)\b")),
+    ("contact", re.compile(
+        _ASKS_FOR_VALUE + r"(?:contact (?:number|no)|e-?mail address|contact details|address)\b"
+        r"|\b(?:what(?:'s|’s| is)|whats) (?:their|his|her|your|the dsl'?s|the lead'?s) e-?mail\b",
         re.IGNORECASE), re.compile(r"\d{4,}|@|www\.|https?://")),
     # "What's the name of the e-safety lead?" is answered by a person's name, not by what the lead does.
     ("name", re.compile(r"\b(?:what(?:'s|’s| is| are)|whats|tell me|give me|send me)\s+(?:the\s+)?names?\s+"
@@ -76,6 +81,17 @@ _ANSWER_KINDS = (
     ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b", re.IGNORECASE),
      re.compile(r"\b(?:\d+|one|two|three) times\b|\b(?:every|daily|weekly|monthly|annually|yearly|termly|once|twice"
                 r"|regularly|always|never)\b", re.IGNORECASE)),
+    # "How many hours/days ...?" is answered by a number of them ("within 24 hours", "two working days"), not by
+    # any number ("Regulation 35"); "what's the ratio ...?" by a ratio ("1:8", "one adult to every six").
+    *((("quantity", re.compile(r"\bhow many " + asked + r"\b", re.IGNORECASE),
+        re.compile(r"(?:\d+|\b(?:" + _NUMBER_WORDS + r"))[\s-]*(?:[\w-]+\s+){0,2}?" + stated + r"\b|\b(?:a|an|one|per|each|every) "
+                   + stated + r"\b", re.IGNORECASE))
+       for asked, stated in (("minutes", "min(?:ute)?s?"), ("hours", "(?:hour|hr)s?"), ("days", "days?"),
+                             ("weeks", "(?:week|wk)s?"), ("months", "months?"), ("years", "(?:year|yr)s?")))),
+    ("ratio", re.compile(r"\b(?:what(?:'s|’s| is| are)?|whats)\s+(?:\w+\s+){0,3}?ratios?\b|\bratios? (?:of|for|between)\b",
+                         re.IGNORECASE),
+     re.compile(r"\d\s*:\s*\d|\b(?:\d+|" + _NUMBER_WORDS + r")\b[^.]{0,40}?\b(?:to|for|per)\s+(?:every\s+|each\s+)?(?:\d+|"
+                + _NUMBER_WORDS + r")\b", re.IGNORECASE)),
     # A number may be written in words ("at least two adults", "their eighteenth birthday"). "When do
     # we ...?" is not here: an event answers it ("at induction", "before the trip") as well as a date.
     ("quantity", re.compile(

@@ -146,6 +146,26 @@ def test_an_amount_written_in_words_or_an_event_for_when_is_an_answer():
     assert missing_answer_kind("is there an age limit for the junior section?", "Juniors must be under 16.") == ""
 
 
+def test_a_number_of_hours_a_ratio_or_a_phone_number_is_answered_only_by_a_clause_stating_one():
+    # Any number was enough: "Regulation 35" answered "within how many hours ...?", a footnote's "2" how long
+    # a course lasts, an email address "what's the phone number ...?".
+    assert missing_answer_kind("within how many hours must the incident form be done?",
+                               "Records are kept under Regulation 35.") == "quantity"
+    assert missing_answer_kind("within how many hours must the incident form be done?",
+                               "Complete the incident form within 24 hours.") == ""
+    assert missing_answer_kind("how many days notice do you need for a trip?", "Give two working days' notice.") == ""
+    assert missing_answer_kind("what's the ratio of leaders to children at camp?",
+                               "All leaders are recruited safely.") == "ratio"
+    assert missing_answer_kind("what's the ratio of leaders to children at camp?", "The ratio is 1:6 at camp.") == ""
+    assert missing_answer_kind("what's the ratio of leaders to children at camp?",
+                               "There must be one leader for every six children.") == ""
+    assert missing_answer_kind("whats the phone number for the welfare team?",
+                               "Email the welfare team at welfare@example.org.") == "contact"
+    assert missing_answer_kind("whats the phone number for the welfare team?", "Ring the welfare team on 0800 123 4567.") == ""
+    assert missing_answer_kind("what's the email address for the welfare team?",
+                               "Email the welfare team at welfare@example.org.") == ""
+
+
 def test_a_question_asking_for_a_password_number_or_frequency_needs_a_clause_that_states_one():
     clauses = {c.clause_id: c for c in build_clauses(load_document(POLICY_PDF))}
     accounts = [_hit(clauses["MOP-2"], 0.9, dense=0.8, lexical_raw=15.0)]
