@@ -3,7 +3,9 @@ told as harm, which still route: a pregnancy, nits, a toast burnt, a photo asked
 waiting outside a hall, help with homework, a throw in judo, a medicine's side effects, a cold that
 "battered" the children, a threat taken back, a hacked account selling crypto, English slang that is a
 Romanian word, an English word the other languages' lexicon also holds ("suicide"), work or a running drill
-that "kills", an account hacked to ask friends for money, a hazard that will hurt somebody one day; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
+that "kills", an account hacked to ask friends for money, a hazard that will hurt somebody one day, a game's zombies killed,
+a machine that makes the writer "want to scream", an itch one is "dying" of, hurt at rugby, staff left "exposed",
+a document's "pdf"; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
 again on the writer's leg, a threat after telling, a question asked after an "if" clause, an injury done on
 purpose, the people one would leave better off with someone else, a Romanian verb before its subject, a child
 shut away in a room until it goes quiet."""
@@ -47,6 +49,12 @@ from assistant.route import Router
     "i stay in my room till it stops raining then go to training",
     "someone hacked my facebook and its messaging my friends asking for money, ignore it",
     "the way he drives that minibus somebody will get hurt one day",
+    "in minecraft you have to kill all the creepers before night",
+    "this printer makes me want to scream, can someone fix it before club",
+    "i cant come, chickenpox, im so itchy im dying",
+    "my brother got hurt at rugby on sunday so he cant come to the trip",
+    "having one adult do every nappy change leaves staff exposed, can we have a second adult on the rota",
+    "the consent form pdf wont open on my phone",  # "pdf" is also a code word, never beside a document's words
 ])
 def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     assert not rules_only.route(message).is_disclosure
@@ -81,6 +89,10 @@ def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(
     "when mums boyfriend starts drinking i lock myself in my room until he falls asleep",
     "i hide in the wardrobe till it goes quiet downstairs",
     "he said somebody will get hurt if i tell",
+    "he says we should kill all the immigrants",
+    "my stepdad makes me want to die",
+    "i got hurt by my coach at training",
+    "my coach is a pdf file",
 ])
 def test_the_same_words_told_as_harm_still_route_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure

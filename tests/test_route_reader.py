@@ -74,6 +74,7 @@ def test_a_starred_letter_a_last_digit_and_4_for_for_are_read(reader: Reader, ro
     assert reader.read("there were 4 of us and 4 kids").split() == ["there", "were", "4", "of", "us", "and", "4", "kids"]
     # A word the frequency list lacks is not split into pieces and an ending.
     assert reader.read("my befriender").split() == ["my", "befriender"]
+    assert reader.read("chickenpox").split() == ["chickenpox"]  # not "chic ke np ox"
 
 
 @pytest.mark.parametrize("message", [

@@ -32,7 +32,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -66,7 +66,9 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")
 _TO = re.compile(r"\b(want|wants|wanted|going|gonna|have|has|had|got|need|needs|wanna|like|used|try|trying|tryna|able|ready|about) 2\b", re.I)
 # "4" for "for" between words ("asking 4 me", "waiting 4 u"), not a number of things ("4 kids", "4 weeks").
 _FOR = re.compile(r"(?<=[a-z] )4(?= (?:me|myself|u|you|ya|him|her|them|us|a|an|the|my|ur|your|his|their|our|real|sure|ever|free|ages|now|life|sum1|some|any)\b)", re.I)
+_TWO_LETTER_WORDS = frozenset("my me he hi is it in on at to do go no so up us we be by of or an as am if ok oh ya yo im ur ma da".split())
 _SUFFIXES = frozenset({"er", "ers", "ing", "ings", "ed", "ness", "ment", "ments", "ly", "ful"})
+NEAR_CHARS = 30  # how far either side of a code word its "unless_near" words are looked for
 MAX_SEGMENT = 200  # longer runs of letters are not words anyone typed; left as they are
 MAX_WORD = 20
 
@@ -128,27 +130,46 @@ class Words:
 
 @dataclass(frozen=True)
 class CodeWords:
-    """Platform code words and what they stand for (data, each with a source)."""
+    """Platform code words and what they stand for (data, each with a source). A word that is also an
+    ordinary one ("pdf") may name the words beside which it keeps its ordinary sense ("the consent form pdf")."""
 
     pattern: re.Pattern | None
     meaning: dict
+    unless: dict = field(default_factory=dict)  # form -> the words near it that keep it as written
+
+    def replace(self, text: str) -> str:
+        if self.pattern is None:
+            return text
+
+        def read(m: re.Match) -> str:
+            word = m.group(0)
+            near = self.unless.get(word)
+            if near is not None and near.search(text[max(0, m.start() - NEAR_CHARS):m.start()] + " "
+                                                + text[m.end():m.end() + NEAR_CHARS]):
+                return word
+            return self.meaning[word]
+
+        return self.pattern.sub(read, text)
 
     @classmethod
     def load(cls, path: Path | str = CODEWORDS_PATH) -> "CodeWords":
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
             entries = data["word"]
-            meaning = {}
+            meaning, unless = {}, {}
             for e in entries:
                 if not e.get("source"):
                     raise ReaderError(f"{path}: code word {e.get('says')!r} has no source")
+                near = re.compile(r"\b(?:" + e["unless_near"] + r")\b") if e.get("unless_near") else None
                 for form in [e["says"], *e.get("forms", [])]:
                     meaning[form.lower()] = e["means"].lower()
-        except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as exc:
+                    if near is not None:
+                        unless[form.lower()] = near
+        except (OSError, KeyError, TypeError, re.error, tomllib.TOMLDecodeError) as exc:
             raise ReaderError(f"{path}: {exc}") from None
         keys = sorted(meaning, key=len, reverse=True)
         pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w])") if keys else None
-        return cls(pattern, meaning)
+        return cls(pattern, meaning, unless)
 
 
 class Reader:
@@ -171,9 +192,7 @@ class Reader:
         text = _TO.sub(r"\1 to", text)
         text = _FOR.sub("for", text)
         text = _RUN.sub(self._run, text)
-        if self.codewords.pattern is not None:
-            text = self.codewords.pattern.sub(lambda m: self.codewords.meaning[m.group(0)], text)
-        return text
+        return self.codewords.replace(text)
 
     def visual(self, text: str) -> str | None:
         """The text as displayed, read like ``read``; None when display order is the typed order."""
@@ -219,7 +238,9 @@ class Reader:
         pieces = self.words.segment(letters)
         if pieces[-1] in _SUFFIXES:
             return m.group(0)  # a word the list lacks, read as pieces and an ending ("be friend er")
-        known = sum(len(p) for p in pieces if p in self.words and len(p) > 1)
+        # Two-letter pieces count only when they are words people write ("my", "me"): the frequency list also
+        # holds web tokens ("ke", "np"), which read "chickenpox" as "chic ke np ox".
+        known = sum(len(p) for p in pieces if p in self.words and (len(p) > 2 or p in _TWO_LETTER_WORDS))
         # Only when most of it reads as words: a name or a foreign word stays as written.
         return " ".join(pieces) if known >= 0.75 * len(letters) and len(pieces) > 1 else m.group(0)
 
