@@ -304,3 +304,11 @@ ROUTER_FRESH21_RECALL_MIN = 0.994
 ROUTER_FRESH21_KIND_RECALL_MIN = 0.95
 ROUTER_FRESH21_FPR_MAX = 0.26
 ROUTER_FRESH21_FPR_HARD_NEGATIVE_MAX = 0.28
+# FRESH22 (cymru16, senta, banglakid11: 339 messages), written while that stop's fixes were made and measured blind
+# with them: recall 1.000, ordinary messages routed 0.273, hard negatives 0.283. Read afterwards, with its fixes (a
+# document's "pdf"; a game's zombies; "makes me want to die" of a machine; hurt at a sport; left "exposed"):
+# recall 1.000, ordinary messages routed 0.253, hard negatives 0.261.
+ROUTER_FRESH22_RECALL_MIN = 0.994
+ROUTER_FRESH22_KIND_RECALL_MIN = 0.95
+ROUTER_FRESH22_FPR_MAX = 0.26
+ROUTER_FRESH22_FPR_HARD_NEGATIVE_MAX = 0.27
