@@ -27,12 +27,12 @@ import string
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from ingest.wording import CONTENTS_TITLE, TERMINAL, asks, is_lead_in
+from ingest.wording import CONTENTS_TITLE, TERMINAL, asks, is_lead_in, lost_full_stop
 from ingest.load import Block, Document
 from ingest.markers import DECIMAL_NUMBER
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
-PARSER_VERSION = "24"
+PARSER_VERSION = "25"
 
 OPENING_ABBREVIATION = "OPEN"
 OPENING_LABEL = "Introduction"
@@ -317,7 +317,9 @@ def build_clauses(document: Document) -> list[Clause]:
             if head.kind in ("paragraph", "bullet") and (depends_on is None or answers):
                 # A paragraph introducing a list ("Staff must not:", or one that stops mid-sentence)
                 # is the context of every item that follows it until the next paragraph.
-                introduces = not options and (is_lead_in(head.text) or not head.text.endswith(TERMINAL + (";", ")", '"')))
+                after = section.units[ordinal][0] if ordinal < len(section.units) else head
+                lost_stop = after.kind == "bullet" and lost_full_stop(head.text, after.text)  # "... at all levels" then "1. The club ..."
+                introduces = not options and (is_lead_in(head.text) or not (head.text.endswith(TERMINAL + (";", ")", '"')) or lost_stop))
                 lead_in = clause if introduces else None
                 list_open = False
             elif depends_on is None:

@@ -120,6 +120,9 @@ def markdown_lines(raw: str) -> list[Line]:
     blank = True
     fenced = False
     listing = False  # lines after a lead-in that ends in a hard line break, each one of its items
+    # An ordered list is numbered as it renders: from its first item's number up, whatever the later items
+    # say ("1." on every line is 1, 2, 3 on the page, the numbers a reader cites). Open lists by indent.
+    ordered: dict[int, int] = {}
     i = 0
     while i < len(source):
         text = source[i].replace("\t", "    ")
@@ -158,6 +161,7 @@ def markdown_lines(raw: str) -> list[Line]:
             continue
         atx = _ATX.match(text) or _ATX_TIGHT.match(text)
         if atx:
+            ordered.clear()
             title = strip_inline(atx.group(2) or "")
             if title:
                 lines.append(Line(title, 0.0, True, False, heading=len(atx.group(1)), hard_break=True))
@@ -181,7 +185,14 @@ def markdown_lines(raw: str) -> list[Line]:
                 rest = _ITEM.match(rest)["rest"] or ""
             inner = _ATX.match(rest)  # "- # Title": an item holding a heading; its words are the title's
             words = strip_inline((inner.group(2) or "") if inner else rest)
-            marker = ("glyph", item["bullet"]) if item["bullet"] else ("number", item["num"])
+            depth = len(item["indent"])
+            for open_indent in [k for k in ordered if k > depth or (k == depth and item["bullet"])]:
+                del ordered[open_indent]  # a shallower item closes deeper lists; a bullet ends a numbered one
+            if item["bullet"]:
+                marker = ("glyph", item["bullet"])
+            else:
+                ordered[depth] = ordered[depth] + 1 if depth in ordered else int(item["num"])
+                marker = ("number", str(ordered[depth]))
             if words:
                 lines.append(Line(words, indent, True, False, marker=marker, hard_break=True))
             blank = False
@@ -216,7 +227,10 @@ def markdown_lines(raw: str) -> list[Line]:
             # A wrapped line: it runs on from the line above (a paragraph's, or a list item's lazily).
             lines.append(Line(words, indent, False, False))
         else:
-            # After a blank line, or after a finished sentence when a new one starts: a paragraph of its own.
+            # After a blank line, or after a finished sentence when a new one starts: a paragraph of its own,
+            # which ends the lists it is not indented under.
+            for open_indent in [k for k in ordered if k >= indent]:
+                del ordered[open_indent]
             lines.append(Line(words, indent, True, False, hard_break=True))
         blank = False
     return lines

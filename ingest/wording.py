@@ -52,6 +52,25 @@ def is_lead_in(text: str) -> bool:
 _FOLLOWING = re.compile(r"\b(?:the following|as follows)\s*[;.]$")
 
 
+def lost_full_stop(paragraph: str, item: str) -> bool:
+    """A long paragraph that ends on a plain word ("... enjoyment at all levels") before an item that is a
+    whole sentence of its own ("Norwich RFC confirms ... document."): its author left out the full stop; it
+    stops no sentence the item completes, so it introduces nothing ("Staff must not", "... such as" do)."""
+    words = paragraph.split()
+    last = words[-1].strip(",;:-\u2013") if words else ""
+    # a lower-case word that is neither a function word nor a verb: not "about", "should", nor a title's "CHILD"
+    return (len(words) >= LOST_STOP_WORDS and last.isalpha() and last.islower() and last not in CONTINUING_WORDS
+            and last not in _PREPOSITIONS and _VERBISH.fullmatch(last) is None
+            and item[:1].isupper() and item.rstrip().endswith(TERMINAL))
+
+
+LOST_STOP_WORDS = 15
+_PREPOSITIONS = frozenset("about above across after against along among around at before behind below beneath beside "
+                          "between beyond by during except for from in including inside into like near of off on onto "
+                          "out outside over past per regarding since than through throughout to toward towards under "
+                          "until unto upon via with within without".split())
+
+
 def heading_number(text: str) -> tuple[str, str] | None:
     m = NUMBERED_HEADING.match(text)
     if m and len(m["rest"].split()) <= 12 and not m["rest"].rstrip().endswith((".", ",", ";")):

@@ -146,6 +146,32 @@ def test_numbered_paragraphs_keep_the_policys_numbers(tmp_path):
     assert {"1", "2", "3"} <= set(ids) and "2.a" in ids
 
 
+def test_a_markdown_list_numbered_1_on_every_line_cites_the_numbers_it_renders_with(tmp_path):
+    # Markdown renders "1." on every line as 1, 2, 3: the numbers a reader finds on the page. A list after a
+    # heading or a paragraph starts again from its own first number.
+    path = tmp_path / "club.md"
+    path.write_text("# Rules\n\n1. The club appoints a welfare officer.\n1. Coaches hold a DBS check.\n"
+                    "   * renewed every three years\n1. Concerns go to the welfare officer.\n\n# Trips\n\n"
+                    "3. Trips need a consent form.\n3. Two adults go on every trip.\n", encoding="utf-8")
+    shape = [(c.clause_id, c.text) for c in build_clauses(load_document(path))]
+    assert shape == [("R(1)", "The club appoints a welfare officer."), ("R(2)", "Coaches hold a DBS check."),
+                     ("R(2).a", "renewed every three years"), ("R(3)", "Concerns go to the welfare officer."),
+                     ("T(3)", "Trips need a consent form."), ("T(4)", "Two adults go on every trip.")]
+
+
+def test_a_paragraph_that_lost_its_full_stop_is_no_lead_in_for_the_sentences_after_it(tmp_path):
+    # "... at all levels" with no full stop, then numbered items that are whole sentences: the items do not
+    # complete it, so none is quoted under it. A sentence that stops on "about" or "not" still introduces.
+    path = tmp_path / "club.md"
+    path.write_text("We aim to help all players to achieve their full potential and to enjoy the game at all levels\n\n"
+                    "1. The club appoints a welfare officer.\n2. Coaches hold a DBS check.\n\n"
+                    "After a complaint the club will make sure that the parents of the child are informed about\n\n"
+                    "- The complaint.\n- The steps the club will take.\n", encoding="utf-8")
+    context = {c.text: c.context for c in build_clauses(load_document(path))}
+    assert context["The club appoints a welfare officer."] == ""
+    assert context["The complaint."].endswith("are informed about")
+
+
 def test_lines_numbered_under_a_short_numbered_line_are_never_quoted_without_it(tmp_path):
     # Five levels of numbering, and a prohibition whose lead-in ends with a full stop, not a colon:
     # "Sexual activity ..." quoted bare would read as an instruction.
