@@ -95,7 +95,11 @@ _ANSWER_KINDS = (
     # A number may be written in words ("at least two adults", "their eighteenth birthday"). "When do
     # we ...?" is not here: an event answers it ("at induction", "before the trip") as well as a date.
     ("quantity", re.compile(
-        r"\b(how (long|much|many|old|young)|what age|what time|costs?|price|fees?|pays?"
+        # Money asked about in a yes/no question ("does the club pay it?", "is there a fee?") is answered by who pays
+        # or whether one is charged, not by an amount.
+        r"^\W*(?!(?:do|does|did|is|are|was|were|will|would|can|could|should|shall|must|have|has|am|if)\b)"
+        r"(?:[\w'’]+\W+){0,15}?(?:costs?|price|fees?|pays?)\b"
+        r"|\b(how (long|much|many|old|young)|what age|what time"
         # An age limit asked in other words ("what's the minimum age to volunteer?", "the youngest age you take")
         r"|(?:minimum|maximum|youngest|oldest|lowest|upper|lower) age|age (?:limits?|range|restrictions?|requirements?))\b",
         re.IGNORECASE),

@@ -164,6 +164,11 @@ def test_a_number_of_hours_a_ratio_or_a_phone_number_is_answered_only_by_a_claus
     assert missing_answer_kind("whats the phone number for the welfare team?", "Ring the welfare team on 0800 123 4567.") == ""
     assert missing_answer_kind("what's the email address for the welfare team?",
                                "Email the welfare team at welfare@example.org.") == ""
+    # Money in a yes/no question is answered by who pays or whether one is charged; "how much" needs an amount.
+    assert missing_answer_kind("does the club pay for my first aid course?", "The club pays for first aid training.") == ""
+    assert missing_answer_kind("is there a fee for the residential?", "There is no charge for the residential.") == ""
+    assert missing_answer_kind("how much is the fee for the residential?", "There is no charge for the residential.") == "quantity"
+    assert missing_answer_kind("what does the residential cost?", "Parents are told the cost in advance.") == "quantity"
 
 
 def test_a_question_asking_for_a_password_number_or_frequency_needs_a_clause_that_states_one():
