@@ -5,7 +5,7 @@ waiting outside a hall, help with homework, a throw in judo, a medicine's side e
 Romanian word, an English word the other languages' lexicon also holds ("suicide"), work or a running drill
 that "kills", an account hacked to ask friends for money, a hazard that will hurt somebody one day, a game's zombies killed,
 a machine that makes the writer "want to scream", an itch one is "dying" of, hurt at rugby, staff left "exposed",
-a document's "pdf"; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
+a document's "pdf", one's own family collecting one from club; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
 again on the writer's leg, a threat after telling, a question asked after an "if" clause, an injury done on
 purpose, the people one would leave better off with someone else, a Romanian verb before its subject, a child
 shut away in a room until it goes quiet."""
@@ -55,6 +55,8 @@ from assistant.route import Router
     "my brother got hurt at rugby on sunday so he cant come to the trip",
     "having one adult do every nappy change leaves staff exposed, can we have a second adult on the rota",
     "the consent form pdf wont open on my phone",  # "pdf" is also a code word, never beside a document's words
+    "can my dad pick me up from club at 7?",
+    "is it ok if my nan collects me from the session",
 ])
 def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     assert not rules_only.route(message).is_disclosure
@@ -93,6 +95,8 @@ def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(
     "my stepdad makes me want to die",
     "i got hurt by my coach at training",
     "my coach is a pdf file",
+    "a man i met online wants to pick me up from club",
+    "can my mums boyfriend pick me up from club? he said not to tell mum",
 ])
 def test_the_same_words_told_as_harm_still_route_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure
