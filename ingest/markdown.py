@@ -186,8 +186,8 @@ def markdown_lines(raw: str) -> list[Line]:
             inner = _ATX.match(rest)  # "- # Title": an item holding a heading; its words are the title's
             words = strip_inline((inner.group(2) or "") if inner else rest)
             depth = len(item["indent"])
-            for open_indent in [k for k in ordered if k > depth or (k == depth and item["bullet"])]:
-                del ordered[open_indent]  # a shallower item closes deeper lists; a bullet ends a numbered one
+            # A shallower item closes deeper lists; a bullet ends a numbered one at its own depth.
+            ordered = {k: n for k, n in ordered.items() if k < depth or (k == depth and not item["bullet"])}
             if item["bullet"]:
                 marker = ("glyph", item["bullet"])
             else:
@@ -229,8 +229,7 @@ def markdown_lines(raw: str) -> list[Line]:
         else:
             # After a blank line, or after a finished sentence when a new one starts: a paragraph of its own,
             # which ends the lists it is not indented under.
-            for open_indent in [k for k in ordered if k >= indent]:
-                del ordered[open_indent]
+            ordered = {k: n for k, n in ordered.items() if k < indent}
             lines.append(Line(words, indent, True, False, hard_break=True))
         blank = False
     return lines

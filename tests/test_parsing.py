@@ -153,7 +153,7 @@ def test_a_markdown_list_numbered_1_on_every_line_cites_the_numbers_it_renders_w
     path.write_text("# Rules\n\n1. The club appoints a welfare officer.\n1. Coaches hold a DBS check.\n"
                     "   * renewed every three years\n1. Concerns go to the welfare officer.\n\n# Trips\n\n"
                     "3. Trips need a consent form.\n3. Two adults go on every trip.\n", encoding="utf-8")
-    shape = [(c.clause_id, c.text) for c in build_clauses(load_document(path))]
+    shape = [(c.clause_id, c.text) for c in _clauses(path)]
     assert shape == [("R(1)", "The club appoints a welfare officer."), ("R(2)", "Coaches hold a DBS check."),
                      ("R(2).a", "renewed every three years"), ("R(3)", "Concerns go to the welfare officer."),
                      ("T(3)", "Trips need a consent form."), ("T(4)", "Two adults go on every trip.")]
@@ -167,7 +167,7 @@ def test_a_paragraph_that_lost_its_full_stop_is_no_lead_in_for_the_sentences_aft
                     "1. The club appoints a welfare officer.\n2. Coaches hold a DBS check.\n\n"
                     "After a complaint the club will make sure that the parents of the child are informed about\n\n"
                     "- The complaint.\n- The steps the club will take.\n", encoding="utf-8")
-    context = {c.text: c.context for c in build_clauses(load_document(path))}
+    context = {c.text: c.context for c in _clauses(path)}
     assert context["The club appoints a welfare officer."] == ""
     assert context["The complaint."].endswith("are informed about")
 
