@@ -2,7 +2,7 @@
 machine that locks the writer out, a scene of a play, a practice asked about at length, a parent asking
 what a child may do alone, a lift home, being dropped from a team, a check not back yet, an account
 locked, a website taking a payment, laps run in training, whether the organisation's adults may do a
-thing (unless one does it every session); beside each, the disclosure in the same words that still
+thing (unless one does it every session), what the organisation will do; beside each, the disclosure in the same words that still
 routes."""
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ from assistant.route import Router
     "the website took the money twice and my place still isn't booked",
     "coach made us run laps until we nearly dropped lol, is there a rule about warm ups?",
     "are coaches actually allowed to touch us to fix our stance?",
+    # What the organisation will do is its practice, which the policy sets; a sensei is one of its adults.
+    "will the club post pics of my kid on instagram without asking me first?",
+    "will sensei post videos of my son on facebook?",
+    "can sensei touch the kids to fix their stance?",
 ])
 def test_a_figure_a_story_or_a_rule_question_is_answered(router: Router, message: str) -> None:
     assert router.route(message).route == "question"
@@ -38,6 +42,9 @@ def test_a_figure_a_story_or_a_rule_question_is_answered(router: Router, message
     "my son hasnt come back home since friday",
     "my stepdad took all my money again",
     "the older boys made me run a bag to a house in town",
+    "will the club tell my dad that he hits me?",
+    "does the club know my coach touched me?",
+    "can my sensei hit me if i get it wrong?",
     "can the coaches touch us like that? one of them does it every practice",
 ])
 def test_the_same_words_told_of_a_person_still_route(router: Router, message: str) -> None:

@@ -5,10 +5,12 @@ waiting outside a hall, help with homework, a throw in judo, a medicine's side e
 Romanian word, an English word the other languages' lexicon also holds ("suicide"), work or a running drill
 that "kills", an account hacked to ask friends for money, a hazard that will hurt somebody one day, a game's zombies killed,
 a machine that makes the writer "want to scream", an itch one is "dying" of, hurt at rugby, staff left "exposed",
-a document's "pdf", one's own family collecting one from club; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
+a document's "pdf", one's own family collecting one from club, a belt won at a grading, a ball touched, a toe hurt
+swimming, "violated" in English, "allowed" spelt "aloud", a "news thing"; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
 again on the writer's leg, a threat after telling, a question asked after an "if" clause, an injury done on
 purpose, the people one would leave better off with someone else, a Romanian verb before its subject, a child
-shut away in a room until it goes quiet."""
+shut away in a room until it goes quiet, a threat after telling of what an adult does, children
+harmed named without "the", a story that the writer says is theirs too."""
 
 from __future__ import annotations
 
@@ -57,6 +59,12 @@ from assistant.route import Router
     "the consent form pdf wont open on my phone",  # "pdf" is also a code word, never beside a document's words
     "can my dad pick me up from club at 7?",
     "is it ok if my nan collects me from the session",
+    "im dead tired after grading but i got my orange belt!!!",  # a grade in a martial art
+    "coach had us running laps for an hour n didnt even let us touch a ball",
+    "I hurt my toe at swimming and it's all swollen, no karate for two weeks",
+    "that goal was a crime, keeper got violated",  # English "violated", not Romanian "violat"
+    "is my nan aloud to take pictures of me at the grading and put them on her facebook",  # "allowed" as spelt
+    "just read that news thing about the football coach who abused all them boys back in the day, does the academy do checks now?",
 ])
 def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     assert not rules_only.route(message).is_disclosure
@@ -97,6 +105,13 @@ def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(
     "my coach is a pdf file",
     "a man i met online wants to pick me up from club",
     "can my mums boyfriend pick me up from club? he said not to tell mum",
+    "my dad hurt my arm at swimming",
+    "he touched me in the changing room and said it was our secret",
+    "mr gary said if i tell about what he does in the toilets ill get expelled",
+    "my coach abused boys in the team",  # children named without "the" or "my"
+    # a story, then the writer's own ("the same happened to me")
+    "in the book the dad hits the kid, my dad does the same to me",
+    "we watched a film about a girl who was groomed online, the same thing happened to me",
 ])
 def test_the_same_words_told_as_harm_still_route_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure
