@@ -34,6 +34,7 @@ ROUTES: tuple[Route, ...] = get_args(Route)
 # (written blind to evals/) for their own clause; a test keeps it so.
 _ASKS_FOR_VALUE = (  # asking for the value itself, not about it ("what's the rule on sharing passwords?")
     r"\b(?:what(?:'s|’s| is| are)|whats|wats|tell me|give me|send me|can (?:i|we) (?:have|get)|is there (?:a|an|any)"
+    r"|(?:have|has) (?:you|u|they) got|do (?:you|u) have"
     r"|where (?:can|do) (?:i|we) find|forgot(?:ten)?|reset|recover)"
     r"(?:\s+(?!(?:rules?|polic\w*|about|on|of|regarding|around|with|to|shar\w*|keep\w*|protect\w*)\b)[\w'’-]+){0,5}?\s+"
 )
@@ -58,21 +59,38 @@ _ROLE_WORDS = (
 _PERSON_NAME = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Revd?|Reverend|Pastor|Father)\.?\s+[A-Z][a-z]|\bName:\s*(?!\[)[A-Z]"
     r"|\b(?!(?i:" + _ROLE_WORDS + r")\b)[A-Z][a-z'’]+(?:\s+[A-Z]\.?)?\s+(?!(?i:" + _ROLE_WORDS + r")\b)[A-Z][a-z'’]+\b")
+# Asking for who stands in for someone; and a clause (or its heading) naming a deputy or who acts in an absence.
+_DEPUTY_ASKED = re.compile(r"\b(?:deput(?:y|ies|ise)|back-?up (?:person|lead|contact|officer)|stand-?in|alternate)\b",
+                           re.IGNORECASE)
+_DEPUTY_STATED = re.compile(r"\b(?:deput\w*|absen\w*|unavailable|not available|alternat\w*|back-?up|cover(?:s|ing)? for|"
+                            r"in (?:his|her|their) place|instead of)\b", re.IGNORECASE)
+# Asking for a ratio ("what's the ratio ...?", "how many leaders do we need per child?"), and a clause stating one
+# ("1:8", "one adult to every six").
+_RATIO_ASKED = re.compile(r"\b(?:what(?:'s|’s| is| are)?|whats)\s+(?:\w+\s+){0,3}?ratios?\b|\bratios? (?:of|for|between)\b"
+                          r"|\bhow many \w+ (?:\w+ ){0,4}?(?:per|for every|to every|for each|to each) (?:child|kid|young person|"
+                          r"participant|pupil|player|member|ninja|camper|scout|adult|leader|student)s?\b", re.IGNORECASE)
+_RATIO_STATED = re.compile(r"\d\s*:\s*\d|\b(?:\d+|" + _NUMBER_WORDS + r")\b[^.]{0,40}?\b(?:to|for|per)\s+(?:every\s+|each\s+)?"
+                           r"(?:\d+|" + _NUMBER_WORDS + r")\b", re.IGNORECASE)
 _NEVER = re.compile(r"(?!)")  # a policy never states a password: only the person who holds it can help
 _ANSWER_KINDS = (
     ("password", re.compile(
         _ASKS_FOR_VALUE + r"(?:password|passcode|pass code|login|log-in|pin)s?\b(?![\s-]*(?:protect|polic|rule|shar))",
         re.IGNORECASE), _NEVER),
+    # "Is there a deputy if the lead is away?" is not answered by the lead's name: only by a clause (or its
+    # heading) that names a deputy or says who acts in the lead's absence.
+    ("deputy", _DEPUTY_ASKED, _DEPUTY_STATED),
     # A phone number asked for is not given by an email address: the clause must hold a number one can dial.
     ("contact", re.compile(
         _ASKS_FOR_VALUE + r"(?:phone|mobile|telephone|whatsapp) (?:number|no)\b"
         # "... and what's their number?": a number that belongs to someone is how to reach them.
         r"|\b(?:what(?:'s|’s| is)|whats) (?:their|his|her|your|the dsl'?s|the lead'?s) number\b",
         re.IGNORECASE), re.compile(r"\d[\d \-()]{5,}\d|\b(?:999|111|112)\b")),
+    # ... nor is an email address given by a phone number.
     ("contact", re.compile(
-        _ASKS_FOR_VALUE + r"(?:contact (?:number|no)|e-?mail address|contact details|address)\b"
-        r"|\b(?:what(?:'s|’s| is)|whats) (?:their|his|her|your|the dsl'?s|the lead'?s) e-?mail\b",
-        re.IGNORECASE), re.compile(r"\d{4,}|@|www\.|https?://")),
+        _ASKS_FOR_VALUE + r"e-?mail address\b|\b(?:what(?:'s|’s| is)|whats) (?:their|his|her|your|the dsl'?s|the lead'?s) e-?mail\b",
+        re.IGNORECASE), re.compile(r"@|\[at\]|\(at\)")),
+    ("contact", re.compile(_ASKS_FOR_VALUE + r"(?:contact (?:number|no)|contact details|address)\b", re.IGNORECASE),
+     re.compile(r"\d{4,}|@|www\.|https?://")),
     # "What's the name of the e-safety lead?" is answered by a person's name, not by what the lead does.
     ("name", re.compile(r"\b(?:what(?:'s|’s| is| are)|whats|tell me|give me|send me)\s+(?:the\s+)?names?\s+"
                         r"(?:and\s+\S+\s+(?:\S+\s+)?)?of\s+(?:\S+\s+){0,5}?(?:lead|officer|person|co-?ordinator|manager|"
@@ -88,10 +106,7 @@ _ANSWER_KINDS = (
                    + stated + r"\b", re.IGNORECASE))
        for asked, stated in (("minutes", "min(?:ute)?s?"), ("hours", "(?:hour|hr)s?"), ("days", "days?"),
                              ("weeks", "(?:week|wk)s?"), ("months", "months?"), ("years", "(?:year|yr)s?")))),
-    ("ratio", re.compile(r"\b(?:what(?:'s|’s| is| are)?|whats)\s+(?:\w+\s+){0,3}?ratios?\b|\bratios? (?:of|for|between)\b",
-                         re.IGNORECASE),
-     re.compile(r"\d\s*:\s*\d|\b(?:\d+|" + _NUMBER_WORDS + r")\b[^.]{0,40}?\b(?:to|for|per)\s+(?:every\s+|each\s+)?(?:\d+|"
-                + _NUMBER_WORDS + r")\b", re.IGNORECASE)),
+    ("ratio", _RATIO_ASKED, _RATIO_STATED),
     # A number may be written in words ("at least two adults", "their eighteenth birthday"). "When do
     # we ...?" is not here: an event answers it ("at induction", "before the trip") as well as a date.
     ("quantity", re.compile(
@@ -99,7 +114,9 @@ _ANSWER_KINDS = (
         # or whether one is charged, not by an amount.
         r"^\W*(?!(?:do|does|did|is|are|was|were|will|would|can|could|should|shall|must|have|has|am|if)\b)"
         r"(?:[\w'’]+\W+){0,15}?(?:costs?|price|fees?|pays?)\b"
-        r"|\b(how (long|much|many|old|young)|what age|what time"
+        # "How much should I ask them?" asks how far to go, not for an amount ("how much do we pay?" does).
+        r"|\b(how (long|much(?!\s+(?:should|can|could|do|does|would|will|must|shall|may)\s+(?:i|we|you|they|staff|volunteers?)\s+"
+        r"(?!(?:pay|spend|charge|owe|give|get|earn|cost|donate|raise|claim|need to pay)\b))|many|old|young)|what age|what time"
         # An age limit asked in other words ("what's the minimum age to volunteer?", "the youngest age you take")
         r"|(?:minimum|maximum|youngest|oldest|lowest|upper|lower) age|age (?:limits?|range|restrictions?|requirements?))\b",
         re.IGNORECASE),
@@ -124,22 +141,55 @@ def stating_first(question: str, hits: Sequence[Hit], min_ratio: float = STATED_
     the kinds that never refuse: for the others, the best clause not stating the fact is the sign that the
     policy does not say (a clause further down giving some other number would answer the wrong question)."""
     hits = list(hits)
-    states = next((states for _, asks, states in _PREFERRED_KINDS if asks.search(question)), None)  # the first kind asked
-    if states is None or not hits or states.search(hits[0].clause.full_text):
+    if _DEPUTY_ASKED.search(question) or _RATIO_ASKED.search(question):
+        # Two refusing kinds brought forward too: a clause naming a deputy, or stating a ratio, answers the
+        # question it asks (another number may not: "how long ...?" is not answered by any duration).
+        asked = _DEPUTY_STATED if _DEPUTY_ASKED.search(question) else _RATIO_STATED
+
+        def stated(clause) -> bool:
+            return bool(asked.search(f"{clause.section}\n{clause.full_text}"))
+    else:
+        states = next((states for _, asks, states in _PREFERRED_KINDS if asks.search(question)), None)  # the first kind asked
+        if states is None:
+            return hits
+
+        def stated(clause) -> bool:
+            return bool(states.search(clause.full_text))
+    if not hits or stated(hits[0].clause):
         return hits
     for i, hit in enumerate(hits[1:3], start=1):
         if hit.score < hits[0].score * min_ratio:
             break
-        if states.search(hit.clause.full_text):
+        if stated(hit.clause):
             return [hit, *hits[:i], *hits[i + 1:]]
     return hits
 
 
-def missing_answer_kind(question: str, clause_text: str) -> str:
-    """The kind of fact the question asks for that the clause does not state ("" when none is missing)."""
+_ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
+
+
+def _names(acronym: str, text: str) -> bool:
+    """The text names what the acronym stands for: the letters themselves, or capitalised words with those
+    initials ("Local Authority Designated Officer" for LADO, "Club Welfare Officer" for CWO)."""
+    if re.search(rf"\b{acronym}s?\b", text, re.IGNORECASE):
+        return True
+    initials = "".join(w[0] for w in _CAPITALISED.findall(text)).upper()
+    return acronym.upper() in initials
+
+
+def missing_answer_kind(question: str, clause_text: str, where: str = "") -> str:
+    """The kind of fact the question asks for that the clause does not state ("" when none is missing).
+    ``where``: the clause's section heading, which may name whose the contact is."""
     for kind, asks, states in _ANSWER_KINDS:
         if asks.search(question):
-            return "" if states.search(clause_text) else kind
+            if not states.search(f"{where}\n{clause_text}" if kind == "deputy" else clause_text):
+                return kind
+            # A contact asked for by name ("the NSPCC helpline", "the RFU safeguarding team") is not given by
+            # someone else's number: the clause or its heading must name whose it is.
+            if kind == "contact" and not all(_names(a, f"{where}\n{clause_text}") for a in _ACRONYM.findall(question)):
+                return kind
+            return ""
     return ""
 
 
@@ -281,7 +331,7 @@ def compose(
     """The extractive answer for a retrieval (or not_covered when the best clause does not answer)."""
     question_hint = retrieval.query
     hits = stating_first(question_hint, retrieval.hits)
-    missing = missing_answer_kind(question_hint, hits[0].clause.full_text) if hits else ""
+    missing = missing_answer_kind(question_hint, hits[0].clause.full_text, hits[0].clause.section) if hits else ""
     if missing or not is_covered(retrieval.hits, calibration, retrieval.unknown_share):
         online = any(w in question_hint.lower() for w in ("social media", "facebook", "instagram", "website", "post"))
         lines = [NOT_COVERED, who_to_ask(role, contacts, online_presence=online)]

@@ -240,3 +240,61 @@ def test_asked_who_the_lead_is_the_clause_naming_them_comes_first_when_nearly_as
     assert compose(_found([_hit(appoint, 0.82), _hit(named, 0.40)], "who's the safeguarding lead?"), "parent",
                    Contacts()).citations[0].clause_id == appoint.clause_id
     assert compose(_found(hits, "what does the safeguarding lead do?"), "parent", Contacts()).citations[0].clause_id == appoint.clause_id
+
+
+def test_asking_how_far_to_go_is_not_asking_for_an_amount():
+    # "How much should I ask them?" had been refused for want of a number in "Keep questions to a minimum".
+    assert missing_answer_kind("if a child starts telling me something, how much should I ask them?",
+                               "Keep questions to a minimum.") == ""
+    assert missing_answer_kind("how much do we pay for the minibus?", "The minibus is booked by the leader.") == "quantity"
+    assert missing_answer_kind("how much can volunteers claim for petrol?", "Volunteers may claim expenses.") == "quantity"
+
+
+def test_a_contact_asked_for_by_name_is_given_only_by_a_clause_naming_it():
+    # Another body's number ("BMABA ... 01798 306546") had answered "the phone number for the NSPCC helpline?".
+    bmaba = "Key Contacts › BMABA National Designated Safeguarding Lead: Kirsty Hawkins"
+    assert missing_answer_kind("whats the phone number for the NSPCC helpline?", "Telephone Number: 01798 306546", bmaba) == "contact"
+    assert missing_answer_kind("whats the phone number for the BMABA safeguarding person?", "Telephone Number: 01798 306546",
+                               bmaba) == ""
+    # What an acronym stands for names it too.
+    assert missing_answer_kind("whats the number for the LADO?", "Telephone: 0345 045 5203",
+                               "Local Authority Designated Officer") == ""
+    assert missing_answer_kind("whats the phone number for the DSL?", "Designated Safeguarding Lead: Jo Bloggs 01234 567890") == ""
+    # An email address asked for is not given by phone numbers.
+    assert missing_answer_kind("what's the email address for the band safeguarding team?",
+                               "Band safeguarding team: Linda Groves 07949 972219") == "contact"
+    # "Have you got ...?" asks for the value as "what's ...?" does.
+    assert missing_answer_kind("have you got an email address for the RFU safeguarding team?", "Email: jo@example.org",
+                               "Club Safeguarding Officer") == "contact"
+
+
+def test_a_question_about_a_deputy_is_answered_only_by_a_clause_naming_one(tmp_path):
+    # "Is there a deputy if Sam is away?" had been answered with the lead's name alone.
+    assert missing_answer_kind("is there a deputy safeguarding person if Sam is away?", "Sam Smith",
+                               "Key Contacts › Designated Safeguarding Lead") == "deputy"
+    assert missing_answer_kind("is there a deputy safeguarding person if Sam is away?", "Alex Jones",
+                               "Key Contacts › Deputy Designated Safeguarding Lead") == ""
+    assert missing_answer_kind("who do I tell if the lead is away, is there a deputy?",
+                               "In the lead's absence, tell the chair.") == ""
+    doc = tmp_path / "policy.md"
+    doc.write_text("# Contacts\n\n## Designated Safeguarding Lead\n\nSam Smith\n\n## Deputy Safeguarding Lead\n\nAlex Jones\n",
+                   encoding="utf-8")
+    clauses = {c.text: c for c in build_clauses(load_document(doc))}
+    hits = [_hit(clauses["Sam Smith"], 0.50), _hit(clauses["Alex Jones"], 0.45)]
+    answer = compose(_found(hits, "is there a deputy safeguarding person if Sam is away?"), "staff", Contacts())
+    assert answer.route == "answer" and answer.citations[0].text == "Alex Jones"
+
+
+def test_how_many_adults_per_child_is_a_ratio_and_a_clause_stating_one_comes_first(tmp_path):
+    # "How many leaders do we need per child?" had been answered by a clause that held any number ("under 18").
+    assert missing_answer_kind("how many leaders do we need per child on the trip?",
+                               "Volunteers cannot contact a young person under 18 one on one.") == "ratio"
+    assert missing_answer_kind("how many leaders do we need per child on the trip?",
+                               "A minimum ratio of 1:4 adults to children should be maintained.") == ""
+    doc = tmp_path / "policy.md"
+    doc.write_text("# Trips\n\nVolunteers cannot contact a young person under 18 one on one.\n\n"
+                   "A minimum ratio of 1:4 adults to children should be maintained.\n", encoding="utf-8")
+    contact, ratio = build_clauses(load_document(doc))
+    hits = [_hit(contact, 0.45), _hit(ratio, 0.35)]
+    answer = compose(_found(hits, "how many leaders do we need per child on the trip?"), "staff", Contacts())
+    assert answer.route == "answer" and "1:4" in answer.citations[0].text
