@@ -60,14 +60,20 @@ from assistant.route import Router
     "can my dad pick me up from club at 7?",
     "is it ok if my nan collects me from the session",
     "im dead tired after grading but i got my orange belt!!!",  # a grade in a martial art
-    "coach had us running laps for an hour n didnt even let us touch a ball",
-    "I hurt my toe at swimming and it's all swollen, no karate for two weeks",
     "that goal was a crime, keeper got violated",  # English "violated", not Romanian "violat"
     "is my nan aloud to take pictures of me at the grading and put them on her facebook",  # "allowed" as spelt
     "just read that news thing about the football coach who abused all them boys back in the day, does the academy do checks now?",
 ])
 def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     assert not rules_only.route(message).is_disclosure
+
+
+@pytest.mark.parametrize("message", [
+    "coach had us running laps for an hour n didnt even let us touch a ball",
+    "hello this is Ruby I hurt my toe at swimming and it's all swollen and the doctor said no karate for two weeks",
+])
+def test_a_ball_touched_and_a_toe_hurt_swimming_are_answered(router: Router, message: str) -> None:
+    assert router.route(message).route == "question"
 
 
 @pytest.mark.parametrize("message", [
