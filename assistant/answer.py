@@ -137,9 +137,10 @@ STATED_MIN_RATIO = 0.7
 
 def stating_first(question: str, hits: Sequence[Hit], min_ratio: float = STATED_MIN_RATIO) -> list[Hit]:
     """The hits, with a clause that names the person the question asks for first when the best one does
-    not and it scores nearly as well ("who's the safeguarding lead?": the clause naming them). Only for
-    the kinds that never refuse: for the others, the best clause not stating the fact is the sign that the
-    policy does not say (a clause further down giving some other number would answer the wrong question)."""
+    not and it scores nearly as well ("who's the safeguarding lead?": the clause naming them). Of the kinds
+    that refuse, only a deputy and a ratio: for the others, the best clause not stating the fact is the sign
+    that the policy does not say (a clause further down giving some other number would answer the wrong
+    question; measured, evals/README.md)."""
     hits = list(hits)
     if _DEPUTY_ASKED.search(question) or _RATIO_ASKED.search(question):
         # Two refusing kinds brought forward too: a clause naming a deputy, or stating a ratio, answers the
@@ -169,6 +170,14 @@ _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 
 
+def _acronyms(question: str) -> list[str]:
+    """The acronyms a question names ("the NSPCC helpline"); none when it is written in capitals throughout."""
+    letters = [c for c in question if c.isalpha()]
+    if sum(c.isupper() for c in letters) > len(letters) / 2:
+        return []
+    return _ACRONYM.findall(question)
+
+
 def _names(acronym: str, text: str) -> bool:
     """The text names what the acronym stands for: the letters themselves, or capitalised words with those
     initials ("Local Authority Designated Officer" for LADO, "Club Welfare Officer" for CWO)."""
@@ -187,7 +196,7 @@ def missing_answer_kind(question: str, clause_text: str, where: str = "") -> str
                 return kind
             # A contact asked for by name ("the NSPCC helpline", "the RFU safeguarding team") is not given by
             # someone else's number: the clause or its heading must name whose it is.
-            if kind == "contact" and not all(_names(a, f"{where}\n{clause_text}") for a in _ACRONYM.findall(question)):
+            if kind == "contact" and not all(_names(a, f"{where}\n{clause_text}") for a in _acronyms(question)):
                 return kind
             return ""
     return ""

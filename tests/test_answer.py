@@ -260,6 +260,8 @@ def test_a_contact_asked_for_by_name_is_given_only_by_a_clause_naming_it():
     assert missing_answer_kind("whats the number for the LADO?", "Telephone: 0345 045 5203",
                                "Local Authority Designated Officer") == ""
     assert missing_answer_kind("whats the phone number for the DSL?", "Designated Safeguarding Lead: Jo Bloggs 01234 567890") == ""
+    # A question written in capitals names no acronym.
+    assert missing_answer_kind("WHATS THE PHONE NUMBER FOR THE WELFARE OFFICER", "Ring the welfare officer on 0800 123 4567.") == ""
     # An email address asked for is not given by phone numbers.
     assert missing_answer_kind("what's the email address for the band safeguarding team?",
                                "Band safeguarding team: Linda Groves 07949 972219") == "contact"
