@@ -102,6 +102,12 @@ def _found(hits, question=""):
     return Retrieval(question, tuple(hits))
 
 
+def _markdown_clauses(tmp_path, text):
+    path = tmp_path / "policy.md"
+    path.write_text(text, encoding="utf-8")
+    return build_clauses(load_document(path))
+
+
 def test_related_clauses_are_cited_only_when_nearly_as_strong():
     clauses = {c.clause_id: c for c in build_clauses(load_document(POLICY_PDF))}
     hits = [_hit(clauses["ZP-6"], 0.80), _hit(clauses["ZP-7"], 0.78), _hit(clauses["ZP-1"], 0.50)]
@@ -229,10 +235,8 @@ def test_a_turn_routed_by_accumulated_signals_is_never_context_later(fake_assist
 
 
 def test_asked_who_the_lead_is_the_clause_naming_them_comes_first_when_nearly_as_strong(tmp_path):
-    path = tmp_path / "safeguarding.md"
-    path.write_text("# Safeguarding Lead\n\nThe club will appoint a safeguarding lead with overall responsibility.\n\n"
-                    "The current Safeguarding Lead is: Thomas Brown.\n", encoding="utf-8")
-    appoint, named = build_clauses(load_document(path))
+    appoint, named = _markdown_clauses(tmp_path, "# Safeguarding Lead\n\nThe club will appoint a safeguarding lead with "
+                                       "overall responsibility.\n\nThe current Safeguarding Lead is: Thomas Brown.\n")
     hits = [_hit(appoint, 0.82), _hit(named, 0.60)]
     answer = compose(_found(hits, "who's the safeguarding lead at the club right now?"), "parent", Contacts())
     assert answer.route == "answer" and answer.citations[0].text == "The current Safeguarding Lead is: Thomas Brown."
@@ -278,10 +282,8 @@ def test_a_question_about_a_deputy_is_answered_only_by_a_clause_naming_one(tmp_p
                                "Key Contacts › Deputy Designated Safeguarding Lead") == ""
     assert missing_answer_kind("who do I tell if the lead is away, is there a deputy?",
                                "In the lead's absence, tell the chair.") == ""
-    doc = tmp_path / "policy.md"
-    doc.write_text("# Contacts\n\n## Designated Safeguarding Lead\n\nSam Smith\n\n## Deputy Safeguarding Lead\n\nAlex Jones\n",
-                   encoding="utf-8")
-    clauses = {c.text: c for c in build_clauses(load_document(doc))}
+    clauses = {c.text: c for c in _markdown_clauses(
+        tmp_path, "# Contacts\n\n## Designated Safeguarding Lead\n\nSam Smith\n\n## Deputy Safeguarding Lead\n\nAlex Jones\n")}
     hits = [_hit(clauses["Sam Smith"], 0.50), _hit(clauses["Alex Jones"], 0.45)]
     answer = compose(_found(hits, "is there a deputy safeguarding person if Sam is away?"), "staff", Contacts())
     assert answer.route == "answer" and answer.citations[0].text == "Alex Jones"
@@ -293,10 +295,8 @@ def test_how_many_adults_per_child_is_a_ratio_and_a_clause_stating_one_comes_fir
                                "Volunteers cannot contact a young person under 18 one on one.") == "ratio"
     assert missing_answer_kind("how many leaders do we need per child on the trip?",
                                "A minimum ratio of 1:4 adults to children should be maintained.") == ""
-    doc = tmp_path / "policy.md"
-    doc.write_text("# Trips\n\nVolunteers cannot contact a young person under 18 one on one.\n\n"
-                   "A minimum ratio of 1:4 adults to children should be maintained.\n", encoding="utf-8")
-    contact, ratio = build_clauses(load_document(doc))
+    contact, ratio = _markdown_clauses(tmp_path, "# Trips\n\nVolunteers cannot contact a young person under 18 one on one.\n\n"
+                                       "A minimum ratio of 1:4 adults to children should be maintained.\n")
     hits = [_hit(contact, 0.45), _hit(ratio, 0.35)]
     answer = compose(_found(hits, "how many leaders do we need per child on the trip?"), "staff", Contacts())
     assert answer.route == "answer" and "1:4" in answer.citations[0].text
