@@ -138,32 +138,36 @@ STATED_MIN_RATIO = 0.7
 def stating_first(question: str, hits: Sequence[Hit], min_ratio: float = STATED_MIN_RATIO) -> list[Hit]:
     """The hits, with a clause that names the person the question asks for first when the best one does
     not and it scores nearly as well ("who's the safeguarding lead?": the clause naming them). Of the kinds
-    that refuse, only a deputy and a ratio: for the others, the best clause not stating the fact is the sign
-    that the policy does not say (a clause further down giving some other number would answer the wrong
-    question; measured, evals/README.md)."""
+    that refuse, only a deputy and a ratio (``_BROUGHT_FORWARD``): for the others, the best clause not
+    stating the fact is the sign that the policy does not say (a clause further down giving some other
+    number would answer the wrong question; measured, evals/README.md)."""
     hits = list(hits)
-    if _DEPUTY_ASKED.search(question) or _RATIO_ASKED.search(question):
-        # Two refusing kinds brought forward too: a clause naming a deputy, or stating a ratio, answers the
-        # question it asks (another number may not: "how long ...?" is not answered by any duration).
-        asked = _DEPUTY_STATED if _DEPUTY_ASKED.search(question) else _RATIO_STATED
-
-        def stated(clause) -> bool:
-            return bool(asked.search(f"{clause.section}\n{clause.full_text}"))
-    else:
-        states = next((states for _, asks, states in _PREFERRED_KINDS if asks.search(question)), None)  # the first kind asked
-        if states is None:
-            return hits
-
-        def stated(clause) -> bool:
-            return bool(states.search(clause.full_text))
-    if not hits or stated(hits[0].clause):
+    asked = _first_asked(question, _ANSWER_KINDS)
+    if asked is None or asked[0] not in _BROUGHT_FORWARD:
+        asked = _first_asked(question, _PREFERRED_KINDS)
+    if asked is None or not hits or _stated(*asked, hits[0].clause.full_text, hits[0].clause.section):
         return hits
     for i, hit in enumerate(hits[1:3], start=1):
         if hit.score < hits[0].score * min_ratio:
             break
-        if stated(hit.clause):
+        if _stated(*asked, hit.clause.full_text, hit.clause.section):
             return [hit, *hits[:i], *hits[i + 1:]]
     return hits
+
+
+# Refusing kinds whose stating clause answers what they ask, so it is brought forward like a naming one.
+_BROUGHT_FORWARD = frozenset({"deputy", "ratio"})
+# Kinds a clause may state in its heading instead ("Deputy Safeguarding Lead" over a bare name).
+_STATED_IN_HEADING = frozenset({"deputy"})
+
+
+def _first_asked(question: str, kinds) -> tuple[str, re.Pattern] | None:
+    """The first of the kinds the question asks for, with what states it."""
+    return next(((kind, states) for kind, asks, states in kinds if asks.search(question)), None)
+
+
+def _stated(kind: str, states: re.Pattern, clause_text: str, where: str) -> bool:
+    return bool(states.search(f"{where}\n{clause_text}" if kind in _STATED_IN_HEADING else clause_text))
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
@@ -190,15 +194,16 @@ def _names(acronym: str, text: str) -> bool:
 def missing_answer_kind(question: str, clause_text: str, where: str = "") -> str:
     """The kind of fact the question asks for that the clause does not state ("" when none is missing).
     ``where``: the clause's section heading, which may name whose the contact is."""
-    for kind, asks, states in _ANSWER_KINDS:
-        if asks.search(question):
-            if not states.search(f"{where}\n{clause_text}" if kind == "deputy" else clause_text):
-                return kind
-            # A contact asked for by name ("the NSPCC helpline", "the RFU safeguarding team") is not given by
-            # someone else's number: the clause or its heading must name whose it is.
-            if kind == "contact" and not all(_names(a, f"{where}\n{clause_text}") for a in _acronyms(question)):
-                return kind
-            return ""
+    asked = _first_asked(question, _ANSWER_KINDS)
+    if asked is None:
+        return ""
+    kind, states = asked
+    if not _stated(kind, states, clause_text, where):
+        return kind
+    # A contact asked for by name ("the NSPCC helpline", "the RFU safeguarding team") is not given by
+    # someone else's number: the clause or its heading must name whose it is.
+    if kind == "contact" and not all(_names(a, f"{where}\n{clause_text}") for a in _acronyms(question)):
+        return kind
     return ""
 
 
