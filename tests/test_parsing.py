@@ -112,7 +112,7 @@ def test_text_policy_headings_labels_numbers_and_items_without_a_space(tmp_path)
         "3.1 Photographs\n\nPhotos need written consent.\n",
         encoding="utf-8",
     )
-    clauses = build_clauses(load_document(path))
+    clauses = _clauses(path)
     by_text = {c.text: c for c in clauses}
     item = by_text["Accept as a friend any person under 18 on social media"]
     assert item.context == "Staff must not:" and item.kind == "bullet"
@@ -130,7 +130,7 @@ def test_a_quoted_list_item_carries_its_lead_in(tmp_path):
     path = tmp_path / "conduct.md"
     path.write_text("# Conduct\n\nCoaches must not:\n\n- accept friend requests from players\n- be alone with a child\n",
                     encoding="utf-8")
-    clauses = {c.text: c for c in build_clauses(load_document(path))}
+    clauses = {c.text: c for c in _clauses(path)}
     item = Citation.of(clauses["accept friend requests from players"])
     assert item.text.split("\n") == ["Coaches must not:", "accept friend requests from players"]
     lead_in = Citation.of(clauses["Coaches must not:"])
@@ -142,7 +142,7 @@ def test_numbered_paragraphs_keep_the_policys_numbers(tmp_path):
     path = tmp_path / "club.md"
     path.write_text("Our club policy\n\n1. The club will appoint a welfare officer.\n\n2. All coaches hold a DBS check:\n"
                     "   - renewed every three years\n\n3. Concerns go to the welfare officer.\n", encoding="utf-8")
-    ids = [c.clause_id for c in build_clauses(load_document(path))]
+    ids = [c.clause_id for c in _clauses(path)]
     assert {"1", "2", "3"} <= set(ids) and "2.a" in ids
 
 
@@ -180,7 +180,7 @@ def test_lines_numbered_under_a_short_numbered_line_are_never_quoted_without_it(
                     "3.1.1. Basic Rules.\n3.1.1.1. Two-Adult Rule. At least two screened adults are present.\n"
                     "3.1.1.2. Prohibited Activities for Workers.\n3.1.1.2.1. Sexual activity or contact of any sort with a child.\n"
                     "3.1.1.2.2. Corporal punishment of a child.\n", encoding="utf-8")
-    by_id = {c.clause_id: c for c in build_clauses(load_document(path))}
+    by_id = {c.clause_id: c for c in _clauses(path)}
     assert by_id["3.1.1.2.1"].context == by_id["3.1.1.2.2"].context == "Prohibited Activities for Workers."
     assert by_id["3.1.1.2"].items == ("Sexual activity or contact of any sort with a child.", "Corporal punishment of a child.")
     assert by_id["3.1.1.1"].context == "Basic Rules."
@@ -207,7 +207,7 @@ def test_markdown_lines_a_lead_in_lists_without_markers_are_its_items(tmp_path):
     path.write_text("## Signs\n\n* Staff know the signs of abuse, including:\\\n  Physical signs  \n  Behavioural concerns  \n"
                     "  Abandonment\n\n## Contacts\n\n1.1 The club is run by:  \nThe Committee  \n"
                     "1.2 The club is based in Leeds.  \n", encoding="utf-8")
-    clauses = build_clauses(load_document(path))
+    clauses = _clauses(path)
     items = [c for c in clauses if c.context == "Staff know the signs of abuse, including:"]
     assert [c.text for c in items] == ["Physical signs", "Behavioural concerns", "Abandonment"]
     assert not any("\\" in c.full_text for c in clauses)
@@ -223,7 +223,7 @@ def test_ids_are_unique_across_the_documents_of_a_folder(tmp_path):
     assert len(ids) == len(set(ids)) == 4
     assert {"P/P-1", "P2/P-1"} <= set(ids)  # each document's code, then the id as the policy gives it
     # Alone in its folder, a document keeps its ids as they are.
-    alone = build_clauses(load_document(tmp_path / "photos.md"))
+    alone = _clauses(tmp_path / "photos.md")
     assert [c.clause_id for c in unique_across_documents(alone)] == [c.clause_id for c in alone] == ["P-1", "R-1"]
 
 
@@ -309,7 +309,7 @@ def test_a_word_bullet_with_a_bullet_typed_in_its_text_quotes_the_words_only(tmp
         document.add_paragraph(item, style="List Bullet")
     path = tmp_path / "policy.docx"
     document.save(str(path))
-    clauses = build_clauses(load_document(path))
+    clauses = _clauses(path)
     items = [c for c in clauses if c.lead_in_id]
     assert [c.text for c in items] == ["Social networking sites", "Blogs"]
     assert items[0].context == "This policy includes the following technologies:"
@@ -322,7 +322,7 @@ def test_wingdings_bullets_read_as_latin_letters_open_items(tmp_path):
     path.write_text("Appointing workers\n\nUnder § 12 of the Act a check is required.\n\n"
                     "To appoint a new worker the council will:\nØ identify the post to be filled\n"
                     "Ø check the references of the applicant\nü confirm the appointment after six months\n", encoding="utf-8")
-    clauses = build_clauses(load_document(path))
+    clauses = _clauses(path)
     items = [c.text for c in clauses if c.context == "To appoint a new worker the council will:"]
     assert items == ["identify the post to be filled", "check the references of the applicant",
                      "confirm the appointment after six months"]
@@ -344,7 +344,7 @@ def test_a_sign_off_table_of_labels_and_values_is_quoted_as_its_rows(tmp_path):
         cell.text = text
     path = tmp_path / "policy.docx"
     document.save(str(path))
-    texts = [c.full_text for c in build_clauses(load_document(path))]
+    texts = [c.full_text for c in _clauses(path)]
     assert "This policy was adopted by: Riverside Club | Date: 15/08/2023" in texts
     assert "To be reviewed: 01/09/2024 | Signed: Chairperson" in texts
 
@@ -385,7 +385,7 @@ def test_a_sub_heading_left_plain_in_a_word_document_heads_its_text(tmp_path):
     document.add_paragraph("Two Welfare Officers who are trained every year by the national body.")
     path = tmp_path / "policy.docx"
     document.save(str(path))
-    clauses = build_clauses(load_document(path))
+    clauses = _clauses(path)
     neglect = next(c for c in clauses if c.text.startswith("Neglect may occur"))
     assert neglect.section.endswith("Neglect")
     assert "Neglect" not in [c.text for c in clauses]
