@@ -317,8 +317,8 @@ def build_clauses(document: Document) -> list[Clause]:
             if head.kind in ("paragraph", "bullet") and (depends_on is None or answers):
                 # A paragraph introducing a list ("Staff must not:", or one that stops mid-sentence)
                 # is the context of every item that follows it until the next paragraph.
-                after = section.units[ordinal][0] if ordinal < len(section.units) else head
-                lost_stop = after.kind == "bullet" and lost_full_stop(head.text, after.text)  # "... at all levels" then "1. The club ..."
+                after = section.units[ordinal][0] if ordinal < len(section.units) else None
+                lost_stop = after is not None and after.kind == "bullet" and lost_full_stop(head.text, after.text)  # "... at all levels" then "1. The club ..."
                 introduces = not options and (is_lead_in(head.text) or not (head.text.endswith(TERMINAL + (";", ")", '"')) or lost_stop))
                 lead_in = clause if introduces else None
                 list_open = False
