@@ -6,11 +6,14 @@ Romanian word, an English word the other languages' lexicon also holds ("suicide
 that "kills", an account hacked to ask friends for money, a hazard that will hurt somebody one day, a game's zombies killed,
 a machine that makes the writer "want to scream", an itch one is "dying" of, hurt at rugby, staff left "exposed",
 a document's "pdf", one's own family collecting one from club, a belt won at a grading, a ball touched, a toe hurt
-swimming, "violated" in English, "allowed" spelt "aloud", a "news thing"; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
+swimming, "violated" in English, "allowed" spelt "aloud", a "news thing", a death wish of embarrassment or
+the heat, a venue's want of hot water, a kick landed by accident, a hypothesis carried on by "but then", a
+part of a show, a game's themes, a brother's thing the writer lost, a priest asked about; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
 again on the writer's leg, a threat after telling, a question asked after an "if" clause, an injury done on
 purpose, the people one would leave better off with someone else, a Romanian verb before its subject, a child
 shut away in a room until it goes quiet, a threat after telling of what an adult does, children
-harmed named without "the", a story that the writer says is theirs too."""
+harmed named without "the", a story that the writer says is theirs too, a note left for after one's death,
+a chat named to hurt, name-calling in Portuguese, a home without hot water, a kick said to be an accident."""
 
 from __future__ import annotations
 
@@ -63,6 +66,15 @@ from assistant.route import Router
     "that goal was a crime, keeper got violated",  # English "violated", not Romanian "violat"
     "is my nan aloud to take pictures of me at the grading and put them on her facebook",  # "allowed" as spelt
     "just read that news thing about the football coach who abused all them boys back in the day, does the academy do checks now?",
+    "i nearly wanted to die when i tripped on stage in front of the whole school",  # embarrassment
+    "im literally dying in here, its 30 degrees and the fans dont work",  # the heat
+    "no hot water in the showers at the pool again, freezing",  # a venue's want, not a home's
+    "a kick hit me by accident in sparring and my nose bled, can i still come thursday",
+    "what if a child told you their mum hits them but then said it was a joke, would you still pass it on",
+    "theres a bit in peaky blinders where kids get made to sell drugs",  # a part of a show
+    "is it ok to show omori at film night? it has themes of self-harm",
+    "my brother is going to kill me, i used his charger and lost it",  # the writer's own slip with his thing
+    "can the priest come and see me at home on his own?",  # a faith role is one of the organisation's adults
 ])
 def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     assert not rules_only.route(message).is_disclosure
@@ -118,6 +130,12 @@ def test_a_ball_touched_and_a_toe_hurt_swimming_are_answered(router: Router, mes
     # a story, then the writer's own ("the same happened to me")
     "in the book the dad hits the kid, my dad does the same to me",
     "we watched a film about a girl who was groomed online, the same thing happened to me",
+    "i wrote a note for my little sister for when im gone",  # left for after one's death
+    "they set up a group chat called kill the new girl and added me to it",  # a chat named to hurt
+    "eles me chamam de macaco na escola",  # Portuguese: they call me a monkey at school
+    "theres no hot water at home and mum hasnt been back for days",  # a home's want
+    "he kicked me and said it was by accident but it wasnt",  # a cover story
+    "what if someone told me something, but yesterday my dad hit me",  # a "but" still ends a hypothesis
 ])
 def test_the_same_words_told_as_harm_still_route_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure

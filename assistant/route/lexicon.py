@@ -118,6 +118,7 @@ def _compile(patterns: Sequence[str], macros: dict[str, str], where: str) -> re.
 
 
 _MACRO_RE = re.compile(r"%([A-Z_]+)%")
+_SCOPE_END = re.compile(r"[|,]| but (?!then\b)")  # a clause ends a scope, and a "but" (not "but then")
 
 
 def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
@@ -331,22 +332,21 @@ class Lexicon:
 
     @staticmethod
     def _scopes(pattern: re.Pattern | None, norm: str) -> list[tuple[int, int]]:
-        """ConText-style scopes: from a trigger to the end of its clause (or a "but")."""
-        if pattern is None:
-            return []
+        """ConText-style scopes: from a trigger to the end of its clause or a "but" ("but then" carries a
+        hypothesis on: "what if a kid told you ... but then said ...")."""
         scopes = []
-        for m in pattern.finditer(norm):
-            ends = [i for i in (norm.find("|", m.start()), norm.find(",", m.start()), norm.find(" but ", m.start())) if i >= 0]
-            scopes.append((m.start(), min(ends) if ends else len(norm)))
+        for m in pattern.finditer(norm) if pattern is not None else ():
+            end = _SCOPE_END.search(norm, m.start())
+            scopes.append((m.start(), end.start() if end else len(norm)))
         return scopes
 
 
 # (words, their cause, a sign they are meant): context lists of the lexicon data. A death wish said of a
 # trivial cause ("kms this lag"); a threat to kill a brother over a petty wrong ("i am going to kill my
 # brother he ate my crisps"); an injury told with the accident that caused it ("fell off the trampoline
-# and has a massive bruise").
+# and has a massive bruise"); a want at the venue ("no hot water in the changing rooms again").
 _EXPLAINED = (("hyperbole", "trivial_cause", "serious"), ("threat", "petty_wrong", "serious"),
-              ("injury", "accident", "cover_story"))
+              ("injury", "accident", "cover_story"), ("want", "venue", "at_home"))
 
 
 def _explained(norm: str, text: str, clauses: list[int], quotes: list[tuple[int, int]], said: re.Pattern,
