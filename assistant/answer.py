@@ -221,8 +221,8 @@ class Citation:
 
     @classmethod
     def of(cls, clause: Clause) -> "Citation":
-        if clause.context:
-            text = "\n".join((clause.context, clause.full_text))
+        if clause.context:  # an item that introduces lines of its own is quoted with both
+            text = "\n".join((clause.context, clause.full_text, *clause.items))
         elif clause.items:
             text = "\n".join((clause.text, *clause.items))
         else:

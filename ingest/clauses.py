@@ -16,7 +16,7 @@ the second unnumbered clause of section 3. They derive from position, headings a
 the same policy gives the same ids on every run and from its PDF, Word or text copy.
 
 What this module does not do: read files (``ingest.load``) or embed and store (``ingest.index``).
-Ids unique across the documents of a folder are ``unique_across_documents``'s job.
+Ids unique across the documents of a folder are ``ingest.ids``'s job.
 """
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ from ingest.load import Block, Document
 from ingest.markers import DECIMAL_NUMBER
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
-PARSER_VERSION = "25"
+PARSER_VERSION = "26"
 
 OPENING_ABBREVIATION = "OPEN"
 OPENING_LABEL = "Introduction"
 SECTION_SEPARATOR = " \u203a "
-_ABBREVIATION_SKIP = {
+ABBREVIATION_SKIP = {
     "a", "an", "and", "as", "at", "by", "for", "from", "in", "including", "into", "of", "on", "or",
     "our", "the", "to", "we", "what", "with", "your", "their", "its",
 }
@@ -86,7 +86,7 @@ def section_abbreviation(title: str) -> str:
     if numbered:
         return "S" + numbered.group(1)
     words = re.findall(r"[A-Za-z0-9]+", title)
-    significant = [w for w in words if w.lower() not in _ABBREVIATION_SKIP] or words
+    significant = [w for w in words if w.lower() not in ABBREVIATION_SKIP] or words
     return "".join(w[0].upper() for w in significant)[:4] or "SEC"
 
 
@@ -239,6 +239,7 @@ def build_clauses(document: Document) -> list[Clause]:
             plain_prefix = key
         lead_in: Clause | None = None  # the paragraph introducing the list being read
         list_open = False
+        item_lead: Clause | None = None  # a list item introducing lines of its own ("... the deputies, as follows:")
         asked: Clause | None = None  # a question the clauses after it answer (an FAQ), until the next one
         answered = 0  # clauses quoted under it so far
         numbered_parent = ""  # the last decimal-numbered clause, which lettered items belong to
@@ -269,6 +270,10 @@ def build_clauses(document: Document) -> list[Clause]:
                 context, depends_on = parent.text, parent.clause_id
             elif is_item and lead_in is not None:
                 context, depends_on = lead_in.text, lead_in.clause_id
+            elif head.kind == "paragraph" and item_lead is not None and len(head.text) <= SHORT_ITEM_CHARS and not is_lead_in(head.text):
+                # Unmarked lines after an item that introduces them (the deputies' names and numbers under "Contact
+                # ... or one of the deputies, as follows:") are that item's; the list goes on after them.
+                context, depends_on = item_lead.text, item_lead.clause_id
             elif head.kind == "paragraph" and list_open and lead_in is not None and _closes_list(head.text):
                 context, depends_on = lead_in.text, lead_in.clause_id
             elif (head.kind == "paragraph" and lead_in is not None and not list_open and is_lead_in(lead_in.text)
@@ -311,6 +316,9 @@ def build_clauses(document: Document) -> list[Clause]:
             # ask leading questions - Why? How? What?"), whose sibling items answer nothing.
             if depends_on is None and not options and asks(head.text) and (not is_item or head.number.upper() == "Q"):
                 asked, answered = clause, 0
+            if item_lead is not None and depends_on == item_lead.clause_id:
+                continue
+            item_lead = clause if is_item and not options and list_open and is_lead_in(head.text) else None
             if is_item and not answers:
                 list_open = lead_in is not None
                 continue
@@ -365,36 +373,3 @@ def _with_items(clauses: list[Clause]) -> list[Clause]:
         if clause.lead_in_id and (clause.kind == "bullet" or (clause.kind == "paragraph" and not _closes_list(clause.text))):
             items.setdefault(clause.lead_in_id, []).append(clause.text)
     return [replace(c, items=tuple(items[c.clause_id])) if c.clause_id in items else c for c in clauses]
-
-
-def document_code(name: str, taken: set[str]) -> str:
-    """A short code for a document ("safeguarding-policy.pdf" -> "SP"), unique among ``taken``."""
-    stem = re.sub(r"\.[A-Za-z0-9]+$", "", name)
-    words = [w for w in re.findall(r"[A-Za-z0-9]+", stem) if w.lower() not in _ABBREVIATION_SKIP] or [stem or "D"]
-    base = "".join(w[0].upper() for w in words)[:4] or "D"
-    code, n = base, 1
-    while code in taken:
-        n += 1
-        code = f"{base}{n}"
-    taken.add(code)
-    return code
-
-
-def unique_across_documents(clauses: Sequence[Clause]) -> list[Clause]:
-    """Ids unique within a folder: where two documents share an id ("P-1" in four files), each of
-    those clauses is prefixed with its document's code ("SP/P-1"); ids found in one document only
-    stay as they are, so adding a document changes as few ids as it can."""
-    owners: dict[str, set[str]] = {}
-    for clause in clauses:
-        owners.setdefault(clause.clause_id, set()).add(clause.document)
-    shared = {cid for cid, docs in owners.items() if len(docs) > 1}
-    if not shared:
-        return list(clauses)
-    taken: set[str] = set()
-    codes = {doc: document_code(doc, taken) for doc in dict.fromkeys(c.document for c in clauses)}
-
-    def renamed(cid: str | None, document: str) -> str | None:
-        return f"{codes[document]}/{cid}" if cid in shared else cid
-
-    return [replace(c, clause_id=renamed(c.clause_id, c.document), parent_id=renamed(c.parent_id, c.document),
-                    lead_in_id=renamed(c.lead_in_id, c.document)) for c in clauses]

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Sequence
 
 from ingest import limits
-from ingest.clauses import PARSER_VERSION, Clause, build_clauses, unique_across_documents
+from ingest.clauses import PARSER_VERSION, Clause, build_clauses
 from ingest.facets import MAX_FACET_TEXTS
+from ingest.ids import unique_across_documents
 from ingest.load import LoadError, find_documents, load_document
 from ingest.questions import QUESTIONS_FOLDER
 from ingest.store import NothingToIndexError

@@ -158,6 +158,8 @@ class Reader:
             return numbered[0].count(".") + 1, numbered[0]
         if is_label(text) and (line.gap_before or self._ends_block(previous)):
             return 3, ""
+        if previous is not None and previous.kind == "bullet" and is_lead_in(previous.last) and not numbered:
+            return None  # "... or a deputy, as follows:" then "Ali Khan (North) on 0121 ...": what the item introduces
         if text.endswith(TERMINAL + (":",)) or marker_of(text):
             return None
         if is_caps_heading(text):

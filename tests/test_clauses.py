@@ -202,3 +202,22 @@ def test_a_superscript_ordinal_on_a_line_of_its_own_joins_its_number():
 
     assert "".join(join_line("until her 26", "th birthday.")) == "until her 26th birthday."
     assert "".join(join_line("aged 16", "the club asks")) == "aged 16 the club asks"
+
+
+@pytest.mark.parametrize("suffix, bullet", [(".md", "- "), (".txt", "\u2022 ")])
+def test_lines_an_item_introduces_are_its_own_and_the_list_goes_on_after_them(tmp_path, suffix, bullet):
+    # The deputies' names under "... or a deputy, as follows:" belong to that item, not to the list; the items
+    # after them are still quoted under "staff must:", never under a deputy's phone number.
+    from assistant.answer import Citation
+
+    path = tmp_path / f"concerns{suffix}"
+    path.write_text(f"Concerns\n\nIn the event of a concern, staff must:\n\n{bullet}Record brief notes of what was said\n\n"
+                    f"{bullet}Contact the lead, Sam Jones on 01234 567890, or a deputy, as follows:\n\n"
+                    f"Ali Khan (North) on 0121 340 2307\n\n{bullet}Keep it confidential\n", encoding="utf-8")
+    by_text = {c.text: c for c in build_clauses(load_document(path))}
+    assert by_text["Keep it confidential"].context == "In the event of a concern, staff must:"
+    contact = Citation.of(by_text["Contact the lead, Sam Jones on 01234 567890, or a deputy, as follows:"])
+    assert contact.text.split("\n") == ["In the event of a concern, staff must:",
+                                        "Contact the lead, Sam Jones on 01234 567890, or a deputy, as follows:",
+                                        "Ali Khan (North) on 0121 340 2307"]
+    assert by_text["Ali Khan (North) on 0121 340 2307"].context.endswith("as follows:")

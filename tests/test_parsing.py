@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from evals.cross_policy import DOCUMENT_SUFFIXES, SHARED_SUITE, not_verbatim
-from ingest.clauses import build_clauses, unique_across_documents
+from ingest.clauses import build_clauses
+from ingest.ids import unique_across_documents
 from ingest.folder import collect_clauses
 from ingest.words import join_hyphenated
 from ingest.load import load_document
