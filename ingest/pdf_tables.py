@@ -288,9 +288,12 @@ def _is_header(rows: list[list[str]], bolds: list[bool]) -> bool:
     marks = [cell for row in body for cell in row[1:] if cell]
     if len(named) >= 3 and marks and all(len(cell) <= 3 for cell in marks) and any(len(cell) > 3 for cell in first[1:]):
         return True
-    if len(body) < 2 or any(len(cell.split()) > HEADER_WORDS or cell.endswith((".", ":", ";")) or holds_a_value(cell)
-                            for cell in named):
+    if any(len(cell.split()) > HEADER_WORDS or cell.endswith((".", ":", ";")) or holds_a_value(cell) for cell in named):
         return False
+    if len(body) < 2:
+        # One row under it: names of a word or two over three columns or more, each far shorter than the
+        # entry below it ("Name | Address | Number" over a contact's name, address and number).
+        return len(named) >= 3 and all(len(h.split()) <= 2 and 2 * len(h) < len(b) for h, b in zip(first, body[0]) if h)
     if len(named) >= 3:
         return True
     values = sorted(len(row[1]) for row in body if len(row) > 1 and row[1])

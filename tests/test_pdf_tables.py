@@ -49,6 +49,22 @@ def test_a_table_with_a_header_row_quotes_each_cell_under_its_header(tmp_path):
     ]
 
 
+def test_a_header_row_over_a_single_row_still_heads_it(tmp_path):
+    lines = [(72, 720, "Governing body contacts", 14, True),
+             (78, 690, "Name"), (220, 690, "Address"), (380, 690, "Number"),
+             (78, 670, "Lead Safeguarding Officer"), (220, 670, "1 Stuart Street, Manchester"), (380, 670, "Tel: 0161 2742000")]
+    clauses = table_clauses(tmp_path, lines, ruled([72, 214, 374, 540], [704, 684, 664]))
+    assert clauses == [("row", "Name: Lead Safeguarding Officer | Address: 1 Stuart Street, Manchester | Number: Tel: 0161 2742000")]
+
+
+def test_a_two_row_table_of_like_entries_keeps_both_as_rows(tmp_path):
+    lines = [(72, 720, "Leaders", 14, True),
+             (78, 690, "Sam Patel"), (220, 690, "Lead"), (380, 690, "Mondays"),
+             (78, 670, "Jo Reyes"), (220, 670, "Deputy"), (380, 670, "Fridays")]
+    clauses = table_clauses(tmp_path, lines, ruled([72, 214, 374, 540], [704, 684, 664]))
+    assert [text for _, text in clauses] == ["Sam Patel | Lead | Mondays", "Jo Reyes | Deputy | Fridays"]
+
+
 def test_a_key_value_table_keeps_its_first_row_as_a_row(tmp_path):
     lines = [(72, 720, "Document control", 14, True),
              (78, 690, "Owner"), (220, 690, "Trustees"),
