@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.answer import compose, is_covered, missing_answer_kind, select_citations, who_to_ask
+from assistant.answer import compose, is_covered, select_citations, who_to_ask
+from assistant.kinds import missing_answer_kind
 from assistant.pipeline import resolve_follow_up
 from assistant.retrieve import Hit, Retrieval, expand_question, stem, tokenize
 from assistant.settings import Contacts
@@ -269,6 +270,12 @@ def test_a_contact_asked_for_by_name_is_given_only_by_a_clause_naming_it():
     # An email address asked for is not given by phone numbers.
     assert missing_answer_kind("what's the email address for the band safeguarding team?",
                                "Band safeguarding team: Linda Groves 07949 972219") == "contact"
+    # Named in words, too: Ofsted's number is not a helpline's; a role named in words may be its acronym.
+    assert missing_answer_kind("what's Ofsted's phone number if I want to report a childminder?",
+                               "PACEY Helpline - 0300 003 0005", "Useful numbers") == "contact"
+    assert missing_answer_kind("whats the phone number for the Rotherham safeguarding hub",
+                               "Multi-Agency Safeguarding Hub (MASH) 01709 336080", "Local Contacts Rotherham") == ""
+    assert missing_answer_kind("whats the phone number for the welfare officer?", "CWO: Jo Bloggs 01234 567890") == ""
     # "Have you got ...?" asks for the value as "what's ...?" does.
     assert missing_answer_kind("have you got an email address for the RFU safeguarding team?", "Email: jo@example.org",
                                "Club Safeguarding Officer") == "contact"

@@ -20,7 +20,7 @@ STAGES = (
     ("assistant.settings", "assistant.calibration", "assistant.route", "assistant.onnx_export", "assistant.large_model", "assistant.embedding",
      "assistant.notice", "assistant.sections"),
     ("assistant.retrieve",),
-    ("assistant.answer", "assistant.llm"),
+    ("assistant.kinds", "assistant.answer", "assistant.llm"),
     ("assistant.pipeline", "assistant.feedback", "assistant.quiz", "assistant.changes"),
     ("assistant.library", "assistant.ask"),
     ("assistant.ui",),
