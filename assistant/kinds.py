@@ -35,19 +35,21 @@ _NUMBER_WORDS = (  # numbers in words, cardinal and ordinal; "once", "twice", "h
     r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth"
     r"|(?:twent|thirt|fort|fift|sixt)ieth|an? (?:hour|day|week|fortnight|month|term|year)"
 )
-# A person's name: a title and a name ("Mrs Patel"), a "Name:" label with a name after it, or two
-# capitalised words (an initial between them allowed) neither of which is a word of roles, bodies or
-# forms ("Claire Williamson", not "Designated Safeguarding Officer", "Torphins Playgroup" or "[Insert Name]").
+# A person's name: a title and a name ("Mrs Patel"), a "Name:" label with a name after it (not a role: a table's
+# "Name: Lead Safeguarding Officer"), or two capitalised words (an initial between them allowed) neither of which
+# is a word of roles, bodies, places or forms ("Claire Williamson", not "Designated Safeguarding Officer",
+# "Torphins Playgroup", "Stuart Street" or "[Insert Name]").
 _ROLE_WORDS = (
     r"the|our|your|their|this|that|if|a|an|all|any|each|every|designated|safeguarding|lead|leads|officer|officers|child|children|"
     r"protection|welfare|club|church|school|playgroup|pre|preschool|nursery|policy|team|manager|head|deputy|coordinator|"
     r"co-ordinator|person|focal|local|authority|trust|board|committee|council|group|service|services|centre|center|"
     r"association|society|youth|junior|senior|online|safety|e-safety|insert|name|contact|details|email|phone|number|role|"
     r"date|review|director|chair|chairperson|trustee|trustees|staff|volunteer|volunteers|leader|leaders|superintendent|"
-    r"minister|governor|governors|adult|adults|designate|lado|dsl|dso|cwo|nspcc|police|social|care|helpline"
+    r"minister|governor|governors|adult|adults|designate|lado|dsl|dso|cwo|nspcc|police|social|care|helpline|"
+    r"national|regional|street|road|lane|avenue|house|park|square|court|building|hall|office"  # places: "Stuart Street"
 )
 _PERSON_NAME = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Revd?|Reverend|Pastor|Father)\.?\s+[A-Z][a-z]|\bName:\s*(?!\[)[A-Z]"
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Revd?|Reverend|Pastor|Father)\.?\s+[A-Z][a-z]|\bName:\s*(?!\[)(?!(?i:" + _ROLE_WORDS + r")\b)[A-Z]"
     r"|\b(?!(?i:" + _ROLE_WORDS + r")\b)[A-Z][a-z'’]+(?:\s+[A-Z]\.?)?\s+(?!(?i:" + _ROLE_WORDS + r")\b)[A-Z][a-z'’]+\b")
 # Asking for who stands in for someone; and a clause (or its heading) naming a deputy or who acts in an absence.
 _DEPUTY_ASKED = re.compile(r"\b(?:deput(?:y|ies|ise)|back-?up (?:person|lead|contact|officer)|stand-?in|alternate)\b",

@@ -255,6 +255,14 @@ def test_asking_how_far_to_go_is_not_asking_for_an_amount():
     assert missing_answer_kind("how much can volunteers claim for petrol?", "Volunteers may claim expenses.") == "quantity"
 
 
+def test_a_name_asked_for_is_not_a_role_under_a_name_header_nor_a_street():
+    # A contact table's row, "Name: Lead Safeguarding Officer | Address: ... Stuart Street", had answered "what's the
+    # name and email of the club welfare officer?" as though it named someone.
+    row = "Name: Lead Safeguarding Officer | Address: National Cycling Centre Stuart Street Manchester | Email: x@example.org"
+    assert missing_answer_kind("What's the name and email of the club welfare officer?", row) == "name"
+    assert missing_answer_kind("What's the name of the club welfare officer?", "Name: Jo Bloggs | Role: Club Welfare Officer") == ""
+
+
 def test_a_contact_asked_for_by_name_is_given_only_by_a_clause_naming_it():
     # Another body's number ("BMABA ... 01798 306546") had answered "the phone number for the NSPCC helpline?".
     bmaba = "Key Contacts › BMABA National Designated Safeguarding Lead: Kirsty Hawkins"
