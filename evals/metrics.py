@@ -112,6 +112,7 @@ _MARKDOWN_SYNTAX = (
     (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # emphasis (a lone asterisk stays)
     (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
     (re.compile(r"`([^`]*)`"), r"\1"),
+    (re.compile(r"(?<!\\)\\[ \t]*$", re.M), " "),  # a backslash ending a line: a hard line break, never shown
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),  # backslash escapes: the character itself (as ingest.markdown)
 )
 

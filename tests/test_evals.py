@@ -83,6 +83,10 @@ def test_a_markdown_escape_is_read_as_its_character_by_the_verbatim_check():
     assert verbatim_in("Anyone under the age of 18.", source, markdown=True)
     assert verbatim_in("in line with our [Privacy Policy] - and the GDPR", source, markdown=True)
     assert not verbatim_in("Anyone under the age of 16.", source, markdown=True)
+    # A backslash ending a line is a hard line break: the reader sees the two lines, never the backslash.
+    broken = "Last reviewed: January 2026\\\nReviewed by: the DSL\\\nApproved: 2025\n"
+    assert verbatim_in("Last reviewed: January 2026 Reviewed by: the DSL Approved: 2025", broken, markdown=True)
+    assert not verbatim_in("January 2026\\ Reviewed", "January 2026 Reviewed", markdown=True)
 
 
 def test_a_link_written_in_html_is_read_as_its_words_in_the_sentence():

@@ -8,12 +8,14 @@ a machine that makes the writer "want to scream", an itch one is "dying" of, hur
 a document's "pdf", one's own family collecting one from club, a belt won at a grading, a ball touched, a toe hurt
 swimming, "violated" in English, "allowed" spelt "aloud", a "news thing", a death wish of embarrassment or
 the heat, a venue's want of hot water, a kick landed by accident, a hypothesis carried on by "but then", a
-part of a show, a game's themes, a brother's thing the writer lost, a priest asked about; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
+part of a show, a game's themes, a brother's thing the writer lost, a priest asked about, a test failed, a
+Spanish "will kill me if" over a broken window, a hall locked, a "but" whose subject goes on; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
 again on the writer's leg, a threat after telling, a question asked after an "if" clause, an injury done on
 purpose, the people one would leave better off with someone else, a Romanian verb before its subject, a child
 shut away in a room until it goes quiet, a threat after telling of what an adult does, children
 harmed named without "the", a story that the writer says is theirs too, a note left for after one's death,
-a chat named to hurt, name-calling in Portuguese, a home without hot water, a kick said to be an accident."""
+a chat named to hurt, name-calling in Portuguese, a home without hot water, a kick said to be an accident, a
+habit kept hidden under clothes, photos of the writer passed round (Spanish), a threat on telling (Spanish)."""
 
 from __future__ import annotations
 
@@ -75,6 +77,12 @@ from assistant.route import Router
     "is it ok to show omori at film night? it has themes of self-harm",
     "my brother is going to kill me, i used his charger and lost it",  # the writer's own slip with his thing
     "can the priest come and see me at home on his own?",  # a faith role is one of the organisation's adults
+    "if i fail my theory test again im throwing myself in the canal lol",  # a test failed
+    "mi papá me va a matar si rompo otra vez la ventana",  # Spanish: my dad will kill me if I break the window again
+    "we got locked out of the hall again this morning, who has the key",  # the venue's, not a home's
+    # a "but" that goes on with the same subject keeps the hypothesis
+    "if someone in our squad was getting bullied in the team chat but not at training would the coaches still sort it",
+    "what if a boy told me his dad hits him but made me promise not to tell anyone, do i have to break that promise",
 ])
 def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     assert not rules_only.route(message).is_disclosure
@@ -136,6 +144,11 @@ def test_a_ball_touched_and_a_toe_hurt_swimming_are_answered(router: Router, mes
     "theres no hot water at home and mum hasnt been back for days",  # a home's want
     "he kicked me and said it was by accident but it wasnt",  # a cover story
     "what if someone told me something, but yesterday my dad hit me",  # a "but" still ends a hypothesis
+    "doing the elastic band thing again only where my sleeves cover",  # a habit kept hidden
+    "una chica está pasando fotos mías del vestuario a los chicos",  # Spanish: photos of me from the changing room
+    "mi padrastro me va a matar si le digo a alguien",  # Spanish: a threat on telling
+    "mum locked me out again last night",
+    "im throwing myself in the river tonight",
 ])
 def test_the_same_words_told_as_harm_still_route_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure

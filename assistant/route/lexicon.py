@@ -118,7 +118,8 @@ def _compile(patterns: Sequence[str], macros: dict[str, str], where: str) -> re.
 
 
 _MACRO_RE = re.compile(r"%([A-Z_]+)%")
-_SCOPE_END = re.compile(r"[|,]| but (?!then\b)")  # a clause ends a scope, and a "but" (not "but then")
+# A clause ends a scope, and a "but" unless its subject goes on ("but then said", "but made me promise", "but not").
+_SCOPE_END = re.compile(r"[|,]| but (?!(?:then|not|also|only|still|instead|made|said|told|asked|took|gave|kept|got|says|tells|makes)\b)")
 
 
 def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
@@ -332,8 +333,7 @@ class Lexicon:
 
     @staticmethod
     def _scopes(pattern: re.Pattern | None, norm: str) -> list[tuple[int, int]]:
-        """ConText-style scopes: from a trigger to the end of its clause or a "but" ("but then" carries a
-        hypothesis on: "what if a kid told you ... but then said ...")."""
+        """ConText-style scopes: from a trigger to the end of its clause or a "but" (``_SCOPE_END``)."""
         scopes = []
         for m in pattern.finditer(norm) if pattern is not None else ():
             end = _SCOPE_END.search(norm, m.start())
@@ -381,7 +381,7 @@ def _opens_question(norm: str) -> bool:
 # A clause that asks without a "?": an "if" clause run on into its question ("if a coach shouted at a kid would
 # he get sacked"), or a question asked for someone ("my mum wants to know if the photos ... can be taken off").
 _ASKED_WITHOUT_MARK = re.compile(
-    r"(?:what if|if|say|suppose) (?:\w+ ){1,12}(?:would|will|could|can|does|do|did|is|are|should|might|must) "
+    r"(?:what if|if|say|suppose) (?:\w+ ){1,16}(?:would|will|could|can|does|do|did|is|are|should|might|must) "
     r"(?:he|she|they|i|you|we|it|that|this|there|the \w+|a \w+|an \w+)\b|(?:\w+ ){0,4}(?:wants? to know|wanted to know|"
     r"would like to know|like to know|was wondering|wondering|wonder) (?:if|whether|how|what|when|who|where|why)\b")
 
