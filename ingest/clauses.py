@@ -215,28 +215,14 @@ def build_clauses(document: Document) -> list[Clause]:
     clauses: list[Clause] = []
     position = 0
 
-    def unique(candidate: str) -> str:
-        cid, n = candidate, 1
-        while cid in taken:
-            n += 1
-            cid = f"{candidate}_{n}"
-        taken.add(cid)
-        return cid
-
     abbreviations = {"S" + s.number for s in sections if s.number}
     for section in sections:
         if section.number:
             key, plain_prefix = section.number, "S" + section.number
         else:
-            base = section_abbreviation(section.own)
-            key, n = base, 1
             # Two sections with the same initials: "ESV", "ESV2". Checked against every abbreviation given
             # out, so a heading whose own initials are "ESV2" cannot reuse those ids.
-            while key in abbreviations:
-                n += 1
-                key = f"{base}{n}"
-            abbreviations.add(key)
-            plain_prefix = key
+            key = plain_prefix = first_free(section_abbreviation(section.own), abbreviations)
         lead_in: Clause | None = None  # the paragraph introducing the list being read
         list_open = False
         item_lead: Clause | None = None  # a list item introducing lines of its own ("... the deputies, as follows:")
@@ -259,7 +245,7 @@ def build_clauses(document: Document) -> list[Clause]:
             else:
                 unnumbered += 1
                 candidate = f"{plain_prefix}-{unnumbered}"
-            clause_id = unique(candidate)
+            clause_id = first_free(candidate, taken, "_")
             position += 1
             is_item = head.kind == "bullet"
             context, depends_on = "", None
@@ -306,7 +292,7 @@ def build_clauses(document: Document) -> list[Clause]:
                 # "3.2.1.3.1" depends on "3.2.1.3 Prohibited Activities for ... Workers.", not on "3.2.1"
                 parent = nested.get(_decimal_parent(option.number))
                 clauses.append(Clause(
-                    clause_id=unique(candidate), document=document.name, section=section.title,
+                    clause_id=first_free(candidate, taken, "_"), document=document.name, section=section.title,
                     ordinal=n + 1, position=position, page=option.page, page_index=option.page_index,
                     text=option.text, kind="option", parent_id=clause_id, context=parent or head.text, number=option.number,
                 ))
@@ -338,6 +324,16 @@ def build_clauses(document: Document) -> list[Clause]:
 # A paragraph that opens with the policy's own decimal number ("5.4 At events ...", "10.2 Unacceptable
 # behaviour ..."): the number a reader finds on the page, so its id. Not a quantity ("1.5 hours").
 _OWN_NUMBER = re.compile(r"((?=\d{1,2}\.\d)" + DECIMAL_NUMBER + r")\s+(?=[A-Z\u2018\u201c'\"(])")
+
+
+def first_free(base: str, taken: set[str], sep: str = "") -> str:
+    """``base``, or ``base`` with the first number from 2 that is not yet ``taken``; it is taken from then on."""
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}{sep}{n}"
+    taken.add(name)
+    return name
 
 
 def _decimal_parent(number: str) -> str:

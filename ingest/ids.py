@@ -11,20 +11,14 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from ingest.clauses import ABBREVIATION_SKIP, Clause
+from ingest.clauses import ABBREVIATION_SKIP, Clause, first_free
 
 
 def document_code(name: str, taken: set[str]) -> str:
     """A short code for a document ("safeguarding-policy.pdf" -> "SP"), unique among ``taken``."""
     stem = re.sub(r"\.[A-Za-z0-9]+$", "", name)
     words = [w for w in re.findall(r"[A-Za-z0-9]+", stem) if w.lower() not in ABBREVIATION_SKIP] or [stem or "D"]
-    base = "".join(w[0].upper() for w in words)[:4] or "D"
-    code, n = base, 1
-    while code in taken:
-        n += 1
-        code = f"{base}{n}"
-    taken.add(code)
-    return code
+    return first_free("".join(w[0].upper() for w in words)[:4] or "D", taken)
 
 
 def unique_across_documents(clauses: Sequence[Clause]) -> list[Clause]:
