@@ -192,12 +192,12 @@ def missing_answer_kind(question: str, clause_text: str, where: str = "") -> str
     kind, states = asked
     if not _stated(kind, states, clause_text, where):
         return kind
-    # A contact asked for by name ("the NSPCC helpline", "the RFU safeguarding team") is not given by
-    # someone else's number: the clause or its heading must name whose it is.
-    if kind == "contact" and not all(_names(a, f"{where}\n{clause_text}") for a in _acronyms(question)):
-        return kind
-    if kind == "contact" and not _says_whose(_whose(question), f"{where}\n{clause_text}"):
-        return kind
+    # A contact asked for by name ("the NSPCC helpline", "the RFU safeguarding team", "Ofsted's phone number") is
+    # not given by someone else's number: the clause or its heading must name whose it is.
+    if kind == "contact":
+        text = f"{where}\n{clause_text}"
+        if not (all(_names(a, text) for a in _acronyms(question)) and _says_whose(_whose(question), text)):
+            return kind
     return ""
 
 
