@@ -342,3 +342,13 @@ ROUTER_FRESH25_RECALL_MIN = 0.994
 ROUTER_FRESH25_KIND_RECALL_MIN = 0.95
 ROUTER_FRESH25_FPR_MAX = 0.27
 ROUTER_FRESH25_FPR_HARD_NEGATIVE_MAX = 0.27
+# FRESH26 (somali14, bellringer52, dyslexic12: 338 messages), measured blind with the router as at the start of that
+# stop: recall 0.973 (181 of 186: a wall punched "till my nuckles bleed on perpose"; two sextortion threats spelt as
+# they sound; a bridge and a thought of jumping; a cutting "that makes me a proper woman" kept from teachers),
+# ordinary messages routed 0.263, hard negatives 0.277. Read afterwards, with its fixes (words spelt as they sound;
+# a child's things touched; school work as a trivial cause; "leaked my playlist" as a petty wrong): recall 1.000,
+# ordinary messages routed 0.237, hard negatives 0.248.
+ROUTER_FRESH26_RECALL_MIN = 0.994
+ROUTER_FRESH26_KIND_RECALL_MIN = 0.95
+ROUTER_FRESH26_FPR_MAX = 0.24
+ROUTER_FRESH26_FPR_HARD_NEGATIVE_MAX = 0.25

@@ -5,6 +5,7 @@ Nothing here loads a model, reads a file or knows about the pipeline; ``evals.ru
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from typing import Iterable, Mapping, Sequence
@@ -103,6 +104,7 @@ _MARKDOWN_SYNTAX = (
     (re.compile(r"<!--.*?-->", re.S), " "),
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: their words only
     (re.compile(r"<(https?://[^>]+|[^@\s>]+@[^>\s]+)>"), r"\1"),  # autolinks
+    (re.compile(r"\{:[^}\n]*\}"), " "),  # a kramdown attribute list ("{: target=...}"): never shown
     # Inline HTML ("<a href=...>here</a>.") renders its words in the sentence, so "here." stays one word;
     # any other tag (a paragraph, a line break) parts the words around it.
     (re.compile(r"</?(?:a|span|b|i|em|strong|u|s|small|sup|sub|mark|font|abbr|code)\b[^>]*>", re.IGNORECASE), ""),
@@ -150,7 +152,7 @@ def markdown_as_read(text: str) -> str:
 def _as_rendered(text: str) -> str:
     for pattern, replacement in _MARKDOWN_SYNTAX:
         text = pattern.sub(replacement, text)
-    return text
+    return html.unescape(text)  # character references ("&nbsp;", "&amp;") as the characters they render
 
 
 def verbatim_in(piece: str, plain_text: str, markdown: bool = False) -> bool:

@@ -14,6 +14,7 @@ text (``ingest.lines``).
 
 from __future__ import annotations
 
+import html
 import re
 
 from ingest.lines import Line
@@ -35,6 +36,8 @@ _NUMBERED = re.compile(r"^\(?(?:\d{1,2}(?:\.\d{1,2})+|\d{1,2}[.)]|[a-z][.)]|\([a
 _HTML_TABLE = re.compile(r"^\s*<table\b", re.IGNORECASE)
 _HTML_ROW = re.compile(r"<tr\b.*?</tr>", re.IGNORECASE | re.S)
 _HTML_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t\1>", re.IGNORECASE | re.S)
+_SPACE_REFERENCE = re.compile(r"&(?:nbsp|ensp|emsp|thinsp|#160|#x[aA]0);")
+_BREAK_TAG = re.compile(r"[ \t]*<br\s*/?>[ \t]*", re.IGNORECASE)
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _INLINE = (
     (re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S), ""),  # template tags: what they stand for is not in the file
@@ -43,6 +46,7 @@ _INLINE = (
     (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # a link: its words
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # a reference link
     (re.compile(r"<((?:https?|mailto):[^>\s]+|[^@\s<>]+@[^>\s]+)>"), r"\1"),  # an autolink: its address
+    (re.compile(r"\{:[^}\n]*\}"), ""),  # a kramdown attribute list ("{: target=...}"): styling, never shown
     (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # HTML tags
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
     (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # emphasis
@@ -57,7 +61,8 @@ _INLINE = (
 def strip_inline(text: str) -> str:
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
-    return " ".join(text.split())
+    # Character references last, so "&lt;b&gt;" stays the text "<b>" a reader sees, not a tag to drop.
+    return " ".join(html.unescape(text).split())
 
 
 def _cells(row: str) -> list[str]:
@@ -115,6 +120,10 @@ def markdown_lines(raw: str) -> list[Line]:
     raw = "\n".join(clean(line) for line in raw.splitlines())
     raw = _FRONT_MATTER.sub("", raw, count=1)
     raw = re.sub(r"<!--.*?-->", "", raw, flags=re.S)
+    # A space written as a character reference is a space to the structure too ("**Sunday:**&nbsp;" is a
+    # bold line); a <br> outside a table is a line break, written as Markdown's own hard break.
+    raw = _SPACE_REFERENCE.sub(" ", raw)
+    raw = "\n".join(line if "|" in line else _BREAK_TAG.sub("  \n", line) for line in raw.split("\n"))
     source = raw.split("\n")
     lines: list[Line] = []
     blank = True

@@ -221,3 +221,22 @@ def test_lines_an_item_introduces_are_its_own_and_the_list_goes_on_after_them(tm
                                         "Contact the lead, Sam Jones on 01234 567890, or a deputy, as follows:",
                                         "Ali Khan (North) on 0121 340 2307"]
     assert by_text["Ali Khan (North) on 0121 340 2307"].context.endswith("as follows:")
+
+
+def test_markdown_character_references_break_tags_and_attribute_lists_are_read_as_rendered(tmp_path):
+    from evals.metrics import verbatim_in
+
+    path = tmp_path / "faq.md"
+    source = (
+        "### What's the schedule?\n\n**Sunday:**&nbsp;\n\n"
+        "12 p.m. Check-in.&nbsp;<br>3 p.m. First programme&nbsp;<br>11 p.m. Lights out&nbsp;\n\n"
+        "* Ask the office at [our site](https://example.org){: target=\"_blank\"} &amp; bring a form.&nbsp;\n"
+    )
+    path.write_text(source, encoding="utf-8")
+    clauses = build_clauses(load_document(path))
+    texts = [c.text for c in clauses]
+    assert texts == ["12 p.m. Check-in. 3 p.m. First programme 11 p.m. Lights out",
+                     "Ask the office at our site & bring a form."]
+    assert clauses[0].section == "Sunday:"  # a bold line with a space written as "&nbsp;" is a heading
+    assert all(verbatim_in(text, source, markdown=True) for text in texts)
+    assert not verbatim_in("Ask the office at our site &amp; bring", source, markdown=True)

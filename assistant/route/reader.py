@@ -18,7 +18,9 @@ People who do not want a filter to see what they write, and children who cannot 
 5. long runs of letters that are no English word ("mystepdadhitsme") are split into the likeliest
    English words (Viterbi over word frequencies, ``data/router_words.txt``, and the words the lexicon's
    patterns spell out, ``Words.including``: "sextortion" stays whole);
-6. platform code words (``data/router_codewords.toml``, each with its source) become plain words.
+6. platform code words (``data/router_codewords.toml``, each with its source) become plain words;
+7. words spelt as they sound ("perpose", "sumthing") become the words they are, in mostly English text
+   (``assistant.route.spelling``).
 
 The result is plain text for the normaliser; the lexicon reads both the text as written and as read,
 so reading can only add matches. Everything is linear in the length of the text.
@@ -36,6 +38,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
+
+from assistant.route.spelling import Spelling
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 WORDS_PATH = DATA_DIR / "router_words.txt"
@@ -83,6 +87,7 @@ class Words:
 
     cost: dict
     unknown: float  # cost per character of a stretch that is no known word
+    named: frozenset = frozenset()  # the words the lexicon names (``including``)
 
     @classmethod
     def load(cls, path: Path | str = WORDS_PATH) -> "Words":
@@ -105,7 +110,8 @@ class Words:
         """These words known too, as rare as the rarest known word: a word the lexicon names
         ("sextortion", "blackmailed") is never split into shorter words ("sex tor tion")."""
         rarest = max(self.cost.values(), default=self.unknown)
-        return Words({**{w: rarest for w in words if w.isalpha()}, **self.cost}, self.unknown)
+        named = frozenset(w for w in words if w.isalpha())
+        return Words({**{w: rarest for w in named}, **self.cost}, self.unknown, self.named | named)
 
     def segment(self, letters: str) -> list[str]:
         """The likeliest split of ``letters`` into words (Viterbi); unknown stretches cost per letter."""
@@ -178,6 +184,13 @@ class Reader:
     def __init__(self, words: Words | None = None, codewords: CodeWords | None = None):
         self.words = words if words is not None else Words.load()
         self.codewords = codewords if codewords is not None else CodeWords.load()
+        self._spelling: Spelling | None = None  # built at first use: a constructor stays cheap
+
+    @property
+    def spelling(self) -> Spelling:
+        if self._spelling is None:
+            self._spelling = Spelling(self.words.cost, self.words.named)
+        return self._spelling
 
     def read(self, text: str) -> str:
         text = strip_format(text)
@@ -192,7 +205,7 @@ class Reader:
         text = _TO.sub(r"\1 to", text)
         text = _FOR.sub("for", text)
         text = _RUN.sub(self._run, text)
-        return self.codewords.replace(text)
+        return self.spelling.correct(self.codewords.replace(text))  # a code word is no misspelling
 
     def visual(self, text: str) -> str | None:
         """The text as displayed, read like ``read``; None when display order is the typed order."""
