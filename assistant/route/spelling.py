@@ -4,9 +4,10 @@ Children who write phonetically (and many dyslexic writers) spell a word by its 
 that knows "purpose" or "knuckles" never sees "on perpose" or "nuckles". ``Spelling.correct`` reads
 each word that is no English word as the English word that sounds the same (one phonetic key, a few
 rules of English spelling: silent letters, "ph", soft and hard "c", vowels) and is spelt closest to it
-(at most two edits, the same first sound; a commoner word, or one the lexicon names, may win by a
-fraction of an edit). Only words of seven letters or more, and only in text that is mostly English
-words already: in Somali or Polish a word the list lacks is a word of that language.
+(one edit, two in a word of eight letters or more, the same first sound; a commoner word, or one the
+lexicon names, may win by a fraction of an edit). Only words of seven letters or more, and only in
+text that is mostly English words already: in Somali or Polish a word the list lacks is a word of
+that language.
 
 Three homophones that are words themselves are read from the words around them: "no" after a
 negated "do" ("i dont no why") is "know", "sed" after someone who speaks ("he sed") is "said", and
@@ -23,7 +24,8 @@ from typing import Mapping
 # Only long words: a short unknown word is as often a name, a word of another language or text-speak
 # ("sumone" would be "simone", "isio" "isis", "nicked" "naked") as a misspelling.
 MIN_LETTERS = 7
-MAX_EDITS = 2
+MAX_EDITS = 2  # for a word of LONG_WORD letters or more, one below ("stepdad" is never "stepped")
+LONG_WORD = 8
 # An edit is worth this many nats of word frequency: "sumone" is "someone" (two edits, common), not "simone"
 # (one edit, a name); a word the lexicon names counts as common, so "bruse" is "bruise", not "bruce".
 RARITY_PER_EDIT = 3.0
@@ -88,8 +90,9 @@ class Spelling:
 
     def word_for(self, word: str) -> str | None:
         """The known word ``word`` sounds like and is spelt closest to; None when there is none."""
-        near = [(edits(word, c), c) for c in self.by_key.get(sound_key(word), ()) if _same_start(word, c)]
-        near = [(d, c) for d, c in near if d <= MAX_EDITS]
+        most = MAX_EDITS if len(word) >= LONG_WORD else 1
+        near = [(edits(word, c, most), c) for c in self.by_key.get(sound_key(word), ()) if _same_start(word, c)]
+        near = [(d, c) for d, c in near if d <= most]
         if not near:
             return None
         common = min(self.cost[c] for _, c in near)
