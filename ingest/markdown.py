@@ -47,6 +47,7 @@ _INLINE = (
     (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # a reference link
     (re.compile(r"<((?:https?|mailto):[^>\s]+|[^@\s<>]+@[^>\s]+)>"), r"\1"),  # an autolink: its address
     (re.compile(r"\{:[^}\n]*\}"), ""),  # a kramdown attribute list ("{: target=...}"): styling, never shown
+    (re.compile(r"<br\s*/?>", re.IGNORECASE), " "),  # a line break inside a table cell parts its words
     (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # HTML tags
     (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
     (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\*)"), r"\1"),  # emphasis

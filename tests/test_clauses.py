@@ -240,3 +240,11 @@ def test_markdown_character_references_break_tags_and_attribute_lists_are_read_a
     assert clauses[0].section == "Sunday:"  # a bold line with a space written as "&nbsp;" is a heading
     assert all(verbatim_in(text, source, markdown=True) for text in texts)
     assert not verbatim_in("Ask the office at our site &amp; bring", source, markdown=True)
+
+
+def test_a_line_break_inside_a_markdown_table_cell_parts_its_words(tmp_path):
+    path = tmp_path / "contacts.md"
+    path.write_text("# Contacts\n\n| Role | How to reach |\n|---|---|\n"
+                    "| Safeguarding lead | Phone 0123<br>Email lead@example.org |\n", encoding="utf-8")
+    [row] = build_clauses(load_document(path))
+    assert row.text == "Role: Safeguarding lead | How to reach: Phone 0123 Email lead@example.org"
