@@ -145,17 +145,7 @@ def document_plain_text(path: Path, left_out: tuple[str, ...] = (), moved: tuple
             dropped[line] = dropped.get(line, 0) + 1
         kept = []
         for page in pypdf.PdfReader(str(path)).pages:
-            lines = page.extract_text().split("\n")
-            # Furniture sits at a page's edges: where a left-out line's words also occur inside the page
-            # (a page number "3" and "3 months" on a page written a word at a time), the edge one goes.
-            edge_first = sorted(range(len(lines)), key=lambda j: min(j, len(lines) - 1 - j))
-            gone = set()
-            for j in edge_first:
-                key = " ".join(lines[j].split())
-                if dropped.get(key):
-                    dropped[key] -= 1
-                    gone.add(j)
-            kept += [line for j, line in enumerate(lines) if j not in gone]
+            kept += page_without_furniture(page.extract_text().split("\n"), dropped)
         return "\n".join([*kept, *moved])
     if suffix == ".docx":
         import docx
@@ -165,6 +155,24 @@ def document_plain_text(path: Path, left_out: tuple[str, ...] = (), moved: tuple
         parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
         return "\n".join(parts)
     return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def page_without_furniture(lines: list[str], dropped: dict[str, int]) -> list[str]:
+    """A page's plain lines without the furniture lines still counted in ``dropped`` (counts taken off).
+    Furniture sits at a page's edges, in a block of furniture lines: where a left-out line's words also
+    occur inside the page (a page number "3" and "3 months" on a page written a word at a time; the
+    organisation's name in a footer and in a letter's address), the one beside other furniture goes,
+    else the one nearest an edge; a second one on the same page only from there."""
+    keys = [" ".join(line.split()) for line in lines]
+    in_block = [any(0 <= k < len(keys) and dropped.get(keys[k]) for k in (j - 1, j + 1)) for j in range(len(keys))]
+    edge = [min(j, len(lines) - 1 - j) for j in range(len(lines))]
+    gone: set[int] = set()
+    for j in sorted(range(len(lines)), key=lambda j: (not in_block[j], edge[j])):
+        again = any(keys[k] == keys[j] for k in gone)
+        if dropped.get(keys[j]) and (not again or in_block[j] or edge[j] <= 1):
+            dropped[keys[j]] -= 1
+            gone.add(j)
+    return [line for j, line in enumerate(lines) if j not in gone]
 
 
 def not_verbatim(clauses, documents: list[Path]) -> list[str]:

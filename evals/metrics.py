@@ -104,7 +104,10 @@ _MARKDOWN_SYNTAX = (
     (re.compile(r"<!--.*?-->", re.S), " "),
     (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images: their words only
     (re.compile(r"<(https?://[^>]+|[^@\s>]+@[^>\s]+)>"), r"\1"),  # autolinks
-    (re.compile(r"\{:[^}\n]*\}"), " "),  # a kramdown attribute list ("{: target=...}"): never shown
+    # A kramdown attribute list ("{: target=...}") is never shown: after a link it leaves the link's words
+    # against what follows ("children{:target=...}." renders "children."); on a line of its own it parts them.
+    (re.compile(r"(?<=\S)\{:[^}\n]*\}"), ""),
+    (re.compile(r"\{:[^}\n]*\}"), " "),
     # Inline HTML ("<a href=...>here</a>.") renders its words in the sentence, so "here." stays one word;
     # any other tag (a paragraph, a line break) parts the words around it.
     (re.compile(r"</?(?:a|span|b|i|em|strong|u|s|small|sup|sub|mark|font|abbr|code)\b[^>]*>", re.IGNORECASE), ""),

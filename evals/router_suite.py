@@ -125,6 +125,11 @@ FRESH25_AUTHORS = ("sea13es", "refdad41", "daycentre67")
 # a youth club writing Somali and English, a 52-year-old bell-ringing tower captain, a dyslexic 12-year-old at an
 # athletics club who spells as words sound.
 FRESH26_AUTHORS = ("somali14", "bellringer52", "dyslexic12")
+# Four more, asked as FRESH26 was, measured blind with the router as at the start of that stop: a 14-year-old at
+# a youth theatre writing Lithuanian and English, a volunteer teacher at a mosque's weekend madrasa (with children
+# and a mother writing Urdu in Latin script), a 15-year-old skater writing south London slang, a mother of an
+# autistic non-speaking boy at an inclusive sports club (with his 16-year-old sister).
+FRESH27_AUTHORS = ("lith14", "madrasa31", "skate15", "sendmum38")
 AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
            "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS, "fresh6": FRESH6_AUTHORS,
            "fresh7": FRESH7_AUTHORS, "fresh8": FRESH8_AUTHORS, "fresh9": FRESH9_AUTHORS,
@@ -133,7 +138,8 @@ AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS,
            "fresh15": FRESH15_AUTHORS, "fresh16": FRESH16_AUTHORS, "fresh17": FRESH17_AUTHORS,
            "fresh18": FRESH18_AUTHORS, "fresh19": FRESH19_AUTHORS, "fresh20": FRESH20_AUTHORS,
            "fresh21": FRESH21_AUTHORS, "fresh22": FRESH22_AUTHORS, "fresh23": FRESH23_AUTHORS,
-           "fresh24": FRESH24_AUTHORS, "fresh25": FRESH25_AUTHORS, "fresh26": FRESH26_AUTHORS}
+           "fresh24": FRESH24_AUTHORS, "fresh25": FRESH25_AUTHORS, "fresh26": FRESH26_AUTHORS,
+           "fresh27": FRESH27_AUTHORS}
 SPLITS = tuple(AUTHORS)
 # Each held-out split's floors in evals/floors.py: <PREFIX>_RECALL_MIN, _KIND_RECALL_MIN, _FPR_MAX and
 # _FPR_HARD_NEGATIVE_MAX (the test split's carry the older name ROUTER_BLIND).

@@ -192,3 +192,25 @@ def test_importing_the_blind_router_set_from_a_wrong_folder_leaves_it_untouched(
         with pytest.raises(BlindImportError):
             import_blind(*sources, out=out)
     assert out.read_text(encoding="utf-8") == '{"id": "kept"}\n'
+
+
+def test_a_footer_line_also_written_in_the_page_body_is_left_out_where_the_footer_is():
+    # A letter form addressed "To The Directors, / <organisation>" on a page whose footer block starts with
+    # the same organisation's name: the body line stays in the plain text the clauses are checked against.
+    from evals.cross_policy import page_without_furniture
+
+    lines = ["Page 9 of 10", "Annexure 4", "To The Directors,", "Example Trust Ltd.", "I, ____, resident of",
+             "signed:", "dated:", "Example Trust Ltd.", "1 High Street, Town", "Email: info@example.org"]
+    dropped = {"Page 9 of 10": 1, "Example Trust Ltd.": 3, "1 High Street, Town": 1, "Email: info@example.org": 1}
+    kept = page_without_furniture(lines, dropped)
+    assert kept == ["Annexure 4", "To The Directors,", "Example Trust Ltd.", "I, ____, resident of", "signed:", "dated:"]
+    assert dropped["Example Trust Ltd."] == 2  # the next pages' footers are still to be left out
+
+
+def test_a_kramdown_attribute_list_after_a_link_leaves_the_link_against_the_full_stop():
+    from evals.metrics import verbatim_in
+
+    source = "procedures can be found at [www.example.org/children](https://www.example.org/children){:target=\"_blank\"}.\n"
+    assert verbatim_in("procedures can be found at www.example.org/children.", source, markdown=True)
+    assert not verbatim_in("procedures can be found at www.example.org/child.", source, markdown=True)
+    assert verbatim_in("Contents Purpose", "Contents\n{:.no_toc}\nPurpose", markdown=True)

@@ -205,6 +205,28 @@ def test_an_ordinary_turkish_question_gets_the_english_only_notice_in_turkish_to
 
 
 @pytest.mark.parametrize("message", [
+    "is drama on this friday and do i need to bring my script or will you have copies? "
+    "mama sako kad negaliu ateiti \u0161i\u0105 savait\u0119.",
+    "sorry im late replying, i was at my nans all weekend and my phone died. "
+    "ne\u017einau k\u0105 daryti, man labai blogai namuose. can we talk after rehearsal on friday",
+])
+def test_a_message_with_a_sentence_in_a_language_the_router_cannot_read_gets_the_english_only_notice(
+        router: Router, message: str) -> None:
+    # Mostly English, so the whole message reads as English; one sentence is Lithuanian, which the router
+    # does not read. It is not treated as safe: no policy answer, the notice with 999 and Childline.
+    assert router.route(message).route == "language"
+
+
+@pytest.mark.parametrize("message", [
+    "hi, my little brother has v\u0117jaraupiai so im off this week, sorry!",  # one word of another language
+    "We went to Llanfair Caereinion for the gala. Can we bring flags next time?",  # names
+    "c4n 1 br1ng my ph0ne t0 cl4ss? asking for my mum.",  # English in disguise
+])
+def test_a_foreign_word_a_place_name_or_disguised_english_keeps_a_message_english(router: Router, message: str) -> None:
+    assert router.route(message).route == "question"
+
+
+@pytest.mark.parametrize("message", [
     "cn i txt a kid on my own fone",
     "wot time r we meetin 2moro",
     "ok",

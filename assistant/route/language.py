@@ -4,7 +4,9 @@
 checks how many of the message's words are English words or English text-speak. A message is read as
 English when the identifier says so, when most of its words are English (text-speak such as "cn i txt
 a kid on my own fone" fools identifiers trained on edited text), or when it is too short to tell. It
-is never the identifier alone that refuses an English user.
+is never the identifier alone that refuses an English user. A message read as English that has a
+sentence of several words in another language ("idk why im writing this here but ..." and then a
+sentence in Lithuanian) is not: part of it cannot be read, so it is not treated as safe.
 
 Accents are folded (``fold``) for the other languages' lexicon, so "zbił" and "zbil" read the same.
 
@@ -29,6 +31,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 ENGLISH_SHARE = 0.6
 # Fewer words than this cannot be told apart reliably ("ok", "hi", "yo"): read as English.
 MIN_WORDS = 3
+# A sentence of at least this many words, the identifier saying another language and fewer than this share
+# of its words English, makes the whole message not English. Over the labelled messages and the 1,596 policy
+# questions, no message written in English alone is caught by it (evals/README.md).
+SENTENCE_WORDS = 4
+SENTENCE_ENGLISH_SHARE = 0.34
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_DISGUISED = re.compile(r"[^\W\d_][\d@$]|[\d@$][^\W\d_]")
 
 
 def fold(text: str) -> str:
@@ -65,6 +74,18 @@ class LanguageIdentifier:
         code = str(self._langid.classify(text[:2000])[0])
         english = code == "en" or share >= ENGLISH_SHARE or (len(words) < MIN_WORDS and len(latin) == len(words))
         return LanguageGuess(code, english, round(share, 3))
+
+    def foreign_sentence(self, text: str) -> LanguageGuess | None:
+        """A sentence of ``text`` in another language (see ``SENTENCE_WORDS``), or None. Read on the message as
+        written: the disguised-text reader splits a foreign word into English pieces ("re pet ici jas").
+        A sentence with letters and digits in one word is disguised English, not another language."""
+        text = text[:2000]  # bounded work: the first sentences are enough to find one we cannot read
+        for sentence in _SENTENCE.split(text)[:20] if _SENTENCE.search(text) else ():
+            if len(_WORD.findall(sentence)) >= SENTENCE_WORDS and not _DISGUISED.search(sentence):
+                part = self(sentence)
+                if not part.english and part.english_share < SENTENCE_ENGLISH_SHARE:
+                    return part
+        return None
 
 
 ENGLISH_WORDS = 10_000

@@ -138,13 +138,11 @@ _LITERAL_WORD = re.compile(r"(?<![a-z\\])([a-z]{5,})(?![a-z?*+{(\\])")
 _FIRST_PERSON_WORDS = frozenset({"me", "myself", "us"})
 _FIRST_PERSON_BEFORE = re.compile(
     r"\b(?:i|we) (?:am|was|were|get|got|have been|had been|keep|kept|feel|felt|have|had|do not|did not|can not|"
-    r"am being|was being|just|always|still|never|really|will|would|want|wanna|think i)\b|\b(?:i|me|myself)$"
-)
+    r"am being|was being|just|always|still|never|really|will|would|want|wanna|think i)\b|\b(?:i|me|myself)$")
 _POSSESSIVE_WORDS = frozenset({"my", "our"})
-_QUESTION_OPENERS = frozenset(
-    "what how who where when why which can could should would will do does did is are am was were may must shall "
-    "any anyone whats hows".split()
-)
+_NEGATED = re.compile(r"\b(?:not|never|nothing to do with)\s*$")
+_QUESTION_OPENERS = frozenset("what how who where when why which can could should would will do does did is are am was were "
+                               "may must shall any anyone whats hows".split())
 # A hypothetical about someone else: "if a child ...", "a young person who ...", not "if i ...".
 _ABOUT_OTHERS = re.compile(
     r"(?:(?:what )?if|when|whenever|suppose|supposing|imagine|say|in case|should|were|unless)? ?"
@@ -254,8 +252,9 @@ class Lexicon:
                 return False
             return any(not _inside(m.start(), hypo) for m in pattern.finditer(cues))
 
-        def found(pattern: re.Pattern | None) -> bool:
-            return pattern is not None and pattern.search(plain) is not None
+        def found(pattern: re.Pattern | None, negatable: bool = False) -> bool:  # "not for a project" is no frame
+            return pattern is not None and any(not (negatable and _NEGATED.search(plain, 0, m.start()))
+                                               for m in pattern.finditer(plain))
 
         hits: list[Match] = []
         for fam in self.families:
@@ -293,7 +292,7 @@ class Lexicon:
         return Analysis(
             hits=tuple(hits),
             procedural=found(self.procedural) or general,
-            fiction=found(self.fiction),
+            fiction=found(self.fiction, negatable=True),
             generic=found(self.generic),
             benign=found(self.benign),
             confidence=found(self.confidence) and found(self.confidence_asked),

@@ -206,6 +206,7 @@ class Router:
         if other.decision.is_disclosure:
             return other
         guess = self.identifier(read)
+        guess = (self.identifier.foreign_sentence(message) or guess) if guess.english else guess
         semantic = self._semantic(message, turn, guess.english)
         if semantic is not None:
             return semantic
