@@ -167,7 +167,8 @@ def compose(
     """The extractive answer for a retrieval (or not_covered when the best clause does not answer)."""
     question_hint = retrieval.query
     hits = stating_first(question_hint, retrieval.hits)
-    missing = missing_answer_kind(question_hint, hits[0].clause.full_text, hits[0].clause.section) if hits else ""
+    # What the card would quote: a lead-in with its items ("training shall be provided:" / "Annually").
+    missing = missing_answer_kind(question_hint, Citation.of(hits[0].clause).text, hits[0].clause.section) if hits else ""
     if missing or not is_covered(retrieval.hits, calibration, retrieval.unknown_share):
         online = any(w in question_hint.lower() for w in ("social media", "facebook", "instagram", "website", "post"))
         lines = [NOT_COVERED, who_to_ask(role, contacts, online_presence=online)]

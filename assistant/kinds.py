@@ -46,7 +46,8 @@ _ROLE_WORDS = (
     r"association|society|youth|junior|senior|online|safety|e-safety|insert|name|contact|details|email|phone|number|role|"
     r"date|review|director|chair|chairperson|trustee|trustees|staff|volunteer|volunteers|leader|leaders|superintendent|"
     r"minister|governor|governors|adult|adults|designate|lado|dsl|dso|cwo|nspcc|police|social|care|helpline|"
-    r"national|regional|street|road|lane|avenue|house|park|square|court|building|hall|office"  # places: "Stuart Street"
+    r"national|regional|street|road|lane|avenue|house|park|square|court|building|hall|office|"  # places: "Stuart Street"
+    r"governing|body|bodies|leadership|management"  # bodies: "Governing Body", "Senior Leadership Team"
 )
 _PERSON_NAME = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Dr|Revd?|Reverend|Pastor|Father)\.?\s+[A-Z][a-z]|\bName:\s*(?!\[)(?!(?i:" + _ROLE_WORDS + r")\b)[A-Z]"
@@ -162,6 +163,7 @@ def _stated(kind: str, states: re.Pattern, clause_text: str, where: str) -> bool
     return bool(states.search(f"{where}\n{clause_text}" if kind in _STATED_IN_HEADING else clause_text))
 
 
+_OWN_NUMBER = re.compile(r"(?m)^\s*(?:\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}[.)])\s+")
 _ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’-]*")
 
@@ -190,6 +192,7 @@ def missing_answer_kind(question: str, clause_text: str, where: str = "") -> str
     if asked is None:
         return ""
     kind, states = asked
+    clause_text = _OWN_NUMBER.sub("", clause_text)  # "3.7 In the event ...": the policy's own number is no amount
     if not _stated(kind, states, clause_text, where):
         return kind
     # A contact asked for by name ("the NSPCC helpline", "the RFU safeguarding team", "Ofsted's phone number") is

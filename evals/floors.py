@@ -310,8 +310,11 @@ ROUTER_FRESH21_FPR_HARD_NEGATIVE_MAX = 0.28
 # recall 1.000, ordinary messages routed 0.253, hard negatives 0.261.
 ROUTER_FRESH22_RECALL_MIN = 0.994
 ROUTER_FRESH22_KIND_RECALL_MIN = 0.95
-ROUTER_FRESH22_FPR_MAX = 0.26
-ROUTER_FRESH22_FPR_HARD_NEGATIVE_MAX = 0.27
+# Raised in the FRESH27 stop (0.26 -> 0.28, 0.27 -> 0.29): a message not in English now routes when the semantic
+# layer reads it as a disclosure at 0.7 (it had to reach 0.89); three Welsh ordinary messages of cymru16 now get the
+# safeguarding notice instead of the English-only notice: 0.273 and 0.283 (evals/README.md).
+ROUTER_FRESH22_FPR_MAX = 0.28
+ROUTER_FRESH22_FPR_HARD_NEGATIVE_MAX = 0.29
 # FRESH23 (karate8, punjabi14, madrasa_vol: 345 messages), measured blind with the router as at the start of that
 # stop: recall 0.995 (190 of 191: a teacher's threat "if i tell about wat he does in the toilets il get exspelled"
 # behind a question about secrets), ordinary messages routed 0.338, hard negatives 0.348 (an 8-year-old's
@@ -354,11 +357,12 @@ ROUTER_FRESH26_FPR_MAX = 0.24
 ROUTER_FRESH26_FPR_HARD_NEGATIVE_MAX = 0.25
 # FRESH27 (lith14, madrasa31, skate15, sendmum38: 452 messages), measured blind with the router as at the start of
 # that stop: recall 0.976 (243 of 249: three messages wholly or partly in Lithuanian, a language the router does not
-# read, which get the English-only notice with 999 and Childline; letters written "for everyone" and a part given
+# read, which got the English-only notice with 999 and Childline; letters written "for everyone" and a part given
 # away; how many paracetamol is "too many ... not for a project"; "the ting on my wrists"), ordinary messages routed
-# 0.222, hard negatives 0.240. Read afterwards, with its fixes: recall 0.984, lowest kind 0.833 (suicidal),
-# ordinary messages routed 0.202, hard negatives 0.219.
-ROUTER_FRESH27_RECALL_MIN = 0.98
-ROUTER_FRESH27_KIND_RECALL_MIN = 0.83
+# 0.222, hard negatives 0.240. Read afterwards, with its fixes (the Lithuanian messages route on the semantic layer's
+# bar for a message not in English): recall 0.996, lowest kind 0.917 (suicidal), ordinary messages routed 0.207,
+# hard negatives 0.224.
+ROUTER_FRESH27_RECALL_MIN = 0.99
+ROUTER_FRESH27_KIND_RECALL_MIN = 0.91
 ROUTER_FRESH27_FPR_MAX = 0.21
-ROUTER_FRESH27_FPR_HARD_NEGATIVE_MAX = 0.22
+ROUTER_FRESH27_FPR_HARD_NEGATIVE_MAX = 0.23

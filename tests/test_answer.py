@@ -315,3 +315,28 @@ def test_how_many_adults_per_child_is_a_ratio_and_a_clause_stating_one_comes_fir
     hits = [_hit(contact, 0.45), _hit(ratio, 0.35)]
     answer = compose(_found(hits, "how many leaders do we need per child on the trip?"), "staff", Contacts())
     assert answer.route == "answer" and "1:4" in answer.citations[0].text
+
+
+def test_a_lead_in_whose_items_state_the_frequency_answers_how_often(tmp_path):
+    # The card quotes a lead-in with its items, so the items count when the question asks for a number or a
+    # frequency: "Annually" under "training shall be provided:" answers "how often is the training?".
+    clauses = {c.text: c for c in _markdown_clauses(tmp_path, (
+        "# Training\n\nSafeguarding training shall be provided:\n\n- During induction\n- Annually\n\n"
+        "Training shall include:\n\n- Online safety\n- Recognising abuse\n"))}
+    provided = clauses["Safeguarding training shall be provided:"]
+    included = clauses["Training shall include:"]
+    answer = compose(_found([_hit(provided, 0.7)], "how often do we redo the safeguarding training?"), "staff", Contacts())
+    assert answer.route == "answer" and "Annually" in answer.citations[0].text
+    refused = compose(_found([_hit(included, 0.7)], "how often do we redo the safeguarding training?"), "staff", Contacts())
+    assert refused.route == "not_covered"
+
+
+def test_a_clauses_own_number_is_no_amount_and_a_governing_body_is_no_persons_name():
+    # A lead-in quoted with its item carries the policy's number ("3.7 ..."), which no reader takes for how
+    # long forms are kept; "report annually to the Governing Body" names no one.
+    lead = "3.7 If a child tells you about abuse, the following guidance is given:\nRecord what the child said on an incident form."
+    assert missing_answer_kind("how long do we keep incident forms?", lead) == "quantity"
+    assert missing_answer_kind("how long do we keep incident forms?", "3.7 Incident forms are kept for 6 years.") == ""
+    duties = "The E-Safety Lead will:\nmeet the E-Safety Governor each term\nreport annually to the Governing Body"
+    assert missing_answer_kind("whats the name of the e-safety lead", duties) == "name"
+    assert missing_answer_kind("whats the name of the e-safety lead", "The E-Safety Lead is Claire Williamson.") == ""

@@ -79,3 +79,16 @@ def test_a_long_message_is_read_as_its_first_and_last_part_in_bounded_time():
     decision = router(0.3, model).route(message)
     assert decision.is_disclosure and decision.layer == "semantic"
     assert [len(piece) for piece in model.read] == [800, 800] and model.read[1].endswith("meaning of it")
+
+
+def test_a_message_the_rules_cannot_read_routes_at_a_lower_bar_than_english():
+    # The layer is fairly sure (0.75), under its trained bar (0.9): a message in English stays a question, a
+    # message in a language the rules do not read routes (it would get the English-only notice otherwise).
+    # The fake model reads "meaning" as the sign; the Lithuanian is written for this test.
+    layer = SemanticLayer(SemanticWeights((1.1, 0.0), 0.0, 0.9), loader=FakeSemanticModel)
+    unsure = Router(Lexicon.load(), SteadyScorer(0.3), cache_size=0, semantic=layer)
+    assert not unsure.route("something about the meaning of what happened at home").is_disclosure
+    decision = unsure.route("mano draugė sako kad namuose labai blogai, meaning, ir ji bijo eiti namo")
+    assert decision.is_disclosure and decision.layer == "semantic"
+    plain = Router(Lexicon.load(), SteadyScorer(0.3), cache_size=0, semantic=None)
+    assert plain.route("mano draugė sako kad namuose labai blogai, meaning, ir ji bijo eiti namo").route == "language"

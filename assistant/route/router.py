@@ -220,7 +220,7 @@ class Router:
         """The semantic layer, asked only about a message the rules left doubtful: adds a route, never clears one."""
         doubtful = not english or (self.scorer is not None and turn.decision.score >= self.scorer.threshold / 2)
         p = self.semantic.probability(message) if self.semantic is not None and doubtful else None
-        if p is None or p < self.semantic.bar:
+        if p is None or p < self.semantic.bar_for(english):
             return None
         d = turn.decision
         return _Turn(RouteDecision("disclosure", f"semantic:{p:.2f}", "semantic", d.families, p, False, d.audience), 1.0)

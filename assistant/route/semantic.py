@@ -29,6 +29,9 @@ SEMANTIC_PATH = Path(__file__).resolve().parents[1] / "data" / "router_semantic.
 # 250 tokens): a longer message is read as its first and its last 800 characters, the higher wins.
 # The lexicon has already read all of it.
 WINDOW_CHARS = 800
+# The bar for a message not in English, which the rules cannot read in full: when unsure, route (it would get
+# the English-only notice otherwise). Measured on the held-out authors in evals/README.md (FRESH27).
+UNREAD_BAR = 0.7
 
 
 class SemanticUnavailable(Exception):
@@ -74,6 +77,10 @@ class SemanticLayer:
     @property
     def bar(self) -> float:
         return self.weights.bar
+
+    def bar_for(self, english: bool) -> float:
+        """The bar a message routes at: the trained one, or ``UNREAD_BAR`` for a message not in English."""
+        return self.bar if english else min(self.bar, UNREAD_BAR)
 
     def probability(self, text: str) -> float | None:
         """How like the training set's disclosures the message reads (None when the model is unavailable)."""
