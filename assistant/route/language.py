@@ -36,7 +36,8 @@ MIN_WORDS = 3
 # questions, no message written in English alone is caught by it (evals/README.md).
 SENTENCE_WORDS = 4
 SENTENCE_ENGLISH_SHARE = 0.34
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# Where a message's sentences part (the router reads a message sentence by sentence with the same split).
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _DISGUISED = re.compile(r"[^\W\d_][\d@$]|[\d@$][^\W\d_]")
 
 
@@ -80,7 +81,7 @@ class LanguageIdentifier:
         written: the disguised-text reader splits a foreign word into English pieces ("re pet ici jas").
         A sentence with letters and digits in one word is disguised English, not another language."""
         text = text[:2000]  # bounded work: the first sentences are enough to find one we cannot read
-        for sentence in _SENTENCE.split(text)[:20] if _SENTENCE.search(text) else ():
+        for sentence in SENTENCE_END.split(text)[:20] if SENTENCE_END.search(text) else ():
             if len(_WORD.findall(sentence)) >= SENTENCE_WORDS and not _DISGUISED.search(sentence):
                 part = self(sentence)
                 if not part.english and part.english_share < SENTENCE_ENGLISH_SHARE:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Literal, Sequence, get_args
 
 from assistant.route.frames import cleared, cue, framed, owned_reading
-from assistant.route.language import LanguageIdentifier, default_identifier, fold
+from assistant.route.language import SENTENCE_END, LanguageIdentifier, default_identifier, fold
 from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon, Match
 from assistant.route.reader import Reader, Words
 from assistant.route.scorer import SCORER_PATH, Scorer
@@ -56,7 +56,6 @@ MAX_CLAUSES = 200  # clauses or sentences read one by one for a disclosure behin
 # a short sentence is often scored high for nothing ("its just memes and my cat"); at the scorer's
 # ordinary bars, sentences after a question routed 22 more ordinary messages (evals/README.md).
 SENTENCE_SURE = 0.85
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 # A sentence after a question that gives it an example about someone else ("does online count? like if a
 # coach sends ..."): it is still the question, read as one.
 _EXAMPLE = re.compile(r"^\W*(?:like|eg|e\.g\.?|for example|for instance|say)?,? ?(?:what if|if|say|suppose) "
@@ -153,7 +152,7 @@ class Router:
         Not at the scorer's ordinary bars, nor the rules before the question ("... messaged my phone.
         What should I do?"): both routed ordinary questions."""
         turn = self._whole(message)
-        parts = [p for p in _SENTENCE_END.split(message) if p.strip()] if turn.decision.route == "question" else []
+        parts = [p for p in SENTENCE_END.split(message) if p.strip()] if turn.decision.route == "question" else []
         asked = [i for i, part in enumerate(parts[:MAX_CLAUSES]) if part.rstrip().endswith("?")]
         for i, part in enumerate(parts[:MAX_CLAUSES] if asked else ()):
             after, statement = i > asked[0], not part.rstrip().endswith("?")
