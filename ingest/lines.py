@@ -32,6 +32,9 @@ from ingest.words import join_line
 from ingest.wording import CONTINUING_WORDS, NUMBERED_HEADING, TERMINAL, follows, heading_number, is_caps_heading, is_label, is_lead_in, unfinished_heading
 
 _ADDRESS = re.compile(r"\S@\S+\.[a-z]|https?://|\bwww\.", re.IGNORECASE)
+# A telephone number (UK, international, North American): a line giving one is a contact, not a heading,
+# however bold or alone it stands ("Emergency Team - out of hours 0116 2551606" under "Telephone:").
+_PHONE = re.compile(r"(?<![\d.])(?:(?:0|\+\d{1,3}\s?)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}|\(\d{3}\)\s?\d{3}-\d{4}|\d{3}[-.]\d{3}[-.]\d{4})(?![\d.])")
 HEADING_SIZE_RATIO = 1.12  # a line this much larger than the body text is a heading (when short)
 BOLD_SHARE = 0.85  # a line this bold is styled as a heading (when short)
 
@@ -106,8 +109,8 @@ class Reader:
         if len(text) > 120 or not words or text.endswith((",", ";")) or text[0].islower():
             return None
         marker = line.marker or marker_of(text)
-        if (marker and marker[0] == "glyph") or _ADDRESS.search(text):
-            return None  # a bulleted line is a list item, and one giving an email or web address is content
+        if (marker and marker[0] == "glyph") or _ADDRESS.search(text) or _PHONE.search(text):
+            return None  # a bulleted line is a list item, and one giving an address or a number is content
         continuing = previous is not None and previous.kind != "heading" and not line.gap_before and not line.new_page
         if previous is not None and previous.kind == "heading" and unfinished_heading(previous.last) \
                 and not marker_of(text) and self._continues_heading(previous, line):
@@ -144,6 +147,14 @@ class Reader:
                     and after is not None and after.gap_before and not (after.heading or after.marker) \
                     and heads_what_follows(text, after.text):
                 return 3, ""  # "Neglect" over "Neglect may occur ...": a sub-heading its author left plain
+            if line.gap_before and not line.marker and not marker_of(text) and line.bold < BOLD_SHARE \
+                    and self._ends_block(previous) and len(words) <= 12 and text[:1].isupper() \
+                    and not text.endswith(TERMINAL + (";", ",")) and not re.search(r"[\d:…_]|\.\.", text) \
+                    and after is not None and after.gap_before and after.bold >= BOLD_SHARE and len(after.text.split()) <= 14:
+                # "Good practice when working with young people" set plain over the bold "DO" and "DO NOT" it
+                # holds: a short line standing alone over a bold heading is the title of what follows. (Over
+                # any text, such lines are as often a form's "Yes No" or a signatory's name: measured.)
+                return 2, ""
             return None
         if continuing and not (numbered or is_label(text)):
             # An ALL CAPS line after a finished sentence is a heading even with no gap before it: some

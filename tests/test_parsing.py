@@ -245,17 +245,21 @@ def test_an_all_caps_heading_is_found_where_the_document_shows_no_paragraph_gaps
     assert blocks[2].text.endswith("RECORDS ARE KEPT FOR SIX YEARS AND THEN destroyed securely.")
 
 
-def test_a_bold_bullet_or_a_bold_address_line_is_content_not_a_heading():
-    # Word documents that bold a contact line or a bulleted contact: still items under their heading.
+@pytest.mark.parametrize("styled", [True, False])
+def test_a_bold_bullet_or_a_bold_address_or_phone_line_is_content_not_a_heading(styled):
+    # Word documents that bold a contact line or a bulleted contact, or set a number alone on its line:
+    # still content under their heading, so a card quotes the number instead of using it as a title.
     from ingest.lines import Line, blocks_from_lines
 
     lines = [Line("Contact Information", gap_before=True, bold=1.0, hard_break=True),
              Line("Local Safeguarding Board: Northshire", bold=1.0, marker=("glyph", "\u2022"), hard_break=True),
              Line("Children's Social Care 01234 567890", marker=("glyph", "\u2022"), hard_break=True),
-             Line("Parish Safeguarding Officer safeguarding@example.org.uk", gap_before=True, bold=1.0, hard_break=True)]
-    blocks = blocks_from_lines(lines, styled=True)
-    assert [b.kind for b in blocks] == ["heading", "bullet", "bullet", "paragraph"]
-    assert blocks[0].text == "Contact Information"
+             Line("Parish Safeguarding Officer safeguarding@example.org.uk", gap_before=True, bold=1.0, hard_break=True),
+             Line("Out of hours duty team 01632 960123", gap_before=True, bold=1.0, hard_break=True),
+             Line("Ask for the duty social worker.", gap_before=True, hard_break=True)]
+    blocks = blocks_from_lines(lines, styled=styled)
+    assert blocks[0].kind == "heading" and blocks[0].text == "Contact Information"
+    assert "heading" not in [b.kind for b in blocks[1:]]
 
 
 def test_ligatures_are_quoted_and_searched_as_their_letters(tmp_path):

@@ -1,0 +1,32 @@
+"""Where a styled document (PDF, Word) sets a section's title plain: the reader still finds the section.
+
+Only a short plain line that stands alone over a bold heading is taken for a title; a plain line over plain text
+stays text (a form's "Yes No", a signatory's name, "These include-")."""
+
+from __future__ import annotations
+
+from ingest.lines import Line, blocks_from_lines
+
+
+def _lines(title: str, follower: Line) -> list[Line]:
+    return [Line("Do not challenge the person the young person names.", gap_before=True, hard_break=True),
+            Line(title, gap_before=True, hard_break=True),
+            follower,
+            Line("Treat everyone with respect.", gap_before=True, hard_break=True)]
+
+
+def test_a_plain_title_over_a_bold_heading_opens_a_section_that_holds_it():
+    blocks = blocks_from_lines(_lines("Good practice when working with young people",
+                                      Line("DO", gap_before=True, bold=1.0, hard_break=True)), styled=True)
+    assert [(b.kind, b.level) for b in blocks[1:3]] == [("heading", 2), ("heading", 3)]
+    assert blocks[1].text == "Good practice when working with young people"
+
+
+def test_a_plain_line_over_plain_text_or_a_form_field_is_no_title():
+    over_text = blocks_from_lines(_lines("Good practice when working with young people",
+                                         Line("Everyone is treated with respect.", gap_before=True, hard_break=True)),
+                                  styled=True)
+    assert [b.kind for b in over_text].count("heading") == 0
+    form = blocks_from_lines(_lines("Signed: ………………… Date: …………", Line("DO", gap_before=True, bold=1.0, hard_break=True)),
+                             styled=True)
+    assert form[1].kind != "heading"
