@@ -94,6 +94,8 @@ def is_covered(hits: Sequence[Hit], calibration: Calibration = PLAIN, unknown_sh
     bar = calibration.coverage
     # Closeness is the clause's own words, or its example questions' score when the index has them.
     closeness = best.dense if best.asked is None else max(best.dense, best.asked)
+    if bar.long_clause_words and best.ranked is not None and len(best.clause.full_text.split()) >= bar.long_clause_words:
+        closeness = max(closeness, best.ranked)
     if closeness >= bar.min_dense and best.score >= bar.min_fused:
         return True
     return (

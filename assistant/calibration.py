@@ -29,6 +29,8 @@ class Coverage:
     min_fused: float
     min_lexical_raw: float
     max_unknown_share: float = 0.3
+    # A clause of at least this many words is judged by its closest sentence too (0: never).
+    long_clause_words: int = 0
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,12 @@ class Calibration:
 
 # Re-swept after a number written in words began to count as an amount: the most abstention that keeps
 # answerable questions wrongly "not covered" under 5% over all 45 folders measured (evals/README.md).
+# A clause of 60 words or more (a numbered paragraph of a policy written as prose) is also judged by its closest
+# sentence: its own vector averages several points and sits far from a question about one of them. Over 1,588
+# questions of 46 documents: 6 more answerable questions answered (5 at rank 1), 5 more out-of-scope ones answered.
 PLAIN = Calibration("clauses", dense_weight=0.85, related_min_ratio=0.8,
-                    coverage=Coverage(min_dense=0.25, min_fused=0.30, min_lexical_raw=8.0, max_unknown_share=0.2))
+                    coverage=Coverage(min_dense=0.25, min_fused=0.30, min_lexical_raw=8.0, max_unknown_share=0.2,
+                                      long_clause_words=60))
 WITH_EXAMPLES = Calibration(
     "clauses+examples", dense_weight=0.8, coverage=Coverage(min_dense=0.56, min_fused=0.65, min_lexical_raw=8.0)
 )

@@ -60,6 +60,9 @@ class Hit:
     # How like the clause's example questions the question is (``examples_score``: the closest, averaged
     # with the mean of the three closest); 0.0 when the clause has none, None when the index has none at all.
     asked: float | None = None
+    # The score the clause ranks by from its facets (its closest sentence, and it read in context); None
+    # when the index has no facets.
+    ranked: float | None = None
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,8 @@ class Retriever:
         top = max(lexical, default=0.0)
         order = sorted(range(len(self.clauses)), key=lambda i: (-fused[i], self.clauses[i].position))
         hits = tuple(
-            Hit(self.clauses[i], fused[i], dense[i], lexical[i] / top if top > 0 else 0.0, lexical[i], asked[i])
+            Hit(self.clauses[i], fused[i], dense[i], lexical[i] / top if top > 0 else 0.0, lexical[i], asked[i],
+                ranked[i] if self._facets is not None else None)
             for i in order[:k]
         )
         return Retrieval(question, hits, self.unknown_share(question))

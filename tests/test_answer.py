@@ -121,6 +121,17 @@ def test_related_clauses_are_cited_only_when_nearly_as_strong():
     assert "end the conversation and cease reply" in answer.citations[0].text
 
 
+def test_a_long_paragraph_is_judged_by_its_closest_sentence_a_short_clause_by_its_own_words(tmp_path):
+    # A policy written as numbered paragraphs: the paragraph's own vector averages all its points, and a
+    # question about one of them (its closest sentence scores 0.40) was told "not covered".
+    long_text = " ".join(["Stewards wear badges and any problem raised with them is written up, dated and kept."] * 5)
+    long_clause, short_clause = _markdown_clauses(tmp_path, f"# Stewards\n\n{long_text}\n\n# Badges\n\nStewards wear badges.\n")
+    assert len(long_clause.full_text.split()) >= 60
+    assert is_covered([Hit(long_clause, 0.35, 0.20, 1.0, 1.0, None, 0.40)])
+    assert not is_covered([Hit(short_clause, 0.35, 0.20, 1.0, 1.0, None, 0.40)])
+    assert not is_covered([Hit(long_clause, 0.35, 0.20, 1.0, 1.0, None, 0.22)])  # no sentence close either
+
+
 def test_vocabulary_and_misspellings_meet_the_policys_words():
     tokens, extra = expand_question("can i ring a kid or txt them", {"ring": ("telephone",), "kid": ("child",), "txt": ("mobile",)}, frozenset())
     assert {"telephone", "child", "mobile"} <= set(tokens)
