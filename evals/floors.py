@@ -366,3 +366,13 @@ ROUTER_FRESH27_RECALL_MIN = 0.99
 ROUTER_FRESH27_KIND_RECALL_MIN = 0.91
 ROUTER_FRESH27_FPR_MAX = 0.21
 ROUTER_FRESH27_FPR_HARD_NEGATIVE_MAX = 0.23
+# FRESH28 (bsl15, farsi17, pidginmum, gujlish13: 454 messages), measured blind with the router as at the start of
+# that stop: recall 0.984 (250 of 254: a sextortion threat and a disguised suicide word in Dari in Latin letters,
+# which the router did not read and answered with the English-only notice (999, Childline); "did it again ...
+# deeper this time"; the highest bridge asked for, "not for a project"), ordinary messages routed 0.235, hard
+# negatives 0.244, lowest kind 0.917 (self-harm and sextortion, 11 of 12 each). Read afterwards, with its fixes (and
+# a Persian lexicon): recall 0.996, lowest kind 0.917 (sextortion), ordinary messages routed 0.205, hard negatives 0.211.
+ROUTER_FRESH28_RECALL_MIN = 0.99
+ROUTER_FRESH28_KIND_RECALL_MIN = 0.91
+ROUTER_FRESH28_FPR_MAX = 0.21
+ROUTER_FRESH28_FPR_HARD_NEGATIVE_MAX = 0.22
