@@ -34,6 +34,9 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # far above any real policy; keeps a stra
 # keeps that), and ingest.docx gives each list level 18; a few points of wobble are the same level.
 PDF_INDENT_STEP = 15.0
 DOCX_INDENT_STEP = 15.0
+# Markdown counts spaces: an item indented under its parent's text ("- " then "  - ") is a sub-item, as
+# CommonMark nests it; a step of 2 read that common two-space nesting as the same level.
+MARKDOWN_INDENT_STEP = 1.0
 
 
 log = logging.getLogger(__name__)
@@ -110,7 +113,8 @@ def load_text(path: Path) -> Document:
         lines = markdown_lines(raw)
         # Markdown states its headings; one with none ("Extra Rules" on a line of its own) is read like text.
         styled = any(line.heading or line.bold for line in lines)
-        return Document(path, path.name, "markdown", _blocks(blocks_from_lines(lines, styled=styled)))
+        return Document(path, path.name, "markdown", _blocks(blocks_from_lines(lines, styled=styled,
+                                                                             indent_step=MARKDOWN_INDENT_STEP)))
     return Document(path, path.name, "text", _blocks(blocks_from_lines(text_lines(raw))))
 
 

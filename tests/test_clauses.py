@@ -109,6 +109,17 @@ def test_markdown_with_numbered_bullets_and_sub_bullets(tmp_path):
     ]
 
 
+def test_a_markdown_list_nested_by_two_spaces_quotes_its_items_under_their_lead_in(tmp_path):
+    # "- Staff must not:" then "  - ..." is a nested list as Markdown renders it: each item is quoted with the
+    # lead-in it depends on, never as a bare instruction.
+    path = tmp_path / "conduct.md"
+    path.write_text("# Conduct\n\n- Staff must not:\n  - give a child a lift alone\n  - add a child on social media\n"
+                    "- A child is upset\n  - offer a quiet space\n", encoding="utf-8")
+    items = {c.text: c.context for c in build_clauses(load_document(path))}
+    assert items["give a child a lift alone"] == items["add a child on social media"] == "Staff must not:"
+    assert items["offer a quiet space"] == "A child is upset"
+
+
 @pytest.mark.parametrize(
     "name, content, expected",
     [
