@@ -91,7 +91,8 @@ _ANSWER_KINDS = (
                         r"vicar|deputy|designated)s?\b", re.IGNORECASE), _PERSON_NAME),
     ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b", re.IGNORECASE),
      re.compile(r"\b(?:\d+|one|two|three) times\b|\b(?:every|daily|weekly|monthly|annually|yearly|termly|once|twice"
-                r"|regularly|always|never)\b", re.IGNORECASE)),
+                r"|regularly|always|never|annual|quarterly|fortnightly|nightly|biannual|biennial)\b"
+                r"|\b(?:each|per|a) (?:year|annum|term|month|week|day|session)\b", re.IGNORECASE)),
     # "How many hours/days ...?" is answered by a number of them ("within 24 hours", "two working days"), not by
     # any number ("Regulation 35"); "what's the ratio ...?" by a ratio ("1:8", "one adult to every six").
     *((("quantity", re.compile(r"\bhow many " + asked + r"\b", re.IGNORECASE),

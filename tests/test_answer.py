@@ -203,6 +203,9 @@ def test_a_question_asking_for_a_password_number_or_frequency_needs_a_clause_tha
     assert missing_answer_kind("what is holly davis email address", clauses["ESV-4"].full_text) == "contact"
     assert missing_answer_kind("can staff keep my son's phone number?", clauses["UMP-1"].full_text) == ""
     assert missing_answer_kind("how often can staff ring my daughter?", clauses["ESV-8"].full_text) == ""  # "never"
+    # A frequency said as an adjective or "a year" states one too ("a briefing ... on an annual basis").
+    for stated in ("a briefing on our policies on an annual basis", "supervision twice a term", "a quarterly review"):
+        assert missing_answer_kind("how often do we get a briefing?", stated) == ""
     # "... and what's their number?" asks for a way to reach them; "the number of children" does not.
     assert missing_answer_kind("who is the safeguarding lead and what's their number?", lead) == "contact"
     assert missing_answer_kind("what is the number of children per adult?", lead) == ""
