@@ -44,7 +44,10 @@ CROSS_HIT_AT_1_MIN = 0.66
 CROSS_HIT_AT_3_MIN = 0.80
 # An age limit asked in other words needs a number in the cited clause (a later stop): out-of-scope 0.543 -> 0.564;
 # a name asked for needs a person's name (the stop after): 0.574.
-CROSS_ABSTAIN_OUT_OF_SCOPE_MIN = 0.57
+# Lowered 0.57 -> 0.56 in the FRESH28 stop: a long paragraph judged by its closest sentence (0.585 -> 0.574; six more
+# answerable questions answered over 46 folders) and Markdown's two-space nested lists quoted under their lead-in
+# (0.574 -> 0.564: a Hack Club question on how long reports are kept is now answered from a related clause).
+CROSS_ABSTAIN_OUT_OF_SCOPE_MIN = 0.56
 CROSS_ABSTAIN_ANSWERABLE_MAX = 0.06
 CROSS_ROUTED_MAX = 2.0  # ordinary questions about those policies routed to the safeguarding notice (3 before this stop's router changes)
 CROSS_TARGETS = {"hit@1": 0.80, "hit@3": 0.92, "out-of-scope not covered": 0.85, "answerable not covered": 0.05,
@@ -376,3 +379,12 @@ ROUTER_FRESH28_RECALL_MIN = 0.99
 ROUTER_FRESH28_KIND_RECALL_MIN = 0.91
 ROUTER_FRESH28_FPR_MAX = 0.21
 ROUTER_FRESH28_FPR_HARD_NEGATIVE_MAX = 0.22
+# FRESH29 (air16, tamil12: 224 messages), measured blind with the router as at the end of the FRESH28 stop (its
+# rule fixes and the Persian lexicon in): recall 0.976 (121 of 124: "dont think ill be here by the time camp comes
+# round ... thinking about how id do it"; a home without hot water told with "me dad"; a cutting told in Tamil),
+# ordinary messages routed 0.220, hard negatives 0.233. Read afterwards, with its fixes (the two phrases, "me dad"
+# for "my dad", a Tamil lexicon): recall 1.000, ordinary messages routed 0.220, hard negatives 0.233.
+ROUTER_FRESH29_RECALL_MIN = 0.99
+ROUTER_FRESH29_KIND_RECALL_MIN = 0.95
+ROUTER_FRESH29_FPR_MAX = 0.22
+ROUTER_FRESH29_FPR_HARD_NEGATIVE_MAX = 0.24
