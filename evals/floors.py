@@ -383,8 +383,10 @@ ROUTER_FRESH28_FPR_HARD_NEGATIVE_MAX = 0.22
 # rule fixes and the Persian lexicon in): recall 0.976 (121 of 124: "dont think ill be here by the time camp comes
 # round ... thinking about how id do it"; a home without hot water told with "me dad"; a cutting told in Tamil),
 # ordinary messages routed 0.220, hard negatives 0.233. Read afterwards, with its fixes (the two phrases, "me dad"
-# for "my dad", a Tamil lexicon): recall 1.000, ordinary messages routed 0.220, hard negatives 0.233.
+# for "my dad", a Tamil lexicon): recall 1.000, ordinary messages routed 0.220, hard negatives 0.233; and with the
+# precision fixes its ordinary messages showed (kicked from a call, one's own account, a parent in any language who
+# will "kill" or "batter" over a report): ordinary messages routed 0.170, hard negatives 0.178.
 ROUTER_FRESH29_RECALL_MIN = 0.99
 ROUTER_FRESH29_KIND_RECALL_MIN = 0.95
-ROUTER_FRESH29_FPR_MAX = 0.22
-ROUTER_FRESH29_FPR_HARD_NEGATIVE_MAX = 0.24
+ROUTER_FRESH29_FPR_MAX = 0.17
+ROUTER_FRESH29_FPR_HARD_NEGATIVE_MAX = 0.18

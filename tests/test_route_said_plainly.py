@@ -8,7 +8,8 @@ be hurt by one day ("someones gonna get hurt"), paperwork still not come back, p
 a threat over a mishap once too often ("another ripped pair of jeans"), an injury from a seizure, harm denied
 in so many words ("nobody hurt him"), a book or a film "about" a harm with no article before it, a question
 about whether the police come, running as training, hunger after sport, a threat over a trifle laughed off, a
-push by accident. Beside each answered kind, the same words told as harm still route."""
+push by accident, kicked from a call, one's own account, a parent (called in any language) who will "kill" or
+"batter" the writer over a report or a lost kit. Beside each answered kind, the same words told as harm still route."""
 
 from __future__ import annotations
 
@@ -48,6 +49,11 @@ def test_harm_said_in_ordinary_words_routes_on_the_rules(rules_only: Router, mes
     "another girl shoved her by accident in the queue and she grazed her knee",
     "thinking about how id do it for the science fair, maybe a baking soda volcano",
     "me mam says can i bring a packed lunch on the trip",
+    "kept getting kicked off the discord call last night, is it my laptop",
+    "can i use my own instagram to post the team photo?",
+    "abbu is gonna kill me when he sees my report haha",
+    "me mam going to batter me if i lose another pe kit lol",
+    "the coach is going to kill us at training after that result",
 ])
 def test_ordinary_words_that_look_like_harm_are_answered(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).route == "question"
@@ -62,6 +68,8 @@ def test_ordinary_words_that_look_like_harm_are_answered(rules_only: Router, mes
     "the older boys made us run bags across town for them",
     "im always hungry at home cos theres never any food",
     "im going to kill myself lol nobody would notice",
+    "abbu is going to kill me if i tell anyone what he did",
+    "my coach gave me his own number and said not to tell",
 ])
 def test_the_same_words_told_as_harm_still_route(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure
