@@ -147,7 +147,7 @@ class Reader:
                     and after is not None and after.gap_before and not (after.heading or after.marker) \
                     and heads_what_follows(text, after.text):
                 return 3, ""  # "Neglect" over "Neglect may occur ...": a sub-heading its author left plain
-            if line.gap_before and not line.marker and not marker_of(text) and line.bold < BOLD_SHARE \
+            if line.gap_before and not marker and line.bold < BOLD_SHARE \
                     and self._ends_block(previous) and len(words) <= 12 and text[:1].isupper() \
                     and not text.endswith(TERMINAL + (";", ",")) and not re.search(r"[\d:…_]|\.\.", text) \
                     and after is not None and after.gap_before and after.bold >= BOLD_SHARE and len(after.text.split()) <= 14:

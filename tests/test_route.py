@@ -381,19 +381,14 @@ def test_the_scorer_bars_given_by_hand_are_measured_out_of_fold_like_chosen_ones
 
 def test_no_other_language_pattern_matches_a_common_english_word_that_is_not_a_harm_word_in_english_too():
     # "violat\w*" (Romanian for raped) once matched "violation": a rule question about harassment routed.
-    import tomllib
-
+    # The patterns as the router reads them, macros expanded ("%FA_ME% ..."), not as the file spells them.
     from assistant.route.lexicon import LANGUAGES_PATH
     from assistant.route.reader import WORDS_PATH
 
-    data = tomllib.loads(LANGUAGES_PATH.read_text(encoding="utf-8"))
     lines = WORDS_PATH.read_text(encoding="utf-8").splitlines()
     words = [line.split("\t")[0] for line in lines if line and not line.startswith("#")][:10000]
-    matched = set()
-    for family in data["families"].values():
-        for pattern in family.get("strong", []) + family.get("direct", []):
-            rx = re.compile(r"\b(?:" + pattern + r")\b")
-            matched |= {w for w in words if rx.fullmatch(w)}
+    routing = [rx for f in Lexicon.load(LANGUAGES_PATH).families for rx in (f.strong, f.direct) if rx is not None]
+    matched = {w for w in words for rx in routing if rx.fullmatch(w)}
     assert matched <= {"rape", "suicide"}  # words that disclose in English as well
     router = load_router()
     assert not router.route("If I witness something that might be harassment, do I have to be sure it's a "
