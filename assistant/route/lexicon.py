@@ -180,6 +180,7 @@ class Lexicon:
         self.permission_own = c("permission_own_staff")
         self.telling = c("permission_to_tell")
         self.own_staff_families = frozenset(ctx.get("permission_own_staff_families", []))
+        self.writer_subject = frozenset(ctx.get("writer_subject_families", []))  # "i" there is the one at risk
         self.procedural = c("procedural")
         self.fiction = c("fiction")
         self.generic = c("generic")
@@ -268,7 +269,7 @@ class Lexicon:
                     before_words = norm[max(clause_start, m.start() - 30):m.start()].split()[-3:]
                     quoted = _inside(m.start(), quotes)
                     asked = len(before_words) >= 2 and before_words[-1] == "i" and before_words[-2] in _QUESTION_OPENERS
-                    first = not quoted and (bool(span_words & _FIRST_PERSON_WORDS) or (
+                    first = not quoted and (bool(span_words & _FIRST_PERSON_WORDS) or (fam.name in self.writer_subject and "i" in span_words) or (
                         not asked and bool(_FIRST_PERSON_BEFORE.search(" ".join(before_words)))))
                     poss = not quoted and bool((span_words | set(before_words)) & _POSSESSIVE_WORDS)
                     # Harm to the writer by a person of the writer's own is asked about as contact only
