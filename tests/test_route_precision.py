@@ -9,7 +9,8 @@ a document's "pdf", one's own family collecting one from club, a belt won at a g
 swimming, "violated" in English, "allowed" spelt "aloud", a "news thing", a death wish of embarrassment or
 the heat, a venue's want of hot water, a kick landed by accident, a hypothesis carried on by "but then", a
 part of a show, a game's themes, a brother's thing the writer lost, a priest asked about, a test failed, a
-Spanish "will kill me if" over a broken window, a hall locked, a "but" whose subject goes on; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
+Spanish "will kill me if" over a broken window, a hall locked, a "but" whose subject goes on, a telling-off
+for being late, a fall off a pony; and harm the rules missed: a question of how many pills, a blade from a sharpener, "it" done
 again on the writer's leg, a threat after telling, a question asked after an "if" clause, an injury done on
 purpose, the people one would leave better off with someone else, a Romanian verb before its subject, a child
 shut away in a room until it goes quiet, a threat after telling of what an adult does, children
@@ -83,6 +84,8 @@ from assistant.route import Router
     # a "but" that goes on with the same subject keeps the hypothesis
     "if someone in our squad was getting bullied in the team chat but not at training would the coaches still sort it",
     "what if a boy told me his dad hits him but made me promise not to tell anyone, do i have to break that promise",
+    "the coach shouted at me for being late, it was the bus not me",  # a telling-off
+    "she came off her pony at the weekend and has a bruised face, she will be at rainbows though",  # an accident
 ])
 def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     assert not rules_only.route(message).is_disclosure
@@ -149,6 +152,9 @@ def test_a_ball_touched_and_a_toe_hurt_swimming_are_answered(router: Router, mes
     "mi padrastro me va a matar si le digo a alguien",  # Spanish: a threat on telling
     "mum locked me out again last night",
     "im throwing myself in the river tonight",
+    "the coach shouted at me for being late and grabbed my arm really hard",  # a telling-off and more
+    "my dad screams at me every night for being late home",
+    "if anyone asks i came off my bike, thats what mum said to say about the bruises",  # a cover story
 ])
 def test_the_same_words_told_as_harm_still_route_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure

@@ -341,12 +341,12 @@ class Lexicon:
         return scopes
 
 
-# (words, their cause, a sign they are meant): context lists of the lexicon data. A death wish said of a
-# trivial cause ("kms this lag"); a threat to kill a brother over a petty wrong ("i am going to kill my
-# brother he ate my crisps"); an injury told with the accident that caused it ("fell off the trampoline
-# and has a massive bruise"); a want at the venue ("no hot water in the changing rooms again").
+# (words, their cause, a sign they are meant): context lists of the lexicon data. A death wish said of a trivial
+# cause ("kms this lag"); a threat to kill a brother over a petty wrong ("i am going to kill my brother he ate my
+# crisps"); an injury told with the accident that caused it ("fell off the trampoline and has a massive bruise");
+# a want at the venue ("no hot water in the changing rooms again"); a telling-off for being late.
 _EXPLAINED = (("hyperbole", "trivial_cause", "serious"), ("threat", "petty_wrong", "serious"),
-              ("injury", "accident", "cover_story"), ("want", "venue", "at_home"))
+              ("injury", "accident", "cover_story"), ("want", "venue", "at_home"), ("telling_off", "misconduct", "harm_beside"))
 
 
 def _explained(norm: str, text: str, clauses: list[int], quotes: list[tuple[int, int]], said: re.Pattern,
