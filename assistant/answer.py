@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Sequence, get_args
 
 from assistant.calibration import PLAIN, Calibration
-from assistant.kinds import missing_answer_kind, stating_first
+from assistant.kinds import fitting_age_first, missing_answer_kind, stating_first
 from assistant.notice import Notice, dsl_reference, dsl_with_role
 from assistant.retrieve import Hit, Retrieval
 from assistant.sections import display_title
@@ -168,7 +168,7 @@ def compose(
 ) -> Answer:
     """The extractive answer for a retrieval (or not_covered when the best clause does not answer)."""
     question_hint = retrieval.query
-    hits = stating_first(question_hint, retrieval.hits)
+    hits = fitting_age_first(question_hint, stating_first(question_hint, retrieval.hits))
     # What the card would quote: a lead-in with its items ("training shall be provided:" / "Annually").
     missing = missing_answer_kind(question_hint, Citation.of(hits[0].clause).text, hits[0].clause.section) if hits else ""
     if missing or not is_covered(retrieval.hits, calibration, retrieval.unknown_share):

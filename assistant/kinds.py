@@ -91,7 +91,7 @@ _ANSWER_KINDS = (
                         r"vicar|deputy|designated)s?\b", re.IGNORECASE), _PERSON_NAME),
     ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bhow many times\b", re.IGNORECASE),
      re.compile(r"\b(?:\d+|one|two|three) times\b|\b(?:every|daily|weekly|monthly|annually|yearly|termly|once|twice"
-                r"|regularly|always|never|annual|quarterly|fortnightly|nightly|biannual|biennial)\b"
+                r"|regular(?:ly)?|periodic(?:ally)?|routinely|always|never|annual|quarterly|fortnightly|nightly|biannual|biennial)\b"
                 r"|\b(?:each|per|a) (?:year|annum|term|month|week|day|session)\b", re.IGNORECASE)),
     # "How many hours/days ...?" is answered by a number of them ("within 24 hours", "two working days"), not by
     # any number ("Regulation 35"); "what's the ratio ...?" by a ratio ("1:8", "one adult to every six").
@@ -145,6 +145,68 @@ def stating_first(question: str, hits: Sequence[Hit], min_ratio: float = STATED_
         if hit.score < hits[0].score * min_ratio:
             break
         if _stated(*asked, hit.clause.full_text, hit.clause.section):
+            return [hit, *hits[:i], *hits[i + 1:]]
+    return hits
+
+
+# A child's age named in a question ("my 9 yr old", "kids aged about 6", "10 and 11 year olds", "13-16 yr olds").
+_AGE_ASKED = re.compile(
+    r"\b(\d{1,2})(?:\s*(?:-|–|to|and|or)\s*(\d{1,2}))?\s*-?\s*(?:yrs?|years?|y/?o)s?\b|\baged?\s+(?:about\s+|around\s+)?(\d{1,2})\b",
+    re.IGNORECASE)
+# An age band a clause states: "4 - 8 years", "aged 9 to 14", "4 and 5 years old", "under 11s", "18 or over".
+_AGE_BAND = re.compile(
+    r"\b(?:aged?\s+)?(?P<lo>\d{1,2})\s*(?:-|–|to|and)\s*(?P<hi>\d{1,2})\s*(?:years?|yrs?|year olds)\b"
+    r"|\baged\s+(?P<lo2>\d{1,2})\s*(?:-|–|to)\s*(?P<hi2>\d{1,2})\b"
+    r"|\b(?:under|below|younger than)\s+(?:the\s+age\s+of\s+|age\s+)?(?P<under>\d{1,2})s?\b"
+    r"|\b(?:over|above|older than)\s+(?:the\s+age\s+of\s+|age\s+)?(?P<over>\d{1,2})s?\b"
+    r"|\b(?P<orover>\d{1,2})\s+(?:years?\s+)?(?:or|and)\s+(?:over|above|older)\b",
+    re.IGNORECASE)
+
+
+def asked_ages(question: str) -> list[int]:
+    """The ages a question names: "N year old(s)", "N yo", "aged N", or "my N yr" ("for 2 years" is a time)."""
+    ages = []
+    for m in _AGE_ASKED.finditer(question):
+        aged = m.group(3) or re.match(r"\s*-?\s*olds?\b", question[m.end():]) or re.search(r"y/?os?$", m.group(0), re.IGNORECASE)
+        if aged or re.search(r"\b(?:my|our|his|her|their|a|an)\s*$", question[:m.start()], re.IGNORECASE):
+            ages.extend(int(g) for g in m.groups() if g)
+    return [a for a in ages if 2 <= a <= 25]
+
+
+def age_bands(text: str) -> list[tuple[int, int]]:
+    bands = []
+    for m in _AGE_BAND.finditer(text):
+        g = m.groupdict()
+        if g["lo"] or g["lo2"]:
+            bands.append((int(g["lo"] or g["lo2"]), int(g["hi"] or g["hi2"])))
+        elif g["under"]:
+            bands.append((0, int(g["under"]) - 1))
+        elif g["over"]:
+            bands.append((int(g["over"]) + 1, 99))
+        else:
+            bands.append((int(g["orover"]), 99))
+    return [(lo, hi) for lo, hi in bands if lo <= hi]
+
+
+def fitting_age_first(question: str, hits: Sequence[Hit], min_ratio: float = STATED_MIN_RATIO) -> list[Hit]:
+    """The hits, with a clause whose age band holds the ages the question names first, when the best one
+    states only bands that leave them out and it scores nearly as well ("a group of 10 and 11 year olds":
+    "9 - 12 years - one adult to eight children", not "13 - 18 years ...")."""
+    hits = list(hits)
+    ages = asked_ages(question)
+    if not ages or not hits:
+        return hits
+
+    def fits(hit: Hit) -> bool | None:
+        bands = age_bands(hit.clause.full_text)
+        return any(all(lo <= a <= hi for a in ages) for lo, hi in bands) if bands else None
+
+    if fits(hits[0]) is not False:
+        return hits
+    for i, hit in enumerate(hits[1:3], start=1):
+        if hit.score < hits[0].score * min_ratio:
+            break
+        if fits(hit):
             return [hit, *hits[:i], *hits[i + 1:]]
     return hits
 

@@ -35,6 +35,7 @@ SHORT_LINE_WORDS = 8  # a line of a lead-in's list that lost its markers: a few 
 _NUMBERED = re.compile(r"^\(?(?:\d{1,2}(?:\.\d{1,2})+|\d{1,2}[.)]|[a-z][.)]|\([a-z]\)|[ivx]{1,4}[.)])\s+\S")
 _HTML_TABLE = re.compile(r"^\s*<table\b", re.IGNORECASE)
 _HTML_ROW = re.compile(r"<tr\b.*?</tr>", re.IGNORECASE | re.S)
+_BOLD_CELL = re.compile(r"(?:<p>\s*)?<(strong|b)>(?:(?!</?\1>).)*</\1>(?:\s*</p>)?", re.IGNORECASE | re.S)
 _HTML_CELL = re.compile(r"<t([hd])\b[^>]*>(.*?)</t\1>", re.IGNORECASE | re.S)
 _SPACE_REFERENCE = re.compile(r"&(?:nbsp|ensp|emsp|thinsp|#160|#x[aA]0);")
 _BREAK_TAG = re.compile(r"[ \t]*<br\s*/?>[ \t]*", re.IGNORECASE)
@@ -83,10 +84,14 @@ def html_table_rows(html: str) -> list[str]:
     head = re.search(r"<thead\b.*?</thead>", html, re.IGNORECASE | re.S)
     thead = head.group(0) if head else ""
     for row in _HTML_ROW.findall(html):
-        cells = [(kind.lower(), strip_inline(body)) for kind, body in _HTML_CELL.findall(row)]
+        found = _HTML_CELL.findall(row)
+        cells = [(kind.lower(), strip_inline(body)) for kind, body in found]
         if not cells:
             continue
-        if not headers and not rows and (all(kind == "h" for kind, _ in cells) or row in thead):
+        # A first row of cells each wholly bold is the header row too (Word's tables as HTML, with no <th>).
+        bold = all(_BOLD_CELL.fullmatch(body.strip()) for _, body in found if body.strip()) \
+            and not any(holds_a_value(text) for _, text in cells)
+        if not headers and not rows and (all(kind == "h" for kind, _ in cells) or row in thead or bold):
             headers = [text for _, text in cells]
             continue
         text = table_row_text(headers, [text for _, text in cells])

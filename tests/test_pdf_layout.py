@@ -144,6 +144,15 @@ def test_an_html_table_in_markdown_becomes_rows_with_their_headers(tmp_path):
     ]
 
 
+def test_an_html_table_whose_first_row_is_all_bold_takes_it_as_its_headers(tmp_path):
+    # Word's tables saved as HTML often have no <th>: the header row is bold <td> cells.
+    clauses = markdown_clauses(tmp_path, "# Ratios\n\n<table><tbody><tr><td><strong>Age of youngest</strong></td>"
+                                         "<td><strong>Adults</strong></td></tr><tr><td>6 to 8 years old</td><td>1</td></tr>"
+                                         "<tr><td><strong>9 to 14</strong> years old</td><td>1</td></tr></tbody></table>\n")
+    assert [c.text for c in clauses] == ["Age of youngest: 6 to 8 years old | Adults: 1",
+                                         "Age of youngest: 9 to 14 years old | Adults: 1"]
+
+
 def test_markdown_headings_written_without_a_space_after_the_hashes_are_headings(tmp_path):
     clauses = markdown_clauses(tmp_path, "#Church Safeguarding Policy 2025\n\n##Principles\n\nWe will respond without delay.\n\n"
                                          "#1 priority is safety, always.\n")
