@@ -32,7 +32,7 @@ from ingest.load import Block, Document
 from ingest.markers import DECIMAL_NUMBER
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
-PARSER_VERSION = "31"
+PARSER_VERSION = "32"
 
 OPENING_ABBREVIATION = "OPEN"
 OPENING_LABEL = "Introduction"
@@ -134,15 +134,23 @@ def _label_under_number(block: Block, stack: list[tuple[tuple[int, int], str, st
             and any(rank[0] == block.level and _DECIMAL.fullmatch(number) for rank, _, number in stack))
 
 
-def _is_contents(section: _Section) -> bool:
-    """A contents list the page-number check could not see (entries with no page numbers, or pages
-    written as "Page 2"): a section under a "Contents" heading whose every entry is a short line that
-    ends no sentence. Its entries would only echo the headings, and draw questions from the clauses."""
+def _contents_entries(section: _Section) -> int:
+    """How many of the section's first units are a contents list the page-number check could not see
+    (entries with no page numbers, or pages written as "Page 2"): under a "Contents" heading, the short
+    lines that end no sentence, up to the first that does (the policy's opening paragraph may follow the
+    list with no heading of its own). Its entries would only echo the headings, and draw questions from
+    the clauses."""
     if not any(CONTENTS_TITLE.match(part) for part in section.title.split(SECTION_SEPARATOR)):
-        return False
+        return 0
     # A heading can be a question ("Who can be a permit mentor?"), so only a full stop or "!" ends a sentence.
-    return all(len(block.text.split()) <= 15 and not block.text.rstrip().endswith((".", "!"))
-               for unit in section.units for block in unit)
+    n = 0
+    while n < len(section.units) and all(len(block.text.split()) <= 15 and not block.text.rstrip().endswith((".", "!"))
+                                         for block in section.units[n]):
+        n += 1
+    if n == len(section.units):
+        return n
+    # Only right under the "Contents" heading: a section below it ("Contents › What's in it") is the body's.
+    return n if n >= 3 and CONTENTS_TITLE.match(section.own.strip()) else 0
 
 
 def _sections(blocks: Sequence[Block]) -> list[_Section]:
@@ -191,7 +199,15 @@ def _sections(blocks: Sequence[Block]) -> list[_Section]:
             units.append([block])
     # A "Contents" heading set above the body's headings would be every later section's parent: it names
     # only the contents list, which is left out, so the body's sections lose it from their titles.
-    return [_without_contents(s) for s in sections if s.units and not _is_contents(s)]
+    kept = []
+    for section in sections:
+        entries = _contents_entries(section)
+        if entries == len(section.units):  # nothing but a contents list, or nothing at all
+            continue
+        if entries:  # the policy's opening text after the list: no contents, and under no heading
+            section = replace(section, title="", own="", units=section.units[entries:])
+        kept.append(_without_contents(section))
+    return kept
 
 
 def _without_contents(section: _Section) -> _Section:

@@ -202,6 +202,15 @@ def test_a_contents_list_without_page_numbers_is_no_clause(tmp_path):
         ("Purpose of the Policy", "Staff must know the law."), ("Index", "Photographs are taken only with consent.")]
 
 
+def test_a_contents_list_run_on_into_the_opening_paragraph_drops_only_the_list(tmp_path):
+    # The policy's opening paragraph follows the contents list with no heading of its own.
+    clauses = markdown_clauses(tmp_path, "## Content\n\n1. Scope of care\n2. Prior to the event\n3. A found child\n\n"
+                                         "This policy is for organisations that run events.\n\n## Scope of care\n\n"
+                                         "Everyone under 18 is a child.\n")
+    assert [(c.section, c.text) for c in clauses] == [
+        ("", "This policy is for organisations that run events."), ("Scope of care", "Everyone under 18 is a child.")]
+
+
 def test_lines_after_a_lead_in_without_list_markers_are_quoted_under_it(tmp_path):
     # An export that lost its bullets: each prohibition is a paragraph of its own after "must not:".
     clauses = markdown_clauses(tmp_path, "# Conduct\n\nCoaches must not:\n\nInvite a player to stay at their home.\n\n"
