@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 
 from ingest.markers import DECIMAL_NUMBER, SUB_GLYPHS, heads_what_follows, marker_key, marker_of, next_label, run_in_items
 from ingest.words import join_line
-from ingest.wording import CONTINUING_WORDS, NUMBERED_HEADING, TERMINAL, follows, heading_number, is_caps_heading, is_label, is_lead_in, unfinished_heading
+from ingest.wording import CONTINUING_WORDS, NUMBERED_HEADING, TERMINAL, follows, heading_number, is_caps_heading, is_label, is_lead_in, unfinished_heading, wrapped_caps
 
 _ADDRESS = re.compile(r"\S@\S+\.[a-z]|https?://|\bwww\.", re.IGNORECASE)
 # A telephone number (UK, international, North American): a line giving one is a contact, not a heading,
@@ -112,7 +112,7 @@ class Reader:
         if (marker and marker[0] == "glyph") or _ADDRESS.search(text) or _PHONE.search(text):
             return None  # a bulleted line is a list item, and one giving an address or a number is content
         continuing = previous is not None and previous.kind != "heading" and not line.gap_before and not line.new_page
-        if previous is not None and previous.kind == "heading" and unfinished_heading(previous.last) \
+        if previous is not None and previous.kind == "heading" and (unfinished_heading(previous.last) or wrapped_caps(previous.last, text)) \
                 and not marker_of(text) and self._continues_heading(previous, line):
             return None  # the rest of a heading that wrapped (see unfinished_heading), joined to it
         numbered = heading_number(text)
@@ -308,7 +308,7 @@ class Reader:
         first = heading.line
         return (not line.gap_before and not line.new_page and not line.hard_break and not line.heading
                 and not _ADDRESS.search(line.text)  # an email or web address is content, as for a heading
-                and (first.size >= HEADING_SIZE_RATIO or unfinished_heading(heading.last))
+                and (first.size >= HEADING_SIZE_RATIO or unfinished_heading(heading.last) or wrapped_caps(heading.last, line.text))
                 and abs(line.size - first.size) < 0.05
                 and abs(line.bold - first.bold) < 0.2 and not heading.last.endswith(TERMINAL + (":",))
                 and len(heading.pieces) < 3 and len(heading.text.split()) + len(line.text.split()) <= 24)

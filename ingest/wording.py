@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.markers import DECIMAL_NUMBER, next_label
+from ingest.markers import DECIMAL_NUMBER, marker_of, next_label
 
-NUMBERED_HEADING = re.compile(r"^(?P<num>" + DECIMAL_NUMBER + r")\.?\s+(?P<rest>[A-Z(\"'\u2018\u201c].*)$")
+NUMBERED_HEADING = re.compile(r"^(?P<num>" + DECIMAL_NUMBER + r")[.:]?\s+(?P<rest>[A-Z(\"'\u2018\u201c].*)$")
 # A contents page's own title, as the PDF reader and the clause builder recognise it.
 CONTENTS_TITLE = re.compile(r"^(?:table of )?contents?$|^index$|^contents page$", re.IGNORECASE)
 MINOR_WORDS = frozenset(
@@ -86,6 +86,13 @@ def unfinished_heading(text: str) -> bool:
     event -" over "participants", "... images at" over "Swimming WA events")."""
     words = text.split()
     return bool(words) and (text.endswith((" -", " \u2013", " \u2014")) or words[-1].lower() in MINOR_WORDS)
+
+
+def wrapped_caps(first: str, line: str) -> bool:
+    """A long ALL CAPS heading line over a few ALL CAPS words ("... MUST HAVE A SUITABILITY" over "CARD"): a
+    heading that filled its line and wrapped, not two headings."""
+    return (len(first) >= 60 and first.isupper() and line.isupper() and len(line.split()) <= 4
+            and heading_number(line) is None and marker_of(line) is None)
 
 
 def follows(previous: str, number: str) -> bool:

@@ -1,6 +1,7 @@
 """Numbered headings and contents lists as a sport's governing body exported them: bold decimal headings
 too long for a heading's usual length or wrapped onto a second line, and a contents list whose longer
-entries lost their dot leaders or wrapped."""
+entries lost their dot leaders or wrapped; and as a cricket club's did, numbers closed by a colon ("7.1.1:") and
+an ALL CAPS heading that filled its line and wrapped."""
 
 from __future__ import annotations
 
@@ -48,3 +49,19 @@ def test_a_lead_in_ending_the_following_with_a_semicolon_still_introduces_its_li
                     "- Name of the photographer\n- Which club they represent\n", encoding="utf-8")
     clauses = {c.text: c for c in build_clauses(load_document(path))}
     assert clauses["Which club they represent"].context.endswith("determine the following;")
+
+
+def test_a_number_closed_by_a_colon_numbers_its_heading_and_a_wrapped_caps_heading_is_one(tmp_path):
+    # A cricket club's policy: "7.1.1:" headings under "7.1", then "7.2" their sibling's sibling; and a long
+    # ALL CAPS heading that filled its line, "CARD" on the next.
+    lines = [(72, 740, "7. Protection of Children", 11, True), (72, 720, "7.1 Child Protection", 11, True),
+             (72, 700, "7.1.1: Identifying Risks of Harm", 11, True), (72, 680, "The club assesses every risk."),
+             (72, 650, "7.2 Supervision", 11, True), (72, 630, "Parents must collect their children on time."),
+             (72, 600, "2 EMPLOYEES AND VOLUNTEERS WHO WORK WITH CHILDREN MUST HAVE A SUITABILITY", 11, True),
+             (72, 586, "CARD", 11, True), (72, 566, "2.1 Exemptions", 11, True),
+             (72, 546, "A parent coaching the team of their own child needs no card.")]
+    sections = pdf_sections(tmp_path, lines)
+    assert sections["The club assesses every risk."].endswith("7.1 Child Protection \u203a 7.1.1: Identifying Risks of Harm")
+    assert sections["Parents must collect their children on time."] == "7. Protection of Children \u203a 7.2 Supervision"
+    assert sections["A parent coaching the team of their own child needs no card."] == (
+        "2 EMPLOYEES AND VOLUNTEERS WHO WORK WITH CHILDREN MUST HAVE A SUITABILITY CARD \u203a 2.1 Exemptions")
