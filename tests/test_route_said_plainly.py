@@ -4,14 +4,14 @@ Routed: a habit named only as "the thing" (or "the ting") done again on the writ
 many pills are too many, with no one named they are for; a question of that kind the writer says is "not for a
 project" (a frame denied is no frame), and so is a height asked for with that denial; "it" done again and deeper;
 not expecting to be alive by a date, and how one would "do it"; "me dad" written for "my dad"; the writer
-not being around asked as an "if" (the writer is the one at risk); force on a child's limb told by how hard. Answered: a group put out of a session early, a hazard someone will
+not being around asked as an "if" (the writer is the one at risk); force on a child's limb told by how hard; "hit me with" a thing. Answered: a group put out of a session early, a hazard someone will
 be hurt by one day ("someones gonna get hurt"), paperwork still not come back, paperwork as what strangles,
 a threat over a mishap once too often ("another ripped pair of jeans"), an injury from a seizure, harm denied
 in so many words ("nobody hurt him"), a book or a film "about" a harm with no article before it, a question
 about whether the police come, running as training, hunger after sport, a threat over a trifle laughed off, a
 push by accident, kicked from a call, one's own account, a parent (called in any language) who will "kill" or
 "batter" the writer over a report or a lost kit, one's own arm pulled hard in a stretch, a lost child handed
-over. Beside each answered kind, the same words told as harm still route."""
+over, "hit me with the deets". Beside each answered kind, the same words told as harm still route."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from assistant.route import Router
     "me da hits me mam when hes had a drink",
     "if i wasnt here anymore would anyone at youth club even care",
     "one of the helpers twisted a girls wrist really hard when she wouldnt sit down",
+    "my uncle hit me with the remote last night bc i spilt juice",  # "hit me with" is no idiom here
 ])
 def test_harm_said_in_ordinary_words_routes_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure
@@ -60,6 +61,7 @@ def test_harm_said_in_ordinary_words_routes_on_the_rules(rules_only: Router, mes
     "the coach is going to kill us at training after that result",
     "i pulled my arm really hard doing the warm up stretch, is there a physio at the club",
     "found two lost kids at the fete, when their mum turns up do i just hand them over",
+    "hit me with the deets for saturday pls, what time is kick off",
 ])
 def test_ordinary_words_that_look_like_harm_are_answered(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).route == "question"
