@@ -4,7 +4,8 @@ Routed: a habit named only as "the thing" (or "the ting") done again on the writ
 many pills are too many, with no one named they are for; a question of that kind the writer says is "not for a
 project" (a frame denied is no frame), and so is a height asked for with that denial; "it" done again and deeper;
 not expecting to be alive by a date, and how one would "do it"; "me dad" written for "my dad"; the writer
-not being around asked as an "if" (the writer is the one at risk); force on a child's limb told by how hard; "hit me with" a thing. Answered: a group put out of a session early, a hazard someone will
+not being around asked as an "if" (the writer is the one at risk); force on a child's limb told by how hard; "hit me with" a thing; a phone taken and
+the writer locked out. Answered: a group put out of a session early, a hazard someone will
 be hurt by one day ("someones gonna get hurt"), paperwork still not come back, paperwork as what strangles,
 a threat over a mishap once too often ("another ripped pair of jeans"), an injury from a seizure, harm denied
 in so many words ("nobody hurt him"), a book or a film "about" a harm with no article before it, a question
@@ -33,6 +34,7 @@ from assistant.route import Router
     "if i wasnt here anymore would anyone at youth club even care",
     "one of the helpers twisted a girls wrist really hard when she wouldnt sit down",
     "my uncle hit me with the remote last night bc i spilt juice",  # "hit me with" is no idiom here
+    "my stepdad takes my phone and locks me out of the house",  # a person locks out, not the phone
 ])
 def test_harm_said_in_ordinary_words_routes_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure
