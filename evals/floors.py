@@ -2,6 +2,9 @@
 
 CI fails when a measured figure falls below (or, for rates marked "at most", above) its floor.
 Change a floor only with the evidence for it in the change's description.
+
+Length: every held-out group of router authors has its four floors with the figures they were set on, all here
+because floors live in one place; the file grows with the blind data, not with code.
 """
 
 # Retrieval and answers, on evals/data/questions.jsonl (answerable and out-of-scope questions).
@@ -398,3 +401,9 @@ ROUTER_FRESH30_RECALL_MIN = 0.99
 ROUTER_FRESH30_KIND_RECALL_MIN = 0.95
 ROUTER_FRESH30_FPR_MAX = 0.20
 ROUTER_FRESH30_FPR_HARD_NEGATIVE_MAX = 0.21
+# FRESH31 (hongkong15, syria12ar, explorer16: 337), blind after FRESH30's fixes: recall 0.995 (186 of 187: "he hit me
+# with the tv remote", blanked as the idiom "hit me with"), ordinary 0.253, hard 0.282; after its fix recall 1.000.
+ROUTER_FRESH31_RECALL_MIN = 0.99
+ROUTER_FRESH31_KIND_RECALL_MIN = 0.95
+ROUTER_FRESH31_FPR_MAX = 0.26
+ROUTER_FRESH31_FPR_HARD_NEGATIVE_MAX = 0.29

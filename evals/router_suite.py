@@ -144,6 +144,10 @@ FRESH29_AUTHORS = ("air16", "tamil12")
 # academy writing French (and a little Lingala) and English; a 60-year-old leader of a uniformed girls' group; a
 # 44-year-old with a learning disability at an adult art group, some messages typed by his support worker.
 FRESH30_AUTHORS = ("hinglish14", "french15", "guideleader60", "daycare44")
+# Three more, written during that stop and measured blind with its router after FRESH30's fixes: a 15-year-old from
+# Hong Kong writing Cantonese (characters and romanised) and English; a 12-year-old from Syria writing Arabic script
+# and English; a 16-year-old Explorer Scout writing Gen-Z slang and the code words that dodge filters.
+FRESH31_AUTHORS = ("hongkong15", "syria12ar", "explorer16")
 AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
            "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS, "fresh6": FRESH6_AUTHORS,
            "fresh7": FRESH7_AUTHORS, "fresh8": FRESH8_AUTHORS, "fresh9": FRESH9_AUTHORS,
@@ -154,7 +158,8 @@ AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS,
            "fresh21": FRESH21_AUTHORS, "fresh22": FRESH22_AUTHORS, "fresh23": FRESH23_AUTHORS,
            "fresh24": FRESH24_AUTHORS, "fresh25": FRESH25_AUTHORS, "fresh26": FRESH26_AUTHORS,
            "fresh27": FRESH27_AUTHORS, "fresh28": FRESH28_AUTHORS,
-           "fresh29": FRESH29_AUTHORS, "fresh30": FRESH30_AUTHORS}
+           "fresh29": FRESH29_AUTHORS, "fresh30": FRESH30_AUTHORS,
+           "fresh31": FRESH31_AUTHORS}
 SPLITS = tuple(AUTHORS)
 # Each held-out split's floors in evals/floors.py: <PREFIX>_RECALL_MIN, _KIND_RECALL_MIN, _FPR_MAX and
 # _FPR_HARD_NEGATIVE_MAX (the test split's carry the older name ROUTER_BLIND).
