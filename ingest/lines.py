@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 
 from ingest.markers import DECIMAL_NUMBER, SUB_GLYPHS, heads_what_follows, marker_key, marker_of, next_label, run_in_items
 from ingest.words import join_line
-from ingest.wording import CONTINUING_WORDS, NUMBERED_HEADING, TERMINAL, follows, heading_number, is_caps_heading, is_label, is_lead_in, unfinished_heading, wrapped_caps
+from ingest.wording import CONTINUING_WORDS, NUMBERED_HEADING, TERMINAL, follows, heading_number, is_caps_heading, is_how_to, is_label, is_lead_in, unfinished_heading, wrapped_caps
 
 _ADDRESS = re.compile(r"\S@\S+\.[a-z]|https?://|\bwww\.", re.IGNORECASE)
 # A telephone number (UK, international, North American): a line giving one is a contact, not a heading,
@@ -129,7 +129,8 @@ class Reader:
                 # "8.3 ...": the next number of the document's bold numbered headings, however long.
                 return self._last_heading[1], following["num"]
             if line.bold >= BOLD_SHARE and len(words) <= 14 and (not text.endswith(TERMINAL) or numbered) \
-                    and (not text.endswith(":") or is_label(text) or (numbered and is_label(numbered[1]))) \
+                    and (not text.endswith(":") or is_label(text) or (numbered and is_label(numbered[1]))
+                         or (is_how_to(text) and after is not None and not (after.marker or marker_of(after_text)))) \
                     and (not continuing or (numbered and previous.line.bold < BOLD_SHARE)
                          or (self._after_text(previous, line) and not after_text[:1].islower())):
                 # A bold numbered line right after plain text ("7.2 Designated Safeguarding Officer" after

@@ -13,7 +13,7 @@ from ingest.markers import DECIMAL_NUMBER, marker_of, next_label
 
 NUMBERED_HEADING = re.compile(r"^(?P<num>" + DECIMAL_NUMBER + r")[.:]?\s+(?P<rest>[A-Z(\"'\u2018\u201c].*)$")
 # A contents page's own title, as the PDF reader and the clause builder recognise it.
-CONTENTS_TITLE = re.compile(r"^(?:table of )?contents?$|^index$|^contents page$", re.IGNORECASE)
+CONTENTS_TITLE = re.compile(r"^(?:table of )?contents?:?$|^index:?$|^contents page:?$", re.IGNORECASE)
 MINOR_WORDS = frozenset(
     "a an and as at by for from in including into of on or the to with vs via".split()
 )
@@ -39,6 +39,14 @@ def is_label(text: str) -> bool:
     body = text[:-1].strip()
     words = body.split()
     return 0 < len(words) <= 4 and body[:1].isupper() and not _VERBISH.search(body)
+
+
+def is_how_to(text: str) -> bool:
+    """A heading's own form ending in a colon: "How to respond to a concern:", "What to do if you are worried:"."""
+    return text.endswith(":") and len(text.split()) <= 8 and _HOW_TO.match(text) is not None
+
+
+_HOW_TO = re.compile(r"(?:How|What|Who|When|Where) to [a-z]")
 
 
 def is_lead_in(text: str) -> bool:
