@@ -144,6 +144,12 @@ class Reader:
                 # "9. Risk Assessment" set plain after a bold "8. TRAINING": the next number of the
                 # document's own numbered headings is one, however its author forgot to style it.
                 return self._last_heading[1], numbered[0]
+            if numbered and numbered[0] == "1" and self._last_heading is None and (line.gap_before or line.new_page) \
+                    and len(numbered[1].split()) <= 8 and not text.endswith(TERMINAL + (":", ";", ",")) and after is not None \
+                    and not (after.gap_before or after.marker or marker_of(after_text)) and after_text[:1].isupper():
+                # "1. Policy Statement" set plain, standing apart, over the sentence it heads: the first of the
+                # document's numbered headings ("2. Scope of the Policy" then follows it as above).
+                return 3, numbered[0]
             if self.plain_subheadings and line.gap_before and not line.marker and self._ends_block(previous) \
                     and after is not None and after.gap_before and not (after.heading or after.marker) \
                     and heads_what_follows(text, after.text):

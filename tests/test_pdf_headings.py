@@ -1,7 +1,8 @@
 """Numbered headings and contents lists as a sport's governing body exported them: bold decimal headings
 too long for a heading's usual length or wrapped onto a second line, and a contents list whose longer
 entries lost their dot leaders or wrapped; and as a cricket club's did, numbers closed by a colon ("7.1.1:") and
-an ALL CAPS heading that filled its line and wrapped."""
+an ALL CAPS heading that filled its line and wrapped; as a travel company's did, numbered headings set in the
+body's own type from the first."""
 
 from __future__ import annotations
 
@@ -65,3 +66,17 @@ def test_a_number_closed_by_a_colon_numbers_its_heading_and_a_wrapped_caps_headi
     assert sections["Parents must collect their children on time."] == "7. Protection of Children \u203a 7.2 Supervision"
     assert sections["A parent coaching the team of their own child needs no card."] == (
         "2 EMPLOYEES AND VOLUNTEERS WHO WORK WITH CHILDREN MUST HAVE A SUITABILITY CARD \u203a 2.1 Exemptions")
+
+
+def test_numbered_headings_set_plain_from_the_first_are_headings_not_numbered_paragraphs(tmp_path):
+    # A travel company's policy: "1. Policy Statement" in the body's own type, apart from what precedes it, over the
+    # sentence it heads; read as a numbered paragraph, its title ran into that sentence.
+    lines = [(72, 760, "Kind Travel", 22, False), (72, 740, "TRAVEL GIVE GROW", 13, False),
+             (72, 715, "Child Protection Policy", 16, False), (72, 680, "1. Policy Statement"),
+             (72, 666, "We protect every child from harm."), (72, 630, "2. Expected Standards"),
+             (72, 616, "All representatives must:"), (72, 602, "- Avoid being alone with a child")]
+    clauses = pdf_clauses(tmp_path, [lines])
+    assert [(c.section.split(" \u203a ")[-1], c.context, c.text) for c in clauses] == [
+        ("1. Policy Statement", "", "We protect every child from harm."),
+        ("2. Expected Standards", "", "All representatives must:"),
+        ("2. Expected Standards", "All representatives must:", "Avoid being alone with a child")]
