@@ -171,12 +171,14 @@ def cites_any(texts: Sequence[str], wanted: Iterable[str]) -> bool:
     A Word list's items have no markers in the text: lines copied across such items are met the same
     way. A table row copied as the plain text has it, its cells side by side ("Online Safety Training
     Annually All staff"), is met by the row quoted with its column headers ("Training Type: Online
-    Safety Training | Frequency: Annually | ...")."""
+    Safety Training | Frequency: Annually | ..."), and so is one copied from a Markdown table's source, its cells
+    between pipes ("3-6 weeks before camp | 50% refund")."""
     def fold(text: str) -> str:
         return " ".join(text.translate(LIGATURES).split()).casefold()
 
     folded = [fold(t) for t in texts]
-    folded += [fold(_row_cells(line)) for t in texts for line in t.splitlines() if " | " in line]
+    folded += [fold(_row_cells(line, joiner)) for t in texts for line in t.splitlines() if " | " in line
+               for joiner in (" ", " | ")]
     wanted = list(wanted)
     if any(fold(w) in t for w in wanted for t in folded):
         return True
@@ -196,9 +198,10 @@ def cites_any(texts: Sequence[str], wanted: Iterable[str]) -> bool:
     return False
 
 
-def _row_cells(line: str) -> str:
-    """A table row's cells without their column headers, side by side as the plain text has them."""
-    return " ".join(cell.split(": ", 1)[-1] for cell in line.split(" | "))
+def _row_cells(line: str, joiner: str = " ") -> str:
+    """A table row's cells without their column headers, side by side as the plain text has them (or as a
+    Markdown source has them, between pipes)."""
+    return joiner.join(cell.split(": ", 1)[-1] for cell in line.split(" | "))
 
 
 def _item_text(line: str) -> str:

@@ -73,6 +73,9 @@ def test_a_table_row_copied_with_its_cells_side_by_side_is_met_by_the_row_quoted
     row = "Training Type: Online Safety Training | Frequency: Annually | Audience: All staff"
     assert cites_any([row], ["Online Safety Training Annually All staff"])
     assert not cites_any([row], ["Online Safety Training Every 2 years All staff"])
+    # Copied from a Markdown table's source, the cells between pipes.
+    assert cites_any(["Timeline: 3-6 weeks before camp | Refund Amount: 50% refund"], ["3-6 weeks before camp | 50% refund"])
+    assert not cites_any(["Timeline: 6+ weeks before camp | Refund Amount: Full refund"], ["3-6 weeks before camp | 50% refund"])
 
 
 def test_a_markdown_escape_is_read_as_its_character_by_the_verbatim_check():
