@@ -174,6 +174,7 @@ def asked_ages(question: str) -> list[int]:
 
 
 def age_bands(text: str) -> list[tuple[int, int]]:
+    """The age bands a clause states, each (youngest, oldest): "under 11s" is (0, 10), "16 and over" (16, 99)."""
     bands = []
     for m in _AGE_BAND.finditer(text):
         g = m.groupdict()

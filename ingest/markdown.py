@@ -89,7 +89,7 @@ def html_table_rows(html: str) -> list[str]:
         if not cells:
             continue
         # A first row of cells each wholly bold is the header row too (Word's tables as HTML, with no <th>).
-        bold = all(_BOLD_CELL.fullmatch(body.strip()) for _, body in found if body.strip()) \
+        bold = any(text for _, text in cells) and all(_BOLD_CELL.fullmatch(body.strip()) for _, body in found if body.strip()) \
             and not any(holds_a_value(text) for _, text in cells)
         if not headers and not rows and (all(kind == "h" for kind, _ in cells) or row in thead or bold):
             headers = [text for _, text in cells]
