@@ -99,6 +99,13 @@ def test_a_ball_touched_and_a_toe_hurt_swimming_are_answered(router: Router, mes
     assert router.route(message).route == "question"
 
 
+def test_one_question_with_no_harm_word_takes_the_scorers_stricter_bar(router: Router) -> None:
+    # Nothing told beside the question and no word of harm in it: the scorer alone, at its ordinary bar, had
+    # routed it. A statement beside the same words, or "do not ..." (a statement, not a question), does not.
+    assert router.route("why did prof give the corda to davi n not me i been training way longer its not fair").route == "question"
+    assert router.route("dont rly wanna wake up tmrw tbh, or any day").is_disclosure
+
+
 @pytest.mark.parametrize("message", [
     "im 14 and i think im pregnant",
     "i think im pregnant and im scared to tell anyone",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from assistant.route.lexicon import Analysis, Lexicon, Match
+from assistant.route.lexicon import Analysis, Lexicon, Match, first_word_is_question
 
 # Families whose matches a benign secret (a surprise party) can clear.
 _BENIGN_CLEARS = frozenset({"grooming"})
@@ -87,3 +87,10 @@ def cue(a: Analysis, hits: Sequence[Match]) -> str:
     if any(framed(a, h) for h in hits):
         return "framed"
     return "unframed"
+
+
+def one_question(norm: str) -> bool:
+    """The whole message is one question opening with its question word ("are boys and girls kept in separate
+    rooms for sleeping"): nothing told beside it ("do not ..." opens a statement)."""
+    text = norm.strip(" |")
+    return " | " not in text and first_word_is_question(text) and text.split()[1:2] != ["not"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Literal, Sequence, get_args
 
-from assistant.route.frames import cleared, cue, framed, owned_reading
+from assistant.route.frames import cleared, cue, framed, one_question, owned_reading
 from assistant.route.language import SENTENCE_END, LanguageIdentifier, default_identifier, fold
 from assistant.route.lexicon import LEXICON_PATH, LANGUAGES_PATH, Analysis, Lexicon, Match
 from assistant.route.reader import Reader, Words
@@ -302,9 +302,11 @@ class Router:
         signpost = bool(strong) or (a.heavy and a.framed)
         p = self._score(norm, a)
         if p is not None:
-            # Naming someone of the writer's own ("my daughter") takes the ordinary bar, unless only asking a rule.
+            # Someone of the writer's own ("my daughter") takes the ordinary bar, unless only asking a rule; one question
+            # with no word of harm and nothing told beside it, the stricter one.
             specific = a.report or a.event or any((h.first_person or h.possessive) and not cleared(a, h) for h in a.hits)
-            clean = (a.framed or a.figurative or a.asked) and not specific and (a.asked or not self.lexicon.names_own_person(norm))
+            clean = ((a.framed or a.figurative or a.asked) and not specific and (a.asked or not self.lexicon.names_own_person(norm))) \
+                or (not a.hits and not (a.report or a.event) and a.question and one_question(norm))
             threshold = self.scorer.framed_threshold if clean else self.scorer.threshold
             if p >= threshold:
                 return _Turn(RouteDecision("disclosure", f"scorer:{p:.2f}", "scorer", families, p, False, audience),
@@ -342,11 +344,8 @@ class Router:
                 if len(chosen) >= MAX_WINDOWS:
                     break
             starts = chosen
-        best = 0.0
-        for s in starts:
-            window = " ".join(tokens[s:s + WINDOW_TOKENS])
-            best = max(best, self.scorer.probability(window, self.lexicon.analyse(window)))
-        return best
+        windows = (" ".join(tokens[s:s + WINDOW_TOKENS]) for s in starts)
+        return max(self.scorer.probability(window, self.lexicon.analyse(window)) for window in windows)
 
 
 def _conversation(decision: RouteDecision, how: str) -> RouteDecision:
