@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 
 from ingest.markers import DECIMAL_NUMBER, SUB_GLYPHS, heads_what_follows, marker_key, marker_of, next_label, run_in_items
 from ingest.words import join_line
-from ingest.wording import CONTINUING_WORDS, NUMBERED_HEADING, TERMINAL, follows, heading_number, is_caps_heading, is_how_to, is_label, is_lead_in, unfinished_heading, wrapped_caps
+from ingest.wording import CONTINUING_WORDS, NUMBERED_HEADING, TERMINAL, follows, heading_number, heading_runs_on, is_caps_heading, is_how_to, is_label, is_lead_in
 
 _ADDRESS = re.compile(r"\S@\S+\.[a-z]|https?://|\bwww\.", re.IGNORECASE)
 # A telephone number (UK, international, North American): a line giving one is a contact, not a heading,
@@ -112,12 +112,13 @@ class Reader:
         if (marker and marker[0] == "glyph") or _ADDRESS.search(text) or _PHONE.search(text):
             return None  # a bulleted line is a list item, and one giving an address or a number is content
         continuing = previous is not None and previous.kind != "heading" and not line.gap_before and not line.new_page
-        if previous is not None and previous.kind == "heading" and (unfinished_heading(previous.last) or wrapped_caps(previous.last, text)) \
+        if previous is not None and previous.kind == "heading" and heading_runs_on(previous.last, text) \
                 and not marker_of(text) and self._continues_heading(previous, line):
-            return None  # the rest of a heading that wrapped (see unfinished_heading), joined to it
+            return None  # the rest of a heading that wrapped (see heading_runs_on), joined to it
         numbered = heading_number(text)
         after = self.lines[i + 1] if i + 1 < len(self.lines) else None
         after_text = after.text if after is not None else ""
+        after_item = after is not None and bool(after.marker or marker_of(after_text))  # a list item follows
         if self.styled:
             if line.size >= HEADING_SIZE_RATIO and len(words) <= 20:
                 return (1 if line.size >= 1.3 else 2), numbered[0] if numbered else ""
@@ -130,7 +131,7 @@ class Reader:
                 return self._last_heading[1], following["num"]
             if line.bold >= BOLD_SHARE and len(words) <= 14 and (not text.endswith(TERMINAL) or numbered) \
                     and (not text.endswith(":") or is_label(text) or (numbered and is_label(numbered[1]))
-                         or (is_how_to(text) and after is not None and not (after.marker or marker_of(after_text)))) \
+                         or (is_how_to(text) and after is not None and not after_item)) \
                     and (not continuing or (numbered and previous.line.bold < BOLD_SHARE)
                          or (self._after_text(previous, line) and not after_text[:1].islower())):
                 # A bold numbered line right after plain text ("7.2 Designated Safeguarding Officer" after
@@ -146,7 +147,7 @@ class Reader:
                 return self._last_heading[1], numbered[0]
             if numbered and numbered[0] == "1" and self._last_heading is None and (line.gap_before or line.new_page) \
                     and len(numbered[1].split()) <= 8 and not text.endswith(TERMINAL + (":", ";", ",")) and after is not None \
-                    and not (after.gap_before or after.marker or marker_of(after_text)) and after_text[:1].isupper():
+                    and not (after.gap_before or after_item) and after_text[:1].isupper():
                 # "1. Policy Statement" set plain, standing apart, over the sentence it heads: the first of the
                 # document's numbered headings ("2. Scope of the Policy" then follows it as above).
                 return 3, numbered[0]
@@ -315,7 +316,7 @@ class Reader:
         first = heading.line
         return (not line.gap_before and not line.new_page and not line.hard_break and not line.heading
                 and not _ADDRESS.search(line.text)  # an email or web address is content, as for a heading
-                and (first.size >= HEADING_SIZE_RATIO or unfinished_heading(heading.last) or wrapped_caps(heading.last, line.text))
+                and (first.size >= HEADING_SIZE_RATIO or heading_runs_on(heading.last, line.text))
                 and abs(line.size - first.size) < 0.05
                 and abs(line.bold - first.bold) < 0.2 and not heading.last.endswith(TERMINAL + (":",))
                 and len(heading.pieces) < 3 and len(heading.text.split()) + len(line.text.split()) <= 24)

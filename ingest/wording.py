@@ -96,11 +96,16 @@ def unfinished_heading(text: str) -> bool:
     return bool(words) and (text.endswith((" -", " \u2013", " \u2014")) or words[-1].lower() in MINOR_WORDS)
 
 
-def wrapped_caps(first: str, line: str) -> bool:
+def _wrapped_caps(first: str, line: str) -> bool:
     """A long ALL CAPS heading line over a few ALL CAPS words ("... MUST HAVE A SUITABILITY" over "CARD"): a
     heading that filled its line and wrapped, not two headings."""
     return (len(first) >= 60 and first.isupper() and line.isupper() and len(line.split()) <= 4
             and heading_number(line) is None and marker_of(line) is None)
+
+
+def heading_runs_on(first: str, line: str) -> bool:
+    """Does the heading line ``first`` run on into ``line`` (an unfinished line, or ALL CAPS that filled it)?"""
+    return unfinished_heading(first) or _wrapped_caps(first, line)
 
 
 def follows(previous: str, number: str) -> bool:
