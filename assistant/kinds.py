@@ -12,7 +12,7 @@ which refuses when a kind is missing).
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Callable, Sequence
 
 from assistant.retrieve import Hit
 
@@ -141,10 +141,16 @@ def stating_first(question: str, hits: Sequence[Hit], min_ratio: float = STATED_
         asked = _first_asked(question, _PREFERRED_KINDS)
     if asked is None or not hits or _stated(*asked, hits[0].clause.full_text, hits[0].clause.section):
         return hits
+    return _brought_forward(hits, lambda hit: _stated(*asked, hit.clause.full_text, hit.clause.section), min_ratio)
+
+
+def _brought_forward(hits: list[Hit], wanted: Callable[[Hit], bool | None], min_ratio: float) -> list[Hit]:
+    """The hits with the first of the next two that is ``wanted`` brought to the front, when it scores at least
+    ``min_ratio`` of the best; as they were otherwise."""
     for i, hit in enumerate(hits[1:3], start=1):
         if hit.score < hits[0].score * min_ratio:
             break
-        if _stated(*asked, hit.clause.full_text, hit.clause.section):
+        if wanted(hit):
             return [hit, *hits[:i], *hits[i + 1:]]
     return hits
 
@@ -204,12 +210,7 @@ def fitting_age_first(question: str, hits: Sequence[Hit], min_ratio: float = STA
 
     if fits(hits[0]) is not False:
         return hits
-    for i, hit in enumerate(hits[1:3], start=1):
-        if hit.score < hits[0].score * min_ratio:
-            break
-        if fits(hit):
-            return [hit, *hits[:i], *hits[i + 1:]]
-    return hits
+    return _brought_forward(hits, fits, min_ratio)
 
 
 # Refusing kinds whose stating clause answers what they ask, so it is brought forward like a naming one.
