@@ -63,3 +63,9 @@ def test_a_confidence_asked_about_is_answered_and_the_writers_own_secret_still_r
     assert router.route("If a junior tells me something upsetting and begs me not to tell anyone, "
                         "can I promise to keep it between us?").route == "question"
     assert router.route("my coach told me not to tell anyone, can i promise him that?").is_disclosure
+    # Nor does the scorer route the same words once the rules have read them as a confidence asked about; harm
+    # told beside it still routes.
+    assert router.route("if a kid tells me something at break and asks me not to tell anyone can i promise to keep it "
+                        "between us").route == "question"
+    assert router.route("if a girl in my group asks me not to tell anyone that her stepdad hits her, can i promise "
+                        "to keep it?").is_disclosure

@@ -5,7 +5,8 @@ many pills are too many, with no one named they are for; a question of that kind
 project" (a frame denied is no frame), and so is a height asked for with that denial; "it" done again and deeper;
 not expecting to be alive by a date, and how one would "do it"; "me dad" written for "my dad"; the writer
 not being around asked as an "if" (the writer is the one at risk); force on a child's limb told by how hard; "hit me with" a thing; a phone taken and
-the writer locked out. Answered: a group put out of a session early, a hazard someone will
+the writer locked out; cutting "again" with no object; one's things given away beside despair; a hypothetical the
+writer then says is happening now; a person's act in the verb's bare form ("he strangle me"). Answered: a group put out of a session early, a hazard someone will
 be hurt by one day ("someones gonna get hurt"), paperwork still not come back, paperwork as what strangles,
 a threat over a mishap once too often ("another ripped pair of jeans"), an injury from a seizure, harm denied
 in so many words ("nobody hurt him"), a book or a film "about" a harm with no article before it, a question
@@ -35,6 +36,14 @@ from assistant.route import Router
     "one of the helpers twisted a girls wrist really hard when she wouldnt sit down",
     "my uncle hit me with the remote last night bc i spilt juice",  # "hit me with" is no idiom here
     "my stepdad takes my phone and locks me out of the house",  # a person locks out, not the phone
+    "i have been cutting again and i cant stop",
+    # putting one's affairs in order beside a weak sign of despair
+    "gave all my makeup away to the girls in my dorm, wont be needing it. so tired of being tired x",
+    # a hypothetical question, then the writer says it is happening
+    "what do you do if someone is threatening to post a video of me unless i send more. its happening now",
+    "my dad beats me up when he loses at poker",  # "beats me" is an idiom only alone ("beats me why ...")
+    "my uncle strangle me when he is angry",  # the verb's bare form, as learners of English write the past
+    "she pinch me when nobody is looking",
 ])
 def test_harm_said_in_ordinary_words_routes_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure

@@ -54,6 +54,13 @@ def cleared(a: Analysis, h: Match) -> bool:
     return not (a.report or a.event or own_person or (a.recurrence and (h.possessive or h.first_person)))
 
 
+def kept_confidence(a: Analysis) -> bool:
+    """Every match is secrecy cleared because the writer asks whether to keep a child's confidence ("if a
+    kid tells me something and asks me not to tell anyone, can i promise?"): the scorer, reading the same
+    words, has nothing more to go on."""
+    return a.confidence and a.question and bool(a.hits) and all(h.family in _BENIGN_CLEARS and cleared(a, h) for h in a.hits)
+
+
 # "you" as the writer: the subject after "if", "when" or a question's verb, or opening a clause, is "i";
 # elsewhere "you" is "me", "yourself" "myself", "your" "my".
 _GENERIC_YOU = (

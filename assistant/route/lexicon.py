@@ -197,8 +197,7 @@ class Lexicon:
         self.recurrence = c("recurrence")
         self.child_speaker = c("child_speaker")
         self.adult_speaker = c("adult_speaker")
-        self.heavy = c("heavy")
-        self.joking = c("joking")
+        self.heavy, self.joking, self.errand = c("heavy"), c("joking"), c("errand")  # errand: absence or illness
         self.owned = c("owned")
         # A person of the writer's own ("my stepdad", "our coach"): a clause that names one is about someone real.
         self.own_person = _compile(["(?:my|our) (?:\\w+ ){0,1}(?:%FAMNOUN%|%KIDNOUN%|%STAFFNOUN%)"], macros, "own_person") \
