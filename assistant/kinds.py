@@ -127,6 +127,8 @@ _PREFERRED_KINDS = (
 )
 # How close to the best clause's score a clause stating the asked-for fact must be to come first.
 STATED_MIN_RATIO = 0.7
+# ... and a contact asked for by whose it is, which the clause must also name (``missing_answer_kind``).
+NAMED_CONTACT_MIN_RATIO = 0.5
 
 
 def stating_first(question: str, hits: Sequence[Hit], min_ratio: float = STATED_MIN_RATIO) -> list[Hit]:
@@ -137,6 +139,13 @@ def stating_first(question: str, hits: Sequence[Hit], min_ratio: float = STATED_
     number would answer the wrong question; measured, evals/README.md)."""
     hits = list(hits)
     asked = _first_asked(question, _ANSWER_KINDS)
+    if asked is not None and asked[0] == "contact" and (_acronyms(question) or _whose(question)) and hits:
+        # A contact asked for by whose it is ("the number for MASH"): a clause that gives it and names them
+        # answers the right question, so it comes first rather than the best clause's refusal.
+        if not missing_answer_kind(question, hits[0].clause.full_text, hits[0].clause.section):
+            return hits
+        return _brought_forward(hits, lambda hit: _gives_named(question, asked[1], hit.clause.full_text, hit.clause.section),
+                                NAMED_CONTACT_MIN_RATIO)
     if asked is None or asked[0] not in _BROUGHT_FORWARD:
         asked = _first_asked(question, _PREFERRED_KINDS)
     if asked is None or not hits or _stated(*asked, hits[0].clause.full_text, hits[0].clause.section):
@@ -267,6 +276,18 @@ def missing_answer_kind(question: str, clause_text: str, where: str = "") -> str
         if not (all(_names(a, text) for a in _acronyms(question)) and _says_whose(_whose(question), text)):
             return kind
     return ""
+
+
+_SENTENCE_OR_LINE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _gives_named(question: str, states: re.Pattern, clause_text: str, where: str) -> bool:
+    """One sentence or line of the clause both gives the contact and names whose it is (or the clause is one
+    line under a heading that names them): a clause naming them beside someone else's number does not."""
+    parts = [p for p in _SENTENCE_OR_LINE.split(_OWN_NUMBER.sub("", clause_text)) if p.strip()]
+    texts = [f"{where}\n{parts[0]}"] if len(parts) == 1 else parts
+    acronyms, whose = _acronyms(question), _whose(question)
+    return any(states.search(t) and all(_names(a, t) for a in acronyms) and _says_whose(whose, t) for t in texts)
 
 
 # Whose contact is asked for, in words ("the number for childline", "Ofsted's phone number", "the PACEY helpline

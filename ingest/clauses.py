@@ -32,15 +32,13 @@ from ingest.load import Block, Document
 from ingest.markers import DECIMAL_NUMBER
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
-PARSER_VERSION = "35"
+PARSER_VERSION = "36"
 
 OPENING_ABBREVIATION = "OPEN"
 OPENING_LABEL = "Introduction"
 SECTION_SEPARATOR = " \u203a "
-ABBREVIATION_SKIP = {
-    "a", "an", "and", "as", "at", "by", "for", "from", "in", "including", "into", "of", "on", "or",
-    "our", "the", "to", "we", "what", "with", "your", "their", "its",
-}
+ABBREVIATION_SKIP = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "including", "into", "of", "on", "or",
+                     "our", "the", "to", "we", "what", "with", "your", "their", "its"}
 _DECIMAL = re.compile(r"\d{1,2}(?:\.\d{1,2})*")
 TITLE_LINES = 3  # at most this many title lines open a document at one level
 
@@ -111,6 +109,12 @@ def _depth(number: str) -> int:
     return number.count(".") + 1 if _DECIMAL.fullmatch(number) else 9
 
 
+def _sub_number(number: str) -> tuple[str, int] | None:
+    """A decimal heading number below the top level as (what it is under, its place): "1.8" is ("1", 8)."""
+    head, dot, last = number.rpartition(".")
+    return (head, int(last)) if dot and _DECIMAL.fullmatch(number) else None
+
+
 def _closes(open_rank: tuple[int, int], open_number: str, rank: tuple[int, int], number: str) -> bool:
     """Does a new heading close the open one? Its rank (level, depth) says so; but where both are
     numbered and the new number carries the open one's sequence on ("5. Definitions", then "6. Code of
@@ -157,6 +161,7 @@ def _sections(blocks: Sequence[Block]) -> list[_Section]:
     """Blocks grouped under their headings; each unit is a top-level block with its sub-items."""
     sections = [_Section("", "", "", [])]
     stack: list[tuple[tuple[int, int], str, str]] = []  # ((level, depth), heading text, number path) of open headings
+    opened: dict[str, tuple[int, list]] = {}  # "1" -> (5, the stack "1.5" opened on): where "1.6" goes
     headings = [b for b in blocks if b.kind == "heading"]
     levels = [b.level for b in headings]
     # The document's title lines: its first headings, each the only one at its level and outranking
@@ -184,10 +189,17 @@ def _sections(blocks: Sequence[Block]) -> list[_Section]:
                 rank = (block.level, _depth("a"))
             while stack and _closes(stack[-1][0], stack[-1][2], rank, block.number):
                 stack.pop()
+            sibling = opened.get(place[0]) if (place := _sub_number(block.number)) else None
+            if place and sibling and sibling[0] < place[1]:
+                # "1.8" goes where "1.5" went: an unnumbered heading set between them ("AVOID LEADING QUESTIONS",
+                # a boxed reminder) is no parent of numbered sections, whatever its size.
+                stack = list(sibling[1])
             number = block.number
             if number and not _DECIMAL.fullmatch(number) and stack and stack[-1][2]:
                 number = f"{stack[-1][2]}({number})"  # "(a) Governors" under "2 Roles ..." is 2(a)
             parent = stack[-1][1] if stack else ""
+            if place:
+                opened[place[0]] = (place[1], list(stack))
             stack.append((rank, block.text, number))
             title = f"{parent}{SECTION_SEPARATOR}{block.text}" if parent else block.text
             sections.append(_Section(title, block.text, number, []))

@@ -259,3 +259,14 @@ def test_a_line_break_inside_a_markdown_table_cell_parts_its_words(tmp_path):
                     "| Safeguarding lead | Phone 0123<br>Email lead@example.org |\n", encoding="utf-8")
     [row] = build_clauses(load_document(path))
     assert row.text == "Role: Safeguarding lead | How to reach: Phone 0123 Email lead@example.org"
+
+
+def test_a_numbered_section_sits_where_its_numbered_sibling_did_not_under_a_heading_set_between(tmp_path):
+    path = tmp_path / "complaints.md"
+    path.write_text("# Complaints\n\n## 4. Complaints procedure\n\n### 4.4 Responding to complaints\n\n"
+                    "Complaints are answered within 10 days.\n\n## Stage 3: Board reviews\n\n"
+                    "The board reviews the complaint.\n\n### 4.5 Informal complaints\n\n"
+                    "An informal complaint is any comment of dissatisfaction.\n", encoding="utf-8")
+    sections = {c.full_text.split()[1]: c.section for c in build_clauses(load_document(path))}
+    assert sections["informal"] == "4. Complaints procedure › 4.5 Informal complaints"
+    assert sections["board"] == "Stage 3: Board reviews"

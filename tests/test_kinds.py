@@ -66,3 +66,27 @@ def test_a_frequency_in_words_answers_how_often():
     question = "how often do our safeguarding docs need updating"
     assert missing_answer_kind(question, "All your written documents need regular reviews.") == ""
     assert missing_answer_kind(question, "All your written documents need to be signed by the chair.") == "frequency"
+
+
+CONTACTS = """# Reporting
+
+## If a child is at risk
+
+You must follow up your call by sending the referral form to the hub within 48 hours.
+
+If urgent action is needed, contact the Multi Agency Safeguarding Hub (MASH) Tel 0345 155 1071 and give as much information as you can.
+
+If you are unsure what to do, contact the Police on 999. The NSPCC website also has advice.
+"""
+
+
+def test_a_contact_asked_for_by_whose_it_is_comes_from_the_clause_that_gives_it_and_names_them(tmp_path):
+    path = tmp_path / "policy.md"
+    path.write_text(CONTACTS, encoding="utf-8")
+    form, mash, police = build_clauses(load_document(path))
+    # Ranked first, the clause about the hub's form gives no number; the one naming MASH beside its number does.
+    answer = _answer("whats the phone number for MASH if i need to ring them urgently", [(form, 0.67), (mash, 0.46)])
+    assert answer.route == "answer" and "0345 155 1071" in answer.citations[0].text
+    # A clause naming the NSPCC beside someone else's number (the Police's) is not the NSPCC's number.
+    answer = _answer("whats the actual phone number for the NSPCC helpline?", [(form, 0.60), (police, 0.45)])
+    assert answer.route == "not_covered"
