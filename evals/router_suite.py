@@ -148,6 +148,12 @@ FRESH30_AUTHORS = ("hinglish14", "french15", "guideleader60", "daycare44")
 # Hong Kong writing Cantonese (characters and romanised) and English; a 12-year-old from Syria writing Arabic script
 # and English; a 16-year-old Explorer Scout writing Gen-Z slang and the code words that dodge filters.
 FRESH31_AUTHORS = ("hongkong15", "syria12ar", "explorer16")
+# Four more (a later stop), measured blind with the router as at its start: a 15-year-old in south London writing
+# English with Nigerian Pidgin and Yoruba; a 14-year-old who came from Vietnam two years ago writing Vietnamese
+# (mostly without accents) and learner's English; a 17-year-old Kurdish asylum seeker in supported accommodation
+# writing Kurmanji in Latin letters and plain English; a 16-year-old on a youth theatre residential who types in
+# bursts of short messages.
+FRESH32_AUTHORS = ("yoruba15", "viet14", "kurd17", "residential16")
 AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
            "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS, "fresh6": FRESH6_AUTHORS,
            "fresh7": FRESH7_AUTHORS, "fresh8": FRESH8_AUTHORS, "fresh9": FRESH9_AUTHORS,
@@ -159,7 +165,7 @@ AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS,
            "fresh24": FRESH24_AUTHORS, "fresh25": FRESH25_AUTHORS, "fresh26": FRESH26_AUTHORS,
            "fresh27": FRESH27_AUTHORS, "fresh28": FRESH28_AUTHORS,
            "fresh29": FRESH29_AUTHORS, "fresh30": FRESH30_AUTHORS,
-           "fresh31": FRESH31_AUTHORS}
+           "fresh31": FRESH31_AUTHORS, "fresh32": FRESH32_AUTHORS}
 SPLITS = tuple(AUTHORS)
 # Each held-out split's floors in evals/floors.py: <PREFIX>_RECALL_MIN, _KIND_RECALL_MIN, _FPR_MAX and
 # _FPR_HARD_NEGATIVE_MAX (the test split's carry the older name ROUTER_BLIND).
