@@ -154,6 +154,10 @@ FRESH31_AUTHORS = ("hongkong15", "syria12ar", "explorer16")
 # writing Kurmanji in Latin letters and plain English; a 16-year-old on a youth theatre residential who types in
 # bursts of short messages.
 FRESH32_AUTHORS = ("yoruba15", "viet14", "kurd17", "residential16")
+# Three more, written during that stop and measured blind with its router after FRESH32's fixes: a 16-year-old from an
+# Ethiopian family writing English and Amharic (Ge'ez script and Latin letters); a 39-year-old father and assistant Cub
+# Scout leader typing by voice between deliveries; a 71-year-old at a lunch club who cares for her husband.
+FRESH33_AUTHORS = ("amharic16", "cubdad39", "carer71")
 AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS, "fresh": FRESH_AUTHORS,
            "fresh3": FRESH3_AUTHORS, "fresh4": FRESH4_AUTHORS, "fresh5": FRESH5_AUTHORS, "fresh6": FRESH6_AUTHORS,
            "fresh7": FRESH7_AUTHORS, "fresh8": FRESH8_AUTHORS, "fresh9": FRESH9_AUTHORS,
@@ -165,7 +169,7 @@ AUTHORS = {"train": TRAIN_AUTHORS, "test": TEST_AUTHORS, "final": FINAL_AUTHORS,
            "fresh24": FRESH24_AUTHORS, "fresh25": FRESH25_AUTHORS, "fresh26": FRESH26_AUTHORS,
            "fresh27": FRESH27_AUTHORS, "fresh28": FRESH28_AUTHORS,
            "fresh29": FRESH29_AUTHORS, "fresh30": FRESH30_AUTHORS,
-           "fresh31": FRESH31_AUTHORS, "fresh32": FRESH32_AUTHORS}
+           "fresh31": FRESH31_AUTHORS, "fresh32": FRESH32_AUTHORS, "fresh33": FRESH33_AUTHORS}
 SPLITS = tuple(AUTHORS)
 # Each held-out split's floors in evals/floors.py: <PREFIX>_RECALL_MIN, _KIND_RECALL_MIN, _FPR_MAX and
 # _FPR_HARD_NEGATIVE_MAX (the test split's carry the older name ROUTER_BLIND).

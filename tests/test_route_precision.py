@@ -86,6 +86,8 @@ from assistant.route import Router
     "what if a boy told me his dad hits him but made me promise not to tell anyone, do i have to break that promise",
     "the coach shouted at me for being late, it was the bus not me",  # a telling-off
     "she came off her pony at the weekend and has a bruised face, she will be at rainbows though",  # an accident
+    "would i be in trouble if i reported a concern about a parent and i was wrong?",  # an adult's procedure
+    "will i get in trouble if i forget my gumshield again",  # trouble for a slip, not for telling
 ])
 def test_ordinary_words_the_rules_once_read_as_harm_are_not_routed_by_the_rules(rules_only: Router, message: str) -> None:
     assert not rules_only.route(message).is_disclosure
@@ -162,6 +164,7 @@ def test_one_question_with_no_harm_word_takes_the_scorers_stricter_bar(router: R
     "the coach shouted at me for being late and grabbed my arm really hard",  # a telling-off and more
     "my dad screams at me every night for being late home",
     "if anyone asks i came off my bike, thats what mum said to say about the bruises",  # a cover story
+    "will i get in trouble if i tell you what my uncle does",  # afraid of telling
 ])
 def test_the_same_words_told_as_harm_still_route_on_the_rules(rules_only: Router, message: str) -> None:
     assert rules_only.route(message).is_disclosure
