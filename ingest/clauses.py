@@ -32,7 +32,7 @@ from ingest.load import Block, Document
 from ingest.markers import DECIMAL_NUMBER
 
 # Bump when a change here or in ingest.load would change clause text or ids: the index rebuilds.
-PARSER_VERSION = "36"
+PARSER_VERSION = "37"
 
 OPENING_ABBREVIATION = "OPEN"
 OPENING_LABEL = "Introduction"

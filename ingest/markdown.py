@@ -6,7 +6,9 @@ a link keeps its words (an autolink its address); a table, pipe or HTML (pandoc 
 as HTML), becomes one row per line, each cell with its column's header ("Role: Safeguarding lead |
 Phone: ..."). Paragraphs are lines up to a blank
 line, except that a line ending a sentence followed by one starting a new sentence is taken as a new
-paragraph (policies pasted from Word often lose their blank lines).
+paragraph (policies pasted from Word often lose their blank lines), and a line opening with a word in lower
+case after a blank line carries on a paragraph that ended no sentence (pasted from a PDF, a sentence can
+lose a line to a blank one).
 
 What this module does not do: decide clause ids (``ingest.clauses``) or guess headings in plain
 text (``ingest.lines``).
@@ -26,6 +28,8 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
 # "##Principles": a heading written without the space CommonMark wants, as some editors and older
 # renderers accept; only before a capital and when short, so "#1 priority" or "#hashtag" stay text.
 _ATX_TIGHT = re.compile(r"^ {0,3}(#{1,6})([A-Z][^#.!?]{0,150}?)\s*#*\s*$")
+# A line opening with a word in lower case (not a list marker such as "i)" or "a."): its sentence began above.
+_LOWER_WORD = re.compile(r"[a-z][a-z'’-]+\b(?![.)])")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _ITEM = re.compile(r"^(?P<indent>\s*)(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])(?:\s+(?P<rest>.*)|$)")
@@ -237,7 +241,9 @@ def markdown_lines(raw: str) -> list[Line]:
             lines.append(Line(words, indent, True, False, marker=("glyph", "\u2022"), hard_break=True))
             blank = False
             continue
-        if previous is not None and not blank and not previous.heading and not previous.row and not numbered_after_break \
+        broken = blank and previous is not None and previous.marker is None and _LOWER_WORD.match(words) is not None \
+            and not previous.text.endswith(TERMINAL + (":",))  # a sentence a blank line cuts ("... or any" / "investigations, by ...")
+        if previous is not None and (not blank or broken) and not previous.heading and not previous.row and not numbered_after_break \
                 and not (previous.text.endswith(TERMINAL) and words[:1].isupper()):
             # A wrapped line: it runs on from the line above (a paragraph's, or a list item's lazily).
             lines.append(Line(words, indent, False, False))

@@ -270,3 +270,16 @@ def test_a_numbered_section_sits_where_its_numbered_sibling_did_not_under_a_head
     sections = {c.full_text.split()[1]: c.section for c in build_clauses(load_document(path))}
     assert sections["informal"] == "4. Complaints procedure › 4.5 Informal complaints"
     assert sections["board"] == "Stage 3: Board reviews"
+
+
+def test_a_markdown_sentence_cut_by_a_blank_line_is_one_clause_and_a_lower_case_marker_opens_its_own(tmp_path):
+    # Pasted from a PDF, a sentence lost a line to a blank one; "i)" opening a line is a list marker, not
+    # the rest of a sentence.
+    path = tmp_path / "volunteers.md"
+    path.write_text("## Volunteers\n\nEach volunteer makes a declaration of any convictions they may have or any\n\n"
+                    "investigations they have been subject to. Adults also complete a vetting form.\n\n"
+                    "Next review date: October 2025\n\ni)\tA child is anyone under 18.\n", encoding="utf-8")
+    texts = [c.text for c in build_clauses(load_document(path))]
+    assert texts[0] == ("Each volunteer makes a declaration of any convictions they may have or any investigations "
+                        "they have been subject to. Adults also complete a vetting form.")
+    assert texts[1] == "Next review date: October 2025"
