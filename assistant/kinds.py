@@ -271,11 +271,14 @@ def missing_answer_kind(question: str, clause_text: str, where: str = "") -> str
         return kind
     # A contact asked for by name ("the NSPCC helpline", "the RFU safeguarding team", "Ofsted's phone number") is
     # not given by someone else's number: the clause or its heading must name whose it is.
-    if kind == "contact":
-        text = f"{where}\n{clause_text}"
-        if not (all(_names(a, text) for a in _acronyms(question)) and _says_whose(_whose(question), text)):
-            return kind
+    if kind == "contact" and not _names_whose(question, f"{where}\n{clause_text}"):
+        return kind
     return ""
+
+
+def _names_whose(question: str, text: str) -> bool:
+    """The text names whose contact the question asks for: each acronym it names, and its words for them."""
+    return all(_names(a, text) for a in _acronyms(question)) and _says_whose(_whose(question), text)
 
 
 _SENTENCE_OR_LINE = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -286,8 +289,7 @@ def _gives_named(question: str, states: re.Pattern, clause_text: str, where: str
     line under a heading that names them): a clause naming them beside someone else's number does not."""
     parts = [p for p in _SENTENCE_OR_LINE.split(_OWN_NUMBER.sub("", clause_text)) if p.strip()]
     texts = [f"{where}\n{parts[0]}"] if len(parts) == 1 else parts
-    acronyms, whose = _acronyms(question), _whose(question)
-    return any(states.search(t) and all(_names(a, t) for a in acronyms) and _says_whose(whose, t) for t in texts)
+    return any(states.search(t) and _names_whose(question, t) for t in texts)
 
 
 # Whose contact is asked for, in words ("the number for childline", "Ofsted's phone number", "the PACEY helpline

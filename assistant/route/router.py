@@ -302,13 +302,13 @@ class Router:
         signpost = bool(strong) or (a.heavy and a.framed)
         p = None if kept_confidence(a) else self._score(norm, a)
         if p is not None:
-            # Someone of the writer's own ("my daughter") takes the ordinary bar, unless only asking a rule; one question
-            # with no word of harm and nothing told beside it, the stricter one.
+            # Someone of the writer's own ("my daughter") takes the ordinary bar, unless only asking a rule. No word of harm
+            # left (each a figure of speech or explained by its cause), or none in an absence or illness, or in one
+            # question with nothing told beside it: the stricter one.
             specific = a.report or a.event or any((h.first_person or h.possessive) and not cleared(a, h) for h in a.hits)
             clean = ((a.framed or a.figurative or a.asked) and not specific and (a.asked or not self.lexicon.names_own_person(norm))) \
-                or (not a.hits and not (a.report or a.event) and a.question and one_question(norm)) \
-                or (not a.hits and (a.figurative or bool(self.lexicon.errand and self.lexicon.errand.search(norm))))
-            # (every word of harm a figure of speech or explained by its cause; or no word of harm, an absence or illness)
+                or (not a.hits and (a.figurative or bool(self.lexicon.errand and self.lexicon.errand.search(norm))
+                                    or (not (a.report or a.event) and a.question and one_question(norm))))
             threshold = self.scorer.framed_threshold if clean else self.scorer.threshold
             if p >= threshold:
                 return _Turn(RouteDecision("disclosure", f"scorer:{p:.2f}", "scorer", families, p, False, audience),
